@@ -1,0 +1,90 @@
+"""The set-up files agree with each other, and the computing layers stay light."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _split(spec: str) -> tuple[str, str]:
+    m = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", spec)
+    assert m, spec
+    return m.group(1).lower().replace("_", "-"), m.group(2).replace(" ", "")
+
+
+def _pyproject_deps() -> dict[str, str]:
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    specs = list(meta["dependencies"]) + list(meta["optional-dependencies"]["test"])
+    return dict(_split(s) for s in specs)
+
+
+def _environment_deps() -> dict[str, str]:
+    deps: dict[str, str] = {}
+    in_pip = False
+    for raw in (ROOT / "environment.yml").read_text().splitlines():
+        line = raw.split("#", 1)[0].rstrip()
+        if not line.strip():
+            continue
+        if line.strip() == "- pip:":
+            in_pip = True
+            continue
+        m = re.match(r"^(\s*)- (.+)$", line)
+        if not m or in_pip and len(m.group(1)) > 2:
+            continue  # entries under "pip:" install the project itself
+        name, spec = _split(m.group(2))
+        if name in {"python", "pip"}:
+            continue
+        deps[name] = spec
+    return deps
+
+
+def test_environment_and_pyproject_name_the_same_packages():
+    py, env = _pyproject_deps(), _environment_deps()
+    assert sorted(py) == sorted(env), (
+        f"only in pyproject: {sorted(set(py) - set(env))}; only in environment.yml: {sorted(set(env) - set(py))}"
+    )
+    assert py == env, "version ranges differ: " + str(
+        {k: (py[k], env[k]) for k in py if py[k] != env[k]}
+    )
+
+
+def test_environment_installs_the_project_itself():
+    text = (ROOT / "environment.yml").read_text()
+    assert re.search(r"^\s+- -e \.\s*$", text, re.M)
+    assert "conda-forge" in text
+
+
+def test_python_version_agrees():
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert meta["requires-python"] == ">=3.11"
+    assert re.search(r"^\s+- python>=3\.11\s*$", (ROOT / "environment.yml").read_text(), re.M)
+
+
+HEAVY = ("matplotlib", "seaborn", "ipywidgets", "papermill", "IPython", "pandera")
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["kpi_helpers", "kpi_helpers.kpis", "kpi_helpers.accounts", "kpi_helpers.scorecard",
+     "kpi_helpers.data", "kpi_helpers.cases"],
+)
+def test_computing_layers_import_no_plotting_widget_or_papermill(module):
+    code = (
+        f"import sys, importlib; importlib.import_module({module!r}); "
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", f"{module} pulls in {out.stdout.strip()}"
+
+
+def test_console_script_answers_help():
+    exe = Path(sys.executable).with_name("kpi-cases")
+    out = subprocess.run([str(exe), "--help"], capture_output=True, text=True)
+    assert out.returncode == 0
+    assert "kpi-cases" in out.stdout
