@@ -10,13 +10,14 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: all run test lab data setup clean help
+.PHONY: all run test lab data notebooks setup clean help
 
 help:
 	@echo "make run    set up and run every case headless into reports/"
 	@echo "make test   set up and run all tests (unit, property, notebooks, CLI)"
 	@echo "make lab    open JupyterLab on notebooks/"
 	@echo "make data   regenerate data/ from the seeded generators"
+	@echo "make notebooks  re-execute the notebooks in place (refresh committed outputs)"
 
 setup: $(STAMP)
 
@@ -38,6 +39,9 @@ lab: $(STAMP)
 
 data: $(STAMP)
 	$(BIN)/python -m kpi_helpers.synth --out data
+
+notebooks: $(STAMP)
+	$(BIN)/python tools/refresh_notebooks.py
 
 clean:
 	rm -rf reports .pytest_cache .hypothesis

@@ -1,0 +1,61 @@
+"""Re-execute notebooks in place and strip volatile metadata (``make notebooks``).
+
+Committed outputs are the reference nbval compares against, so every notebook whose code or data
+changed must be refreshed with this script before committing. It runs each notebook in a fresh kernel
+with the notebooks folder as working directory, then removes execution timestamps and other
+volatile metadata, and normalises the kernelspec.
+
+Usage: python tools/refresh_notebooks.py [notebooks/01_startup.ipynb ...]
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3",
+                 "codemirror_mode": {"name": "ipython", "version": 3},
+                 "file_extension": ".py", "mimetype": "text/x-python", "nbconvert_exporter": "python"}
+
+
+def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    nb.metadata = {"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO}
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i:03d}"
+        for key in ("execution", "papermill", "collapsed", "scrolled", "ExecuteTime"):
+            cell.metadata.pop(key, None)
+        if cell.cell_type == "code":
+            for out in cell.get("outputs", []):
+                out.get("metadata", {}).pop("papermill", None)
+    return nb
+
+
+def refresh(path: Path) -> float:
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata["kernelspec"] = KERNELSPEC
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    elapsed = time.perf_counter() - start
+    nbformat.write(clean(nb), path)
+    return elapsed
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    paths = [Path(a) for a in argv] or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    for p in paths:
+        print(f"{p.name}: executing ...", flush=True)
+        print(f"{p.name}: done in {refresh(p):.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
