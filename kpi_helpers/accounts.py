@@ -1,0 +1,1144 @@
+"""Key-account analysis: who matters, and why.
+
+A *key account* is one specific customer that matters disproportionately. This module
+answers "which ones?" with numbers a student can check by hand:
+
+- revenue per customer and each customer's share of the total
+  (:func:`revenue_by_customer`, :func:`revenue_share`);
+- the Pareto / ABC split (:func:`pareto_table`, :func:`abc_counts`);
+- how concentrated the customer base is (:func:`concentration`, :func:`hhi_band`,
+  :func:`major_customers`);
+- a transparent weighted score that shows *why* an account is key, not only revenue
+  (:func:`account_features`, :func:`score_accounts`, :func:`key_accounts`,
+  :func:`portfolio_matrix`);
+- KPIs tracked for one account (:func:`monthly_revenue_by_account`, :func:`account_kpis`).
+
+Conventions (shared by every function here)
+-------------------------------------------
+- Inputs are tidy frames with the canonical columns ``customer``, ``amount`` and ``date``
+  (names can be changed with keyword arguments) or a revenue Series indexed by customer.
+- Shares and rates are ratios of sums; an undefined ratio (zero denominator) is NaN, never
+  ``inf`` and never an exception.
+- Customers are ordered by revenue, largest first; ties are broken by customer name
+  ascending, so every ordering is deterministic.
+- Functions are pure: they never modify the frames or Series they are given.
+- Months are calendar months written ``"YYYY-MM"``. A month that the data's date range (first
+  to last date) does not cover entirely is *partial*; growth figures use complete months only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import kpis
+
+__all__ = [
+    "ABC_CLASSES",
+    "DEFAULT_WEIGHTS",
+    "HHI_BANDS_2010",
+    "HHI_BANDS_2023",
+    "QUADRANTS",
+    "SCORE_CRITERIA",
+    "abc_counts",
+    "account_features",
+    "account_kpis",
+    "concentration",
+    "hhi_band",
+    "key_accounts",
+    "major_customers",
+    "month_periods",
+    "monthly_revenue_by_account",
+    "pareto_table",
+    "portfolio_matrix",
+    "revenue_by_customer",
+    "revenue_share",
+    "score_accounts",
+]
+
+#: Tolerance used when comparing cumulative shares with a threshold, so that a share that is
+#: 0.8 on paper but 0.7999999999999999 in floating point still "reaches" 80 %.
+_TOL = 1e-9
+
+ABC_CLASSES = ("A", "B", "C")
+
+#: HHI cut points of the 2010 US DOJ/FTC Horizontal Merger Guidelines (section 5.3):
+#: below 1,500 unconcentrated, 1,500-2,500 moderately concentrated, above 2,500 highly
+#: concentrated.
+HHI_BANDS_2010 = (1500.0, 2500.0)
+#: HHI cut points of the 2023 DOJ/FTC Merger Guidelines: above 1,800 is highly concentrated
+#: (1,000-1,800 moderately, below 1,000 unconcentrated).
+HHI_BANDS_2023 = (1000.0, 1800.0)
+
+#: Default weights of the key-account score (they sum to 1).
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "revenue_share": 0.35,
+    "revenue_growth": 0.15,
+    "strategic_value": 0.2,
+    "growth_potential": 0.15,
+    "engagement": 0.15,
+}
+
+#: Criteria given as 1-5 judgement scores (the customers table); they are normalised as
+#: (x - 1) / 4 so that 1 -> 0 and 5 -> 1. Every other criterion is min-max normalised.
+SCORE_CRITERIA = ("strategic_value", "growth_potential", "engagement")
+
+#: Quadrants of :func:`portfolio_matrix`.
+QUADRANTS = ("key account", "develop", "maintain", "efficiency")
+
+_PARETO_COLUMNS = ["customer", "revenue", "share", "cum_share", "rank", "cum_customer_share", "abc_class"]
+
+
+# ---------------------------------------------------------------------------------------------
+# small private helpers
+# ---------------------------------------------------------------------------------------------
+def _require_columns(df: pd.DataFrame, columns: Iterable[str], what: str = "data") -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{what} must be a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"{what} is missing column(s) {missing}; it has {list(map(str, df.columns))}. "
+            "Rename your columns or pass the names as keyword arguments (e.g. customer='client')."
+        )
+
+
+def _sort_revenue(revenue: pd.Series) -> pd.Series:
+    """Return ``revenue`` sorted descending, ties by customer name ascending (stable)."""
+    frame = pd.DataFrame({"customer": revenue.index, "revenue": revenue.to_numpy(dtype=float)})
+    frame = frame.sort_values(
+        ["revenue", "customer"], ascending=[False, True], kind="stable", na_position="last"
+    )
+    out = pd.Series(
+        frame["revenue"].to_numpy(dtype=float),
+        index=pd.Index(frame["customer"].to_numpy(), name="customer", dtype=revenue.index.dtype),
+        name="revenue",
+    )
+    return out
+
+
+def _as_revenue(revenue: pd.Series | Mapping[Any, float]) -> pd.Series:
+    """A sorted float copy of a revenue Series (NaN revenue counts as 0)."""
+    if isinstance(revenue, Mapping):
+        revenue = pd.Series(dict(revenue), dtype=float)
+    if not isinstance(revenue, pd.Series):
+        raise TypeError(
+            "revenue must be a pandas Series indexed by customer (see revenue_by_customer), "
+            f"got {type(revenue).__name__}"
+        )
+    if revenue.index.has_duplicates:
+        dups = revenue.index[revenue.index.duplicated()].unique().tolist()[:5]
+        raise ValueError(
+            f"revenue has duplicate customers {dups}; sum them first with revenue_by_customer()"
+        )
+    values = pd.to_numeric(revenue, errors="raise").astype(float).fillna(0.0)
+    return _sort_revenue(values)
+
+
+def _shares(values: pd.Series) -> pd.Series:
+    """Each value divided by the total (NaN for every entry when the total is 0)."""
+    total = float(values.sum())
+    out = kpis.safe_ratio(values.astype(float), total)
+    return pd.Series(np.asarray(out, dtype=float), index=values.index)
+
+
+def _to_datetime(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    return pd.to_datetime(values, format="ISO8601")
+
+
+def _prepare_transactions(
+    df: pd.DataFrame, customer: str, amount: str, date: str
+) -> pd.DataFrame:
+    """A new frame with customer, amount (float), date (datetime) and period ("YYYY-MM")."""
+    _require_columns(df, [customer, amount, date], "transactions")
+    out = pd.DataFrame(
+        {
+            "customer": df[customer].to_numpy(),
+            "amount": pd.to_numeric(df[amount], errors="raise").astype(float).to_numpy(),
+            "date": _to_datetime(df[date]).to_numpy(),
+        }
+    )
+    out = out[out["customer"].notna() & out["date"].notna()]
+    out["period"] = _period_labels(out["date"])
+    return out
+
+
+def _period_labels(dates: pd.Series) -> pd.Series:
+    """"YYYY-MM" labels of a datetime Series (formats each distinct month once: fast)."""
+    codes = dates.dt.year.to_numpy(dtype="int64") * 12 + dates.dt.month.to_numpy(dtype="int64") - 1
+    uniq, inverse = np.unique(codes, return_inverse=True)
+    labels = np.array([f"{c // 12:04d}-{c % 12 + 1:02d}" for c in uniq], dtype=object)
+    return pd.Series(labels[inverse], index=dates.index, dtype="str")
+
+
+def month_periods(first: Any, last: Any) -> pd.DataFrame:
+    """Calendar months from ``first`` to ``last`` with a partial-month flag.
+
+    A month is *partial* when the range ``first .. last`` (whole days) does not cover it
+    entirely: the first month is partial unless ``first`` is its 1st day, the last month is
+    partial unless ``last`` is its last day.
+
+    Parameters
+    ----------
+    first, last : date-like
+        First and last date of the data.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``period`` ("YYYY-MM", ascending) and ``partial`` (bool).
+
+    Examples
+    --------
+    >>> month_periods("2024-01-15", "2024-03-31")
+        period  partial
+    0  2024-01     True
+    1  2024-02    False
+    2  2024-03    False
+    """
+    first = pd.Timestamp(first).normalize()
+    last = pd.Timestamp(last).normalize()
+    if last < first:
+        raise ValueError(f"last date {last.date()} is before first date {first.date()}")
+    months = pd.period_range(first.to_period("M"), last.to_period("M"), freq="M")
+    starts = months.start_time.normalize()
+    ends = months.end_time.normalize()
+    partial = (starts < first) | (ends > last)
+    return pd.DataFrame({"period": months.strftime("%Y-%m"), "partial": np.asarray(partial, dtype=bool)})
+
+
+def _months(tx: pd.DataFrame, date_range: tuple[Any, Any] | None) -> pd.DataFrame:
+    if date_range is not None:
+        first, last = date_range
+    elif len(tx):
+        first, last = tx["date"].min(), tx["date"].max()
+    else:
+        return pd.DataFrame({"period": pd.Series([], dtype="str"), "partial": pd.Series([], dtype=bool)})
+    return month_periods(first, last)
+
+
+def _check_names(names: Iterable[Any], known: Sequence[Any], what: str) -> list[Any]:
+    names = list(names)
+    known_set = set(known)
+    unknown = [n for n in names if n not in known_set]
+    if unknown:
+        sample = list(known)[:10]
+        more = "" if len(known) <= 10 else f" (and {len(known) - 10} more)"
+        raise ValueError(f"unknown {what} {unknown}; known ones are {sample}{more}")
+    return names
+
+
+# ---------------------------------------------------------------------------------------------
+# revenue and shares
+# ---------------------------------------------------------------------------------------------
+def revenue_by_customer(
+    df: pd.DataFrame, customer: str = "customer", amount: str = "amount"
+) -> pd.Series:
+    """Total revenue per customer, largest first.
+
+    Formula: revenue_c = sum of ``amount`` over the rows of customer c. Unit: currency.
+
+    Rows without a customer (empty id, e.g. an unknown restaurant guest) are left out: they
+    cannot be an account. Missing amounts count as 0. Credit notes (negative amounts) are
+    netted, so a customer can end with revenue <= 0; it is still listed.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Tidy rows with a customer column and an amount column.
+    customer, amount : str
+        Column names.
+
+    Returns
+    -------
+    pandas.Series
+        Name ``"revenue"``, index named ``"customer"``, float values, sorted by revenue
+        descending and ties by customer name ascending.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"customer": ["B", "A", "B", "C"], "amount": [10, 30, 20, 5]})
+    >>> revenue_by_customer(df)
+    customer
+    A    30.0
+    B    30.0
+    C     5.0
+    Name: revenue, dtype: float64
+    """
+    _require_columns(df, [customer, amount])
+    amounts = pd.to_numeric(df[amount], errors="raise").astype(float)
+    rev = amounts.groupby(df[customer], sort=False, dropna=True, observed=True).sum()
+    rev.index.name = "customer"
+    return _sort_revenue(rev.astype(float))
+
+
+def revenue_share(revenue: pd.Series) -> pd.Series:
+    """Each customer's share of total revenue.
+
+    Formula: share_c = revenue_c / sum of all revenue. Unit: ratio (fraction, 0.25 = 25 %).
+    Undefined (NaN for every customer) when the total is 0.
+
+    Parameters
+    ----------
+    revenue : pandas.Series
+        Revenue indexed by customer (e.g. from :func:`revenue_by_customer`).
+
+    Returns
+    -------
+    pandas.Series
+        Same index and order as ``revenue``, name ``"revenue_share"``.
+
+    Examples
+    --------
+    >>> revenue_share(pd.Series({"A": 60.0, "B": 30.0, "C": 10.0})).tolist()
+    [0.6, 0.3, 0.1]
+    >>> revenue_share(pd.Series({"A": 0.0, "B": 0.0})).tolist()
+    [nan, nan]
+    """
+    if not isinstance(revenue, pd.Series):
+        raise TypeError(f"revenue must be a pandas Series, got {type(revenue).__name__}")
+    values = pd.to_numeric(revenue, errors="raise").astype(float)
+    out = _shares(values)
+    out.name = "revenue_share"
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Pareto / ABC
+# ---------------------------------------------------------------------------------------------
+def pareto_table(revenue: pd.Series, a: float = 0.80, b: float = 0.95) -> pd.DataFrame:
+    """The Pareto (ABC) table: customers by revenue with cumulative shares and classes.
+
+    Customers are sorted by revenue (largest first, ties by name). Walking down the list:
+
+    - class **A**: every customer up to *and including* the one whose cumulative share first
+      reaches ``a`` (80 % by default);
+    - class **B**: the following customers up to and including the one whose cumulative share
+      first reaches ``b`` (95 %); it is empty when an A customer already reaches ``b``;
+    - class **C**: the rest.
+
+    Customers with revenue <= 0 are listed but always class C (they add nothing). A cumulative
+    share within 1e-9 of the threshold counts as reaching it (floating-point sums).
+
+    Zero (or negative) total revenue: there is nothing to split, so ``share`` and
+    ``cum_share`` are NaN (zero total) and every customer is class C.
+
+    Parameters
+    ----------
+    revenue : pandas.Series
+        Revenue indexed by customer. NaN revenue counts as 0.
+    a, b : float
+        Class thresholds as fractions, ``0 < a < b <= 1``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``customer, revenue, share, cum_share, rank, cum_customer_share, abc_class``;
+        ``rank`` is 1 for the largest customer; ``cum_customer_share`` = rank / number of
+        customers (the x axis of a Pareto curve).
+
+    Raises
+    ------
+    ValueError
+        If the thresholds are not ``0 < a < b <= 1``.
+
+    Examples
+    --------
+    >>> rev = pd.Series({"A": 50.0, "B": 30.0, "C": 15.0, "D": 5.0})
+    >>> pareto_table(rev)[["customer", "cum_share", "abc_class"]]
+      customer  cum_share abc_class
+    0        A       0.50         A
+    1        B       0.80         A
+    2        C       0.95         B
+    3        D       1.00         C
+    """
+    try:
+        ok = 0 < a < b <= 1
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ValueError(
+            f"ABC thresholds must satisfy 0 < a < b <= 1 (fractions, e.g. a=0.8, b=0.95); got a={a!r}, b={b!r}"
+        )
+    rev = _as_revenue(revenue)
+    n = len(rev)
+    if n == 0:
+        return pd.DataFrame(
+            {
+                "customer": pd.Series([], dtype=rev.index.dtype),
+                "revenue": pd.Series([], dtype=float),
+                "share": pd.Series([], dtype=float),
+                "cum_share": pd.Series([], dtype=float),
+                "rank": pd.Series([], dtype="int64"),
+                "cum_customer_share": pd.Series([], dtype=float),
+                "abc_class": pd.Series([], dtype="str"),
+            }
+        )
+    values = rev.to_numpy(dtype=float)
+    total = float(values.sum())
+    share = _shares(rev).to_numpy(dtype=float)
+    cum = np.cumsum(share) if total != 0 else np.full(n, np.nan)
+    rank = np.arange(1, n + 1)
+    classes = np.full(n, "C", dtype=object)
+    if total > 0:
+        reached_a = np.flatnonzero(cum >= a - _TOL)
+        reached_b = np.flatnonzero(cum >= b - _TOL)
+        last_a = int(reached_a[0]) if len(reached_a) else n - 1
+        last_b = int(reached_b[0]) if len(reached_b) else n - 1
+        last_b = max(last_b, last_a)
+        classes[: last_a + 1] = "A"
+        classes[last_a + 1 : last_b + 1] = "B"
+        classes[values <= 0] = "C"
+    return pd.DataFrame(
+        {
+            "customer": rev.index.to_numpy(),
+            "revenue": values,
+            "share": share,
+            "cum_share": cum,
+            "rank": rank.astype("int64"),
+            "cum_customer_share": rank / n,
+            "abc_class": pd.array(classes.tolist(), dtype="str"),
+        }
+    )
+
+
+def abc_counts(pareto: pd.DataFrame) -> dict[str, int]:
+    """Number of customers in each ABC class.
+
+    Parameters
+    ----------
+    pareto : pandas.DataFrame
+        Output of :func:`pareto_table` (needs the ``abc_class`` column).
+
+    Returns
+    -------
+    dict
+        ``{"A": n_A, "B": n_B, "C": n_C}`` (plain ints, zero for an empty class).
+        ``abc_counts(...)["A"]`` is the KPI ``abc_a_count``.
+
+    Examples
+    --------
+    >>> abc_counts(pareto_table(pd.Series({"A": 50.0, "B": 30.0, "C": 15.0, "D": 5.0})))
+    {'A': 2, 'B': 1, 'C': 1}
+    """
+    _require_columns(pareto, ["abc_class"], "pareto table")
+    counts = pareto["abc_class"].value_counts()
+    return {k: int(counts.get(k, 0)) for k in ABC_CLASSES}
+
+
+# ---------------------------------------------------------------------------------------------
+# concentration
+# ---------------------------------------------------------------------------------------------
+def hhi_band(hhi_value: float | None, cuts: tuple[float, float] = HHI_BANDS_2010) -> str:
+    """Name the concentration band of a Herfindahl-Hirschman index (0..10,000).
+
+    The default cut points are the bands of the **2010 US DOJ/FTC Horizontal Merger
+    Guidelines**: below 1,500 "unconcentrated", 1,500 to 2,500 "moderately concentrated",
+    above 2,500 "highly concentrated". The **2023 Merger Guidelines** lowered them to
+    1,000 / 1,800: pass ``cuts=HHI_BANDS_2023`` to use those. The guidelines judge markets
+    (sellers' shares); applied to one firm's customer base the bands are an analogy that
+    tells how dependent the firm is on a few buyers.
+
+    Parameters
+    ----------
+    hhi_value : float or None
+        The index, e.g. from :func:`concentration`.
+    cuts : (low, high)
+        Values below ``low`` are unconcentrated; ``low``..``high`` (both included) moderately
+        concentrated; above ``high`` highly concentrated. Requires ``low <= high``.
+
+    Returns
+    -------
+    str
+        ``"unconcentrated"``, ``"moderately concentrated"``, ``"highly concentrated"``, or
+        ``"n/a"`` when the value is missing (None/NaN).
+
+    Examples
+    --------
+    >>> hhi_band(2600)
+    'highly concentrated'
+    >>> hhi_band(2000), hhi_band(2000, cuts=HHI_BANDS_2023)
+    ('moderately concentrated', 'highly concentrated')
+    >>> hhi_band(float("nan"))
+    'n/a'
+    """
+    low, high = (float(c) for c in cuts)
+    if not low <= high:
+        raise ValueError(f"HHI cut points must be (low, high) with low <= high, got {cuts!r}")
+    if hhi_value is None:
+        return "n/a"
+    value = float(hhi_value)
+    if math.isnan(value):
+        return "n/a"
+    if value < low:
+        return "unconcentrated"
+    if value <= high:
+        return "moderately concentrated"
+    return "highly concentrated"
+
+
+def major_customers(revenue: pd.Series, threshold: float = 0.10) -> list[Any]:
+    """Customers whose revenue share is at least ``threshold`` (10 % by default).
+
+    Many accounting standards call a customer with 10 % or more of revenue a *major customer*
+    (IFRS 8.34 asks firms to disclose reliance on them). A share within 1e-9 of the threshold
+    counts as reaching it. Empty when total revenue is 0.
+
+    Parameters
+    ----------
+    revenue : pandas.Series
+        Revenue indexed by customer.
+    threshold : float
+        Share as a fraction, ``0 < threshold <= 1``.
+
+    Returns
+    -------
+    list
+        Customer names, largest revenue first (ties by name).
+
+    Examples
+    --------
+    >>> major_customers(pd.Series({"A": 70.0, "B": 20.0, "C": 10.0, "D": 0.0}))
+    ['A', 'B', 'C']
+    >>> major_customers(pd.Series({"A": 70.0, "B": 20.0, "C": 10.0}), threshold=0.2)
+    ['A', 'B']
+    """
+    try:
+        ok = 0 < threshold <= 1
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ValueError(f"threshold must be a fraction with 0 < threshold <= 1, got {threshold!r}")
+    rev = _as_revenue(revenue)
+    share = _shares(rev)
+    return rev.index[(share >= threshold - _TOL).to_numpy()].tolist()
+
+
+def concentration(
+    revenue: pd.Series,
+    top_n: int = 3,
+    threshold: float = 0.10,
+    hhi_cuts: tuple[float, float] = HHI_BANDS_2010,
+) -> dict[str, Any]:
+    """How dependent is the business on a few customers?
+
+    All figures are computed over every customer in ``revenue`` (pass the customers of the
+    period you study; customers listed with zero revenue count in ``n_customers`` and in the
+    20 % of :func:`kpis.top20_share`).
+
+    - ``top_customer_share`` = largest customer's revenue / total (KPI ``top_customer_share``);
+    - ``top_n_share`` = revenue of the ``top_n`` largest / total;
+    - ``top20_share`` = revenue of the top ceil(20 % of customers) / total (KPI ``top20_share``);
+    - ``hhi`` = sum over customers of (share in %)^2, 0..10,000 (KPI ``hhi``); 10,000 / N for N
+      equal customers, 10,000 for a single one;
+    - ``hhi_band`` from :func:`hhi_band` with ``hhi_cuts``;
+    - ``major_customers`` from :func:`major_customers` with ``threshold``.
+
+    Shares and HHI are NaN when the total is 0.
+
+    Parameters
+    ----------
+    revenue : pandas.Series
+        Revenue indexed by customer.
+    top_n : int
+        How many of the largest customers ``top_n_share`` adds up.
+    threshold : float
+        Major-customer share threshold.
+    hhi_cuts : (low, high)
+        Cut points for :func:`hhi_band` (2010 US guidelines by default).
+
+    Returns
+    -------
+    dict
+        Keys ``n_customers, total, top_customer, top_customer_share, top_n, top_n_share,
+        top20_share, hhi, hhi_band, major_customers``. ``top_customer`` is None when there are
+        no customers.
+
+    Examples
+    --------
+    >>> c = concentration(pd.Series({"A": 30.0, "B": 30.0, "C": 20.0, "D": 20.0}), top_n=2)
+    >>> round(c["hhi"]), c["hhi_band"], c["top_customer"], c["top_n_share"]
+    (2600, 'highly concentrated', 'A', 0.6)
+    """
+    if int(top_n) != top_n or top_n < 1:
+        raise ValueError(f"top_n must be a whole number >= 1, got {top_n!r}")
+    rev = _as_revenue(revenue)
+    n = len(rev)
+    total = float(rev.sum())
+    share = _shares(rev)
+    hhi_value = float(kpis.hhi(share)) if n else float("nan")
+    return {
+        "n_customers": int(n),
+        "total": total,
+        "top_customer": rev.index[0] if n else None,
+        "top_customer_share": float(share.iloc[0]) if n else float("nan"),
+        "top_n": int(top_n),
+        "top_n_share": float(kpis.top_n_share(rev, int(top_n))) if n else float("nan"),
+        "top20_share": float(kpis.top20_share(rev)) if n else float("nan"),
+        "hhi": hhi_value,
+        "hhi_band": hhi_band(hhi_value, hhi_cuts),
+        "major_customers": major_customers(rev, threshold),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# monthly revenue per account
+# ---------------------------------------------------------------------------------------------
+def monthly_revenue_by_account(
+    df: pd.DataFrame,
+    accounts: Sequence[Any] | None = None,
+    *,
+    customer: str = "customer",
+    amount: str = "amount",
+    date: str = "date",
+    date_range: tuple[Any, Any] | None = None,
+    complete_only: bool = False,
+) -> pd.DataFrame:
+    """Revenue per calendar month (rows) and account (columns).
+
+    Every month from the first to the last date is a row, months without sales are 0.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Transactions with customer, amount and date columns (dates as datetimes or ISO text).
+    accounts : sequence, optional
+        The accounts to show, in this column order. Default: every customer, largest total
+        revenue first (ties by name). An unknown name raises ValueError.
+    customer, amount, date : str
+        Column names.
+    date_range : (first, last), optional
+        The data's date range, used to decide which months exist and which are partial.
+        Default: first and last date of ``df``.
+    complete_only : bool
+        Drop partial months (see :func:`month_periods`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``period`` ("YYYY-MM", ascending), columns named ``customer``; attribute
+        ``attrs["partial"]`` lists the partial months.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"date": ["2024-01-01", "2024-01-20", "2024-03-31"],
+    ...                    "customer": ["A", "B", "A"], "amount": [10.0, 5.0, 30.0]})
+    >>> monthly_revenue_by_account(df)  # doctest: +NORMALIZE_WHITESPACE
+    customer     A    B
+    period
+    2024-01   10.0  5.0
+    2024-02    0.0  0.0
+    2024-03   30.0  0.0
+    """
+    tx = _prepare_transactions(df, customer, amount, date)
+    return _monthly_matrix(tx, accounts, date_range, complete_only)
+
+
+def _monthly_matrix(
+    tx: pd.DataFrame, accounts: Sequence[Any] | None, date_range: tuple[Any, Any] | None, complete_only: bool
+) -> pd.DataFrame:
+    months = _months(tx, date_range)
+    totals = tx.groupby("customer", sort=False, observed=True)["amount"].sum()
+    order = _sort_revenue(totals.astype(float)).index.tolist()
+    if accounts is None:
+        cols = order
+    else:
+        if isinstance(accounts, str):
+            accounts = [accounts]
+        cols = _check_names(accounts, order, "account(s)")
+    table = tx.pivot_table(
+        index="period", columns="customer", values="amount", aggfunc="sum", fill_value=0.0, observed=True
+    )
+    periods = months["period"].tolist()
+    table = table.reindex(index=periods, columns=cols, fill_value=0.0).astype(float)
+    if complete_only:
+        table = table.loc[months.loc[~months["partial"], "period"].tolist()]
+    table.index.name = "period"
+    table.columns.name = "customer"
+    table.attrs = {}
+    table.attrs["partial"] = [p for p in months.loc[months["partial"], "period"] if p in table.index]
+    return table
+
+
+def _complete_months(tx: pd.DataFrame, date_range: tuple[Any, Any] | None) -> list[str]:
+    months = _months(tx, date_range)
+    return months.loc[~months["partial"], "period"].tolist()
+
+
+def account_kpis(
+    df: pd.DataFrame,
+    account: Any,
+    *,
+    customer: str = "customer",
+    amount: str = "amount",
+    date: str = "date",
+    date_range: tuple[Any, Any] | None = None,
+) -> dict[str, Any]:
+    """KPIs tracked for one key account.
+
+    - ``revenue``: the account's revenue over all the data (currency);
+    - ``revenue_share``: account revenue / total revenue of all customers (ratio; NaN if the
+      total is 0);
+    - ``mom_growth``: (R_t - R_t-1) / R_t-1 for the last *complete* month t against the month
+      before (ratio; NaN with fewer than two complete months or R_t-1 = 0);
+    - ``cmgr``: (R_last / R_first)^(1/n) - 1 over the complete months, n = months between first
+      and last (ratio; NaN if R_first <= 0 or fewer than two complete months).
+
+    Growth figures use :func:`kpis.mom_growth` and :func:`kpis.cmgr_from_series` on the
+    account's monthly revenue (months without sales count as 0).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Transactions of *all* customers (needed for the share).
+    account : str
+        The account's name, verbatim.
+    customer, amount, date : str
+        Column names.
+    date_range : (first, last), optional
+        The data's date range (decides which months are complete). Default: from ``df``.
+
+    Returns
+    -------
+    dict
+        ``account, revenue, revenue_share, mom_growth, cmgr, last_complete_month`` (None if
+        none) and ``complete_months`` (int).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"date": ["2024-01-05", "2024-02-10", "2024-03-15", "2024-03-31"],
+    ...                    "customer": ["A", "A", "A", "B"], "amount": [100.0, 110.0, 121.0, 69.0]})
+    >>> k = account_kpis(df, "A", date_range=("2024-01-01", "2024-03-31"))
+    >>> k["revenue"], round(k["revenue_share"], 3), round(k["mom_growth"], 3), round(k["cmgr"], 3)
+    (331.0, 0.828, 0.1, 0.1)
+    """
+    tx = _prepare_transactions(df, customer, amount, date)
+    known = tx["customer"].drop_duplicates().tolist()
+    _check_names([account], known, "account")
+    total = float(tx["amount"].sum())
+    acc_revenue = float(tx.loc[tx["customer"] == account, "amount"].sum())
+    complete = _complete_months(tx, date_range)
+    monthly = _monthly_matrix(tx, [account], date_range, complete_only=False)[account]
+    monthly = monthly.loc[[p for p in complete if p in monthly.index]]
+    if len(monthly) >= 2:
+        mom = float(kpis.mom_growth(monthly).iloc[-1])
+        cm = float(kpis.cmgr_from_series(monthly))
+    else:
+        mom = cm = float("nan")
+    return {
+        "account": account,
+        "revenue": acc_revenue,
+        "revenue_share": float(kpis.safe_ratio(acc_revenue, total)),
+        "mom_growth": _finite_or_nan(mom),
+        "cmgr": _finite_or_nan(cm),
+        "last_complete_month": monthly.index[-1] if len(monthly) else None,
+        "complete_months": int(len(monthly)),
+    }
+
+
+def _finite_or_nan(x: float) -> float:
+    x = float(x)
+    return x if math.isfinite(x) else float("nan")
+
+
+# ---------------------------------------------------------------------------------------------
+# features and scoring
+# ---------------------------------------------------------------------------------------------
+def account_features(
+    transactions: pd.DataFrame,
+    customers: pd.DataFrame | None = None,
+    recent_months: int = 6,
+    *,
+    customer: str = "customer",
+    amount: str = "amount",
+    date: str = "date",
+    date_range: tuple[Any, Any] | None = None,
+) -> pd.DataFrame:
+    """The raw criteria of the key-account score, one row per customer.
+
+    - ``revenue``: total revenue over the data (currency);
+    - ``revenue_share``: revenue / total revenue (ratio; NaN if the total is 0);
+    - ``revenue_growth``: (R_recent - R_before) / R_before, where R_recent is the revenue in
+      the last ``recent_months`` *complete* calendar months and R_before the revenue in the
+      ``recent_months`` complete months just before them (ratio). NaN when R_before = 0 (a
+      new customer: growth from nothing is undefined) or when the data has fewer than
+      ``2 * recent_months`` complete months;
+    - ``strategic_value``, ``growth_potential``, ``engagement``: the 1-5 judgement scores of
+      the customers table; NaN where the table, the column or the customer's row is missing.
+
+    Customers that appear only in the customers table get revenue 0.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        Rows with customer, amount, date.
+    customers : pandas.DataFrame, optional
+        One row per customer with any of the score columns.
+    recent_months : int
+        Length of each of the two windows compared by ``revenue_growth``.
+    customer, amount, date : str
+        Column names (the customers table uses the same customer column name).
+    date_range : (first, last), optional
+        The data's date range (decides which months are complete). Default: from the data.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``customer``, sorted by revenue descending (ties by name).
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"date": ["2024-01-10", "2024-02-10", "2024-02-10", "2024-02-29"],
+    ...                    "customer": ["A", "A", "B", "B"], "amount": [100.0, 150.0, 40.0, 10.0]})
+    >>> cust = pd.DataFrame({"customer": ["A", "B"], "strategic_value": [2, 5]})
+    >>> f = account_features(tx, cust, recent_months=1, date_range=("2024-01-01", "2024-02-29"))
+    >>> f[["revenue", "revenue_share", "revenue_growth", "strategic_value"]]  # doctest: +NORMALIZE_WHITESPACE
+              revenue  revenue_share  revenue_growth  strategic_value
+    customer
+    A           250.0       0.833333             0.5              2.0
+    B            50.0       0.166667             NaN              5.0
+    """
+    if int(recent_months) != recent_months or recent_months < 1:
+        raise ValueError(f"recent_months must be a whole number >= 1, got {recent_months!r}")
+    recent_months = int(recent_months)
+    tx = _prepare_transactions(transactions, customer, amount, date)
+    revenue = tx.groupby("customer", sort=False, observed=True)["amount"].sum().astype(float)
+    scores = None
+    if customers is not None:
+        _require_columns(customers, [customer], "customers table")
+        ids = customers[customer]
+        if ids.duplicated().any():
+            dups = ids[ids.duplicated()].unique().tolist()[:5]
+            raise ValueError(f"customers table lists customer(s) {dups} more than once; keep one row per customer")
+        scores = pd.DataFrame(index=pd.Index(ids.to_numpy(), name="customer"))
+        for col in SCORE_CRITERIA:
+            if col in customers.columns:
+                scores[col] = pd.to_numeric(customers[col], errors="coerce").astype(float).to_numpy()
+        scores = scores[scores.index.notna()]
+        extra = [c for c in scores.index if c not in revenue.index]
+        if extra:
+            revenue = pd.concat([revenue, pd.Series(0.0, index=pd.Index(extra, dtype=revenue.index.dtype))])
+    revenue.index.name = "customer"
+    revenue = _sort_revenue(revenue)
+    out = pd.DataFrame(index=revenue.index)
+    out["revenue"] = revenue
+    out["revenue_share"] = _shares(revenue)
+
+    complete = _complete_months(tx, date_range)
+    growth = pd.Series(np.nan, index=out.index, dtype=float)
+    if len(complete) >= 2 * recent_months:
+        recent = set(complete[-recent_months:])
+        before = set(complete[-2 * recent_months : -recent_months])
+        r_now = tx[tx["period"].isin(recent)].groupby("customer", observed=True)["amount"].sum()
+        r_before = tx[tx["period"].isin(before)].groupby("customer", observed=True)["amount"].sum()
+        r_now = r_now.reindex(out.index, fill_value=0.0).astype(float)
+        r_before = r_before.reindex(out.index, fill_value=0.0).astype(float)
+        growth = pd.Series(np.asarray(kpis.growth(r_now, r_before), dtype=float), index=out.index)
+        growth = growth.where(np.isfinite(growth))
+    out["revenue_growth"] = growth
+    for col in SCORE_CRITERIA:
+        if scores is not None and col in scores.columns:
+            out[col] = scores[col].reindex(out.index).astype(float)
+        else:
+            out[col] = np.nan
+    return out
+
+
+def _features_indexed(features: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(features, pd.DataFrame):
+        raise TypeError(f"features must be a pandas DataFrame, got {type(features).__name__}")
+    if "customer" in features.columns:
+        return features.set_index("customer")
+    out = features.copy()
+    out.index.name = "customer"
+    return out
+
+
+def _normalise_criterion(name: str, values: pd.Series) -> pd.Series:
+    """Map one criterion to 0..1 (NaN stays NaN).
+
+    1-5 scores (SCORE_CRITERIA): (x - 1) / 4, clipped to 0..1. Other criteria: min-max over
+    customers, (x - min) / (max - min); if every customer has the same value the criterion
+    cannot tell them apart and all get 0.5.
+    """
+    x = pd.to_numeric(values, errors="coerce").astype(float)
+    x = x.where(np.isfinite(x))
+    if name in SCORE_CRITERIA:
+        return ((x - 1.0) / 4.0).clip(0.0, 1.0)
+    lo, hi = x.min(), x.max()
+    if pd.isna(lo):
+        return x
+    if hi == lo:
+        return x.where(x.isna(), 0.5)
+    return (x - lo) / (hi - lo)
+
+
+def _check_weights(weights: Mapping[str, float], known: Sequence[str]) -> dict[str, float]:
+    if not isinstance(weights, Mapping) or not weights:
+        raise ValueError("weights must be a non-empty mapping criterion -> weight, e.g. DEFAULT_WEIGHTS")
+    unknown = [k for k in weights if k not in known]
+    if unknown:
+        raise ValueError(f"unknown weight name(s) {unknown}; known criteria are {list(known)}")
+    clean: dict[str, float] = {}
+    for k, w in weights.items():
+        try:
+            w = float(w)
+        except (TypeError, ValueError):
+            raise ValueError(f"weight for {k!r} must be a number, got {w!r}") from None
+        if not math.isfinite(w):
+            raise ValueError(f"weight for {k!r} must be a finite number, got {w!r}")
+        if w < 0:
+            raise ValueError(f"weight for {k!r} is negative ({w}); weights must be >= 0")
+        clean[k] = w
+    total = sum(clean.values())
+    if total <= 0:
+        raise ValueError("weights are all zero; give at least one criterion a positive weight")
+    return {k: w / total for k, w in clean.items()}
+
+
+def _known_criteria(features: pd.DataFrame) -> list[str]:
+    known = list(DEFAULT_WEIGHTS)
+    for col in features.columns:
+        dtype = features[col].dtype
+        if col not in known and pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+            known.append(str(col))
+    return known
+
+
+def _normalised_criteria(features: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    out = pd.DataFrame(index=features.index)
+    for c in names:
+        col = features[c] if c in features.columns else pd.Series(np.nan, index=features.index)
+        out[c] = _normalise_criterion(c, col)
+    return out
+
+
+def _missing_text(norm: pd.DataFrame) -> pd.Series:
+    names = list(norm.columns)
+    isna = norm.isna().to_numpy()
+    return pd.Series(
+        [", ".join(n for n, m in zip(names, row) if m) for row in isna], index=norm.index, dtype="str"
+    )
+
+
+def score_accounts(
+    features: pd.DataFrame, weights: Mapping[str, float] = DEFAULT_WEIGHTS
+) -> pd.DataFrame:
+    """A transparent weighted score: which accounts are key, and why.
+
+    For every criterion named in ``weights``:
+
+    1. **normalise** to 0..1 (column ``<criterion>_norm``): 1-5 judgement scores
+       (``strategic_value``, ``growth_potential``, ``engagement``) as (x - 1) / 4; every other
+       criterion min-max over the customers, (x - min) / (max - min) (0.5 for all if every
+       customer has the same value). A missing value (NaN) counts as 0 and is named in the
+       ``missing`` column, so a blank never silently helps an account;
+    2. **weigh**: contribution = weight x normalised (column ``<criterion>_contrib``), with the
+       weights first divided by their sum so that they add up to 1.
+
+    score = sum of the contributions (0..1); rank 1 is the best. Reading one row left to right
+    shows why that account scored as it did.
+
+    Parameters
+    ----------
+    features : pandas.DataFrame
+        One row per customer, indexed by customer (or with a ``customer`` column), e.g. from
+        :func:`account_features`.
+    weights : mapping
+        Criterion -> weight (>= 0, not all 0). Criteria are the keys of ``DEFAULT_WEIGHTS`` and
+        any other numeric column of ``features``. A default criterion absent from ``features``
+        counts as missing for every customer.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by customer; columns ``revenue`` (when ``features`` has it), then
+        ``<c>_norm`` and ``<c>_contrib`` per criterion, ``score``, ``rank`` and ``missing``.
+        Sorted by score descending, ties by name ascending. ``attrs["weights"]`` holds the
+        normalised weights.
+
+    Raises
+    ------
+    ValueError
+        Unknown criterion names (the message lists the known ones), negative, non-finite or
+        all-zero weights.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"revenue_share": [0.7, 0.3], "strategic_value": [2, 5]},
+    ...                  index=pd.Index(["A", "B"], name="customer"))
+    >>> s = score_accounts(f, {"revenue_share": 3, "strategic_value": 1})
+    >>> s[["revenue_share_contrib", "strategic_value_contrib", "score", "rank"]]  # doctest: +NORMALIZE_WHITESPACE
+              revenue_share_contrib  strategic_value_contrib   score  rank
+    customer
+    A                          0.75                   0.0625  0.8125     1
+    B                          0.00                   0.2500  0.2500     2
+    """
+    feats = _features_indexed(features)
+    known = _known_criteria(feats)
+    w = _check_weights(weights, known)
+    norm = _normalised_criteria(feats, list(w))
+    out = pd.DataFrame(index=feats.index)
+    if "revenue" in feats.columns:
+        out["revenue"] = pd.to_numeric(feats["revenue"], errors="coerce").astype(float)
+    score = pd.Series(0.0, index=feats.index)
+    for c, wc in w.items():
+        contrib = (norm[c] * wc).fillna(0.0)
+        out[f"{c}_norm"] = norm[c]
+        out[f"{c}_contrib"] = contrib
+        score = score + contrib
+    out["score"] = score
+    out["missing"] = _missing_text(norm)
+    out = _sort_by(out, "score")
+    out.insert(out.columns.get_loc("missing"), "rank", np.arange(1, len(out) + 1, dtype="int64"))
+    out.index.name = "customer"
+    out.attrs = {}
+    out.attrs["weights"] = dict(w)
+    return out
+
+
+def _sort_by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Sort by ``column`` descending, ties by index (customer name) ascending, NaN last."""
+    tmp = frame.copy()
+    tmp.index.name = "customer"
+    tmp = tmp.reset_index()
+    tmp = tmp.sort_values([column, "customer"], ascending=[False, True], kind="stable", na_position="last")
+    return tmp.set_index("customer")
+
+
+def key_accounts(
+    scored: pd.DataFrame, n: int = 5, must_include: Iterable[Any] | None = None
+) -> list[Any]:
+    """The key accounts: the ``n`` best scores, the largest account always among them.
+
+    The largest account by revenue (column ``revenue``, else ``revenue_share``) is always
+    included: if it is not in the top ``n`` by score it takes the place of the n-th. Names in
+    ``must_include`` are added too (so the list can be longer than ``n`` when they are many).
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        Output of :func:`score_accounts`.
+    n : int
+        How many accounts (>= 1).
+    must_include : iterable, optional
+        Accounts to include whatever their score (unknown names raise ValueError).
+
+    Returns
+    -------
+    list
+        Names in score order (best first).
+
+    Examples
+    --------
+    >>> scored = pd.DataFrame({"revenue": [10.0, 20.0, 90.0], "score": [0.9, 0.8, 0.1]},
+    ...                       index=pd.Index(["B", "C", "A"], name="customer"))
+    >>> key_accounts(scored, n=2)
+    ['B', 'A']
+    """
+    if int(n) != n or n < 1:
+        raise ValueError(f"n must be a whole number >= 1, got {n!r}")
+    n = int(n)
+    feats = _features_indexed(scored)
+    _require_columns(feats, ["score"], "scored table")
+    order = _sort_by(feats, "score").index.tolist()
+    chosen = order[:n]
+    size_col = next((c for c in ("revenue", "revenue_share") if c in feats.columns), None)
+    if size_col is not None and len(feats):
+        largest = _sort_by(feats, size_col).index[0]
+        if largest not in chosen:
+            chosen = chosen[: n - 1] + [largest]
+    if must_include is not None:
+        if isinstance(must_include, str):
+            must_include = [must_include]
+        extra = _check_names(must_include, order, "account(s) in must_include")
+        chosen = chosen + [x for x in extra if x not in chosen]
+    rank = {name: i for i, name in enumerate(order)}
+    return sorted(dict.fromkeys(chosen), key=rank.__getitem__)
+
+
+def portfolio_matrix(
+    features: pd.DataFrame,
+    attractiveness: Sequence[str] = ("growth_potential", "strategic_value"),
+    strength: Sequence[str] = ("revenue_share", "engagement"),
+    threshold: float = 0.5,
+) -> pd.DataFrame:
+    """Place each account in a 2 x 2 portfolio matrix.
+
+    - attractiveness = mean of the normalised ``attractiveness`` criteria (how much the account
+      could be worth to us);
+    - strength = mean of the normalised ``strength`` criteria (how strong our position with the
+      account already is).
+
+    Criteria are normalised as in :func:`score_accounts`; a missing value counts as 0 and is
+    named in the ``missing`` column. High means ``>= threshold``.
+
+    ======================  =================  ====================
+    quadrant                attractiveness     strength
+    ======================  =================  ====================
+    ``"key account"``       high               high
+    ``"develop"``           high               low
+    ``"maintain"``          low                high
+    ``"efficiency"``        low                low
+    ======================  =================  ====================
+
+    Parameters
+    ----------
+    features : pandas.DataFrame
+        One row per customer (e.g. from :func:`account_features`).
+    attractiveness, strength : sequence of str
+        Criterion names (at least one each).
+    threshold : float
+        Boundary between low and high, 0..1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by customer, columns ``attractiveness``, ``strength``, ``quadrant``,
+        ``missing``; same order as ``features``.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"revenue_share": [0.6, 0.3, 0.1], "growth_potential": [2, 5, 1],
+    ...                   "strategic_value": [3, 5, 1], "engagement": [5, 2, 1]},
+    ...                  index=pd.Index(["A", "B", "C"], name="customer"))
+    >>> portfolio_matrix(f)["quadrant"].tolist()
+    ['maintain', 'develop', 'efficiency']
+    """
+    if not 0 <= threshold <= 1:
+        raise ValueError(f"threshold must be between 0 and 1, got {threshold!r}")
+    if isinstance(attractiveness, str):
+        attractiveness = [attractiveness]
+    if isinstance(strength, str):
+        strength = [strength]
+    if not attractiveness or not strength:
+        raise ValueError("attractiveness and strength each need at least one criterion")
+    feats = _features_indexed(features)
+    known = _known_criteria(feats)
+    _check_names(list(attractiveness) + list(strength), known, "criterion name(s)")
+    names = list(dict.fromkeys(list(attractiveness) + list(strength)))
+    norm = _normalised_criteria(feats, names)
+    attr = norm[list(attractiveness)].fillna(0.0).mean(axis=1)
+    stren = norm[list(strength)].fillna(0.0).mean(axis=1)
+    high_a = (attr >= threshold).to_numpy()
+    high_s = (stren >= threshold).to_numpy()
+    quadrant = np.where(
+        high_a, np.where(high_s, "key account", "develop"), np.where(high_s, "maintain", "efficiency")
+    )
+    out = pd.DataFrame(
+        {
+            "attractiveness": attr.astype(float),
+            "strength": stren.astype(float),
+            "quadrant": pd.array(quadrant.tolist(), dtype="str"),
+            "missing": _missing_text(norm),
+        },
+        index=feats.index,
+    )
+    out.index.name = "customer"
+    return out
