@@ -26,10 +26,15 @@ def _pyproject_deps() -> dict[str, str]:
 
 def _environment_deps() -> dict[str, str]:
     deps: dict[str, str] = {}
-    in_pip = False
+    in_deps = in_pip = False
     for raw in (ROOT / "environment.yml").read_text().splitlines():
         line = raw.split("#", 1)[0].rstrip()
         if not line.strip():
+            continue
+        if not line.startswith(" "):
+            in_deps = line.strip() == "dependencies:"
+            continue
+        if not in_deps:
             continue
         if line.strip() == "- pip:":
             in_pip = True
