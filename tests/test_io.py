@@ -65,3 +65,12 @@ def test_data_error_renders_without_traceback_in_ipython():
 
     err = DataError("startup/invoices.csv, column 'amount': bad", file="startup/invoices.csv", column="amount")
     assert err._render_traceback_() == ["DataError: startup/invoices.csv, column 'amount': bad"]
+
+
+def test_atomic_write_gives_the_usual_permissions(tmp_path):
+    mask = os.umask(0o022)
+    try:
+        target = _io.write_text_atomic(tmp_path / "out.csv", "x\n")
+    finally:
+        os.umask(mask)
+    assert (target.stat().st_mode & 0o777) == 0o644

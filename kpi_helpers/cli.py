@@ -1,0 +1,996 @@
+"""``kpi-cases``: run the case notebooks headless, or compute their KPI table, on anyone's data.
+
+Commands::
+
+    kpi-cases list [CASE]
+    kpi-cases kpis CASE|all [--data DIR] [--out FILE|DIR] [data options] [-p NAME=VALUE ...]
+    kpi-cases run  CASE|all [--data DIR] [--out DIR] [--timeout S] [data options] [-p NAME=VALUE ...]
+    kpi-cases template CASE DIR [--force]
+
+data options: ``--map TABLE.SOURCE=TARGET`` (repeatable), ``--sep``, ``--decimal``, ``--dayfirst``,
+``--encoding``.
+
+Exit status: 0 done; 2 usage error; 3 data error (one message on stderr, no traceback);
+1 anything else (a short message; the traceback with ``--debug``).
+
+``kpis`` calls :func:`kpi_helpers.cases.analyse`, the function the notebooks call, so the table it
+writes is the table the notebook shows. ``run`` executes ``notebooks/<NN_case>.ipynb`` with papermill
+and writes ``OUT/<case>.ipynb``, ``OUT/<case>.html`` (no code cells, no widgets) and, through the
+notebook's ``kpi_table_path`` parameter, ``OUT/<case>_kpis.csv``.
+
+Only the standard library is imported at module level: ``kpi-cases --help`` stays fast, and pandas,
+papermill and nbconvert are imported inside the commands that need them.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+__all__ = ["main", "build_parser", "parse_param_items", "coerce_value", "write_kpi_csv",
+           "project_root", "EXIT_OK", "EXIT_ERROR", "EXIT_USAGE", "EXIT_DATA"]
+
+PROG = "kpi-cases"
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_DATA = 0, 1, 2, 3
+
+#: Notebook parameters that the command line sets itself, and the option that sets each.
+RESERVED_PARAMETERS: dict[str, str] = {
+    "data_dir": "--data",
+    "column_map": "--map",
+    "sep": "--sep",
+    "decimal": "--decimal",
+    "dayfirst": "--dayfirst",
+    "encoding": "--encoding",
+    "kpi_table_path": "--out",
+    "interactive": "nothing: it is always False on the command line",
+}
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+DEFAULT_TIMEOUT = 600  # seconds per notebook cell
+_TRUE = {"true", "yes", "y", "on", "1"}
+_FALSE = {"false", "no", "n", "off", "0"}
+_NONE = {"none", "null"}
+
+
+# ------------------------------------------------------------------------------------------------
+# errors
+# ------------------------------------------------------------------------------------------------
+class UsageError(Exception):
+    """A wrong invocation: exit status 2."""
+
+
+class CaseFailure(Exception):
+    """One case failed: ``code`` is the exit status (1 or 3), ``detail`` the message after the kind."""
+
+    def __init__(self, code: int, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+    @property
+    def kind(self) -> str:
+        return "data error" if self.code == EXIT_DATA else "error"
+
+    @property
+    def message(self) -> str:
+        return f"{self.kind}: {self.detail}"
+
+
+def _is_data_error(exc: BaseException) -> bool:
+    if "kpi_helpers.data" in sys.modules:
+        return isinstance(exc, sys.modules["kpi_helpers.data"].DataError)
+    return False
+
+
+# ------------------------------------------------------------------------------------------------
+# small helpers
+# ------------------------------------------------------------------------------------------------
+def project_root() -> Path:
+    """The folder holding ``notebooks/`` and ``data/``.
+
+    Found from the package location (an editable install or a checkout), else from the current
+    folder or one of its parents; the package's parent folder when neither has them.
+    """
+    pkg_root = Path(__file__).resolve().parent.parent
+    cwd = Path.cwd()
+    candidates = [pkg_root, cwd, *cwd.parents]
+    for marker in ("notebooks", "data"):
+        for c in candidates:
+            if (c / marker).is_dir():
+                return c
+    return pkg_root
+
+
+def _show(path: Path) -> str:
+    """A path as the user wants to read it: relative to the current folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 ** 2:
+        return f"{n / 1024:.1f} kB"
+    return f"{n / 1024 ** 2:.1f} MB"
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """True when ``path`` is ``folder`` or lies inside it (both resolved)."""
+    p, f = Path(path).resolve(), Path(folder).resolve()
+    return p == f or f in p.parents
+
+
+def atomic_write(path: Path, data: bytes) -> Path:
+    """Write ``data`` through a temporary file in the same folder, then ``os.replace`` (see ``_io``)."""
+    from ._io import write_bytes_atomic
+
+    return write_bytes_atomic(path, data)
+
+
+def write_kpi_csv(table: Any, path: Path) -> Path:
+    """Write a KPI table as CSV (UTF-8, ``,`` separator, ``.`` decimal, NaN empty, rows as given), atomically.
+
+    Goes through :func:`kpi_helpers.scorecard.save_kpi_table`, the function the notebooks save with, so
+    ``kpis`` and ``run`` write byte-identical files for the same data and parameters.
+    """
+    from . import scorecard
+
+    return Path(scorecard.save_kpi_table(table, path))
+
+
+@contextmanager
+def _kernel_environment() -> Iterator[None]:
+    """Environment for notebook kernels, restored afterwards.
+
+    ``MPLBACKEND=Agg`` would keep figures out of the outputs, and Python 3.11's debugger warning about
+    frozen modules would clutter the terminal.
+    """
+    saved = {k: os.environ.get(k) for k in ("MPLBACKEND", "PYDEVD_DISABLE_FILE_VALIDATION")}
+    os.environ.pop("MPLBACKEND", None)
+    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _err(msg: str) -> None:
+    print(f"{PROG}: {msg}", file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# -p NAME=VALUE
+# ------------------------------------------------------------------------------------------------
+def _literal(raw: str) -> tuple[bool, Any]:
+    try:
+        return True, ast.literal_eval(raw.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False, None
+
+
+def coerce_value(raw: str, default: Any, name: str) -> Any:
+    """Parse a ``-p`` value as the type of the parameter's ``default``.
+
+    Booleans take true/false/yes/no/1/0 (and on/off); ints and floats a number; a str parameter the
+    text as given; dicts and lists a Python literal (``{"csat": 0.9}``); a parameter whose default is
+    None (or unknown) a literal when the text is one, else the text. Raises :class:`UsageError`.
+    """
+    text = raw.strip()
+    if isinstance(default, bool):
+        low = text.lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        raise UsageError(f"-p {name}: expected true or false (yes/no, 1/0), not {raw!r}")
+    ok, value = _literal(text)
+    if isinstance(default, int):
+        if ok and isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if ok and isinstance(value, float) and value.is_integer():
+            return int(value)
+        raise UsageError(f"-p {name}: expected a whole number, not {raw!r}")
+    if isinstance(default, float):
+        if ok and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        raise UsageError(f"-p {name}: expected a number such as 0.9, not {raw!r}")
+    if isinstance(default, str):
+        return value if ok and isinstance(value, str) else raw
+    if isinstance(default, dict):
+        if ok and isinstance(value, dict):
+            return value
+        raise UsageError(f"-p {name}: expected a dict such as {{\"csat\": 0.9}}, not {raw!r} "
+                         f"(or set one entry with -p {name}.KEY=VALUE)")
+    if isinstance(default, (list, tuple)):
+        if ok and isinstance(value, (list, tuple)):
+            return type(default)(value)
+        raise UsageError(f"-p {name}: expected a list such as [\"a\", \"b\"], not {raw!r}")
+    return value if ok else raw
+
+
+def parse_param_items(items: Iterable[str], defaults: Mapping[str, Any], *, context: str = "",
+                      dict_keys: Mapping[str, Iterable[str] | None] | None = None,
+                      strict: bool = True) -> tuple[dict[str, Any], set[str]]:
+    """Turn ``["targets.csat=0.9", "max_key_accounts=3"]`` into typed parameter values.
+
+    Parameters
+    ----------
+    items : the ``NAME=VALUE`` texts, in order (later ones win; dotted ones update one dict entry).
+    defaults : name -> default value: gives the type of each parameter and the dict that a dotted
+        name updates (``targets.csat=0.9`` returns the whole default ``targets`` with csat = 0.9).
+    dict_keys : name -> the keys a dotted name may add to that dict (None: any key); a key already in
+        the default dict is always allowed. Without an entry only existing keys may be set.
+    strict : an unknown name raises :class:`UsageError`; otherwise it is returned in the second set.
+
+    Returns
+    -------
+    (values, unknown names)
+    """
+    dict_keys = dict_keys or {}
+    values: dict[str, Any] = {}
+    unknown: set[str] = set()
+    known_list = ", ".join(sorted(defaults)) or "(none)"
+    for item in items:
+        name, eq, raw = str(item).partition("=")
+        name = name.strip()
+        if not eq or not name:
+            raise UsageError(f"-p expects NAME=VALUE (e.g. -p targets.csat=0.9), not {item!r}")
+        base, dot, key = name.partition(".")
+        for reserved, option in RESERVED_PARAMETERS.items():
+            if base == reserved:
+                raise UsageError(f"-p {base}: set by the command line; use {option}"
+                                 if option.startswith("--") else f"-p {base}: cannot be set ({option})")
+        if base not in defaults:
+            if strict:
+                raise UsageError(f"unknown parameter {base!r}{context}; known: {known_list}")
+            unknown.add(base)
+            continue
+        default = defaults[base]
+        if not dot:
+            values[base] = coerce_value(raw, default, base)
+            continue
+        if not key or "." in key:
+            raise UsageError(f"-p {name}: expected NAME.KEY=VALUE with one dot (e.g. targets.csat=0.9)")
+        current = values.get(base, default)
+        if not isinstance(current, dict) or not isinstance(default, dict):
+            raise UsageError(f"-p {name}: {base!r} is not a dict parameter, so it has no entries; "
+                             f"use -p {base}=VALUE")
+        if key not in current and key not in default:
+            allowed = dict_keys.get(base, ())
+            if allowed is not None and key not in set(allowed):
+                choices = sorted(set(current) | set(default) | set(allowed))
+                raise UsageError(f"-p {name}: {base} has no entry {key!r}; known: {', '.join(choices)}")
+        if raw.strip().lower() in _NONE:
+            entry = None  # e.g. targets.csat=None removes the target
+        else:
+            entry = coerce_value(raw, current.get(key, default.get(key)), name)
+        updated = dict(current)
+        updated[key] = entry
+        values[base] = updated
+    return values, unknown
+
+
+# ------------------------------------------------------------------------------------------------
+# argument handling shared by kpis and run
+# ------------------------------------------------------------------------------------------------
+def _case_names(arg: str, cases_mod: Any) -> list[str]:
+    names = list(cases_mod.CASES)
+    if arg == "all":
+        return names
+    if arg not in cases_mod.CASES:
+        raise UsageError(f"unknown case {arg!r}; known: {', '.join(names)} or all")
+    return [arg]
+
+
+def _column_maps(items: Sequence[str] | None, names: list[str], data_mod: Any) -> dict[str, dict]:
+    """``--map`` items -> a column map per case (entries for tables the case does not have dropped)."""
+    if not items:
+        return {c: {} for c in names}
+    try:
+        cmap = data_mod.parse_column_map(items)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    specs = {c: data_mod.TABLES[c] for c in names}
+    for table, mapping in cmap.items():
+        if table == "*":
+            all_cols = {col for c in names for t in specs[c].values() for col in t.column_names}
+            for source, target in mapping.items():
+                if target not in all_cols:
+                    raise UsageError(f"--map *.{source}={target}: {target!r} is no column of "
+                                     f"{' or '.join(names)}; columns: {', '.join(sorted(all_cols))}")
+            continue
+        holders = [specs[c][table] for c in names if table in specs[c]]
+        if not holders:
+            tables = sorted({t for c in names for t in specs[c]})
+            raise UsageError(f"--map {table}...: no table {table!r} in {' or '.join(names)}; "
+                             f"tables: {', '.join(tables)} (or * for all tables)")
+        cols = holders[0].column_names
+        for source, target in mapping.items():
+            if target not in cols:
+                raise UsageError(f"--map {table}.{source}={target}: table {table} has no column {target!r}; "
+                                 f"columns: {', '.join(cols)}")
+    out: dict[str, dict] = {}
+    for c in names:
+        m: dict[str, dict] = {}
+        case_cols = {col for t in specs[c].values() for col in t.column_names}
+        for table, mapping in cmap.items():
+            if table == "*":
+                star = {s: t for s, t in mapping.items() if t in case_cols}
+                if star:
+                    m["*"] = star
+            elif table in specs[c]:
+                m[table] = dict(mapping)
+        out[c] = m
+    return out
+
+
+def _dialect(args: argparse.Namespace, data_mod: Any) -> Any:
+    if args.encoding:
+        import codecs
+
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            raise UsageError(f"--encoding: unknown encoding {args.encoding!r} "
+                             "(e.g. utf-8, cp1252, latin-1)") from None
+    if args.decimal is not None and args.decimal not in (".", ","):
+        raise UsageError(f"--decimal must be . or , not {args.decimal!r}")
+    try:
+        return data_mod.Dialect(sep=args.sep, decimal=args.decimal, dayfirst=bool(args.dayfirst),
+                                encoding=args.encoding or None)
+    except ValueError as e:
+        raise UsageError(f"--sep/--decimal: {e}") from None
+
+
+def _data_dirs(arg: str | None, names: list[str], root: Path, is_all: bool) -> tuple[dict[str, Path], Path | None]:
+    """Data folder per case, and the folder that holds them all (``all``) or None."""
+    if arg is None:
+        base = root / "data"
+        return {c: base / c for c in names}, (base if is_all else None)
+    base = Path(arg).expanduser()
+    if is_all:
+        return {c: base / c for c in names}, base
+    return {names[0]: base}, None
+
+
+def _check_out_not_in_data(out: Path, dirs: Mapping[str, Path], base: Path | None) -> None:
+    for folder in [*dirs.values(), *([base] if base is not None else [])]:
+        if _inside(out, folder):
+            where = "is" if Path(out).resolve() == Path(folder).resolve() else "is inside"
+            raise UsageError(f"--out {out} {where} the data folder {folder}; write the output elsewhere "
+                             "(e.g. --out reports)")
+
+
+def _print_notes(case: str, lines: Iterable[str]) -> None:
+    for line in lines:
+        print(f"{case}: note: {line}", file=sys.stderr)
+
+
+def _finish(failures: list[tuple[str, CaseFailure]], n_cases: int) -> int:
+    """Print failures and return the exit status: 3 if all are data errors, else 1 (0 if none)."""
+    if not failures:
+        return EXIT_OK
+    for case, f in failures:
+        _err(f"{case}: {f.message}" if n_cases > 1 else f.message)
+    if n_cases > 1:
+        _err(f"{len(failures)} of {n_cases} cases failed: {', '.join(c for c, _ in failures)}")
+    return EXIT_DATA if all(f.code == EXIT_DATA for _, f in failures) else EXIT_ERROR
+
+
+# ------------------------------------------------------------------------------------------------
+# list
+# ------------------------------------------------------------------------------------------------
+def cmd_list(args: argparse.Namespace) -> int:
+    from . import cases, data
+
+    names = _case_names(args.case, cases) if args.case else list(cases.CASES)
+    nb_dir = project_root() / "notebooks"
+    out: list[str] = []
+    for name in names:
+        case = cases.CASES[name]
+        nb = nb_dir / case.notebook
+        out.append(f"{name}: {case.title}")
+        if case.description:
+            out.append(f"  {case.description}")
+        out.append(f"  notebook:   {case.notebook}{'' if nb.is_file() else '  (not found in ' + _show(nb_dir) + ')'}")
+        out.append("  tables:")
+        specs = data.TABLES.get(name, {})
+        width = max((len(t) for t in specs), default=0)
+        for tname, spec in specs.items():
+            req = "required" if spec.required else "optional"
+            line = f"    {tname + '.csv':<{width + 4}}  {req}  columns: {', '.join(spec.required_columns)}"
+            if spec.optional_columns:
+                line += f"; optional: {', '.join(spec.optional_columns)}"
+            out.append(line)
+        out.append("  parameters (-p NAME=VALUE):")
+        params = cases.known_parameters(name)
+        pw = max((len(p) for p in params), default=0)
+        for pname, default in params.items():
+            out.append(f"    {pname:<{pw}} = {default!r}")
+        out.append("")
+    out.append("Run one:  kpi-cases kpis CASE --data DIR     kpi-cases run CASE --data DIR --out reports")
+    out.append("Start a folder for your own data:  kpi-cases template CASE DIR")
+    print("\n".join(out))
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------------------------------------
+# template
+# ------------------------------------------------------------------------------------------------
+_KIND_WORDS = {
+    "id": "text (an identifier, kept verbatim; leading zeros kept)",
+    "text": "text",
+    "date": "date (2024-01-31, 20240131 or 31.01.2024)",
+    "time": "time of day (HH:MM)",
+    "number": "number (1234.50; 1234,50 with --decimal ,)",
+    "integer": "whole number",
+}
+
+
+def _template_readme(case: Any, specs: Mapping[str, Any], params: Mapping[str, Any], folder: Path) -> str:
+    name = case.name
+    shown = _show(folder)
+    lines = [
+        f"# Data for the `{name}` case: {case.title}",
+        "",
+        case.description,
+        "",
+        "Fill in one file per table below: the header row is written already, add one row per record.",
+        "Optional tables can be deleted, optional columns left out; extra columns are ignored.",
+        "Files may also be Excel (`.xlsx`) or Parquet with the same name.",
+        "",
+        "Run the case on this folder:",
+        "",
+        "```",
+        f"kpi-cases kpis {name} --data {shown} --out reports/{name}_kpis.csv   # the KPI table only (fast)",
+        f"kpi-cases run {name} --data {shown} --out reports                    # notebook + HTML report",
+        "```",
+        "",
+        "Your own column names: map them onto the ones below, e.g. "
+        f"`--map {next(iter(specs))}.Dato={next(iter(specs.values())).column_names[0]}` (repeatable).",
+        "Files written with `;` and decimal commas are recognised; else use `--sep ';' --decimal ,`.",
+        "Dates: ISO (2024-01-31), `YYYYMMDD` and `dd.mm.yyyy` are read as they are; `--dayfirst` reads "
+        "`31/01/2024` as day first. Text: UTF-8 or Windows-1252 (`--encoding cp1252`).",
+        "",
+    ]
+    for tname, spec in specs.items():
+        lines.append(f"## `{tname}.csv` ({'required' if spec.required else 'optional'} table)")
+        lines.append("")
+        if spec.description:
+            lines.append(spec.description[:1].upper() + spec.description[1:] + ".")
+            lines.append("")
+        lines.append("| column | type | required | description |")
+        lines.append("|---|---|---|---|")
+        for col in spec.columns:
+            kind = _KIND_WORDS.get(col.kind, col.kind)
+            extra = []
+            rng = col.constraint()
+            if rng:
+                extra.append(rng)
+            if col.unique:
+                extra.append("unique")
+            if col.nullable:
+                extra.append("may be empty")
+            desc = col.description + (f" ({'; '.join(extra)})" if extra else "")
+            lines.append(f"| {col.name} | {kind} | {'required' if col.required else 'optional'} | {desc} |")
+        lines.append("")
+    lines.append("## Parameters (`-p NAME=VALUE`)")
+    lines.append("")
+    for pname, default in params.items():
+        lines.append(f"- `{pname}` = `{default!r}`")
+    lines.append("")
+    lines.append("Set one target or weight with a dotted name, e.g. `-p targets.csat=0.9`.")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from . import cases, data
+
+    if args.case == "all":
+        raise UsageError("template takes one case, not all")
+    (name,) = _case_names(args.case, cases)
+    folder = Path(args.dir).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} exists and is not a folder")
+    specs = data.TABLES[name]
+    existed = {t: (folder / f"{t}.csv").exists() for t in specs}
+    written = data.write_template(name, folder, overwrite=args.force)
+    readme = folder / "README.md"
+    if readme.exists() and not args.force:
+        kept = [readme]
+    else:
+        atomic_write(readme, _template_readme(cases.CASES[name], specs, cases.known_parameters(name),
+                                              folder).encode("utf-8"))
+        written.append(readme)
+        kept = []
+    kept = [folder / f"{t}.csv" for t, e in existed.items() if e and not args.force] + kept
+    for p in written:
+        print(_show(p))
+    if kept:
+        _err(f"kept existing {', '.join(p.name for p in kept)} in {_show(folder)} (--force overwrites)")
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------------------------------------
+# kpis
+# ------------------------------------------------------------------------------------------------
+def cmd_kpis(args: argparse.Namespace) -> int:
+    from . import cases, data, scorecard
+
+    is_all = args.case == "all"
+    names = _case_names(args.case, cases)
+    maps = _column_maps(args.map, names, data)
+    dialect = _dialect(args, data)
+    params: dict[str, dict[str, Any]] = {}
+    unknown_everywhere: set[str] | None = None
+    for c in names:
+        vals, unknown = parse_param_items(
+            args.params or [], cases.known_parameters(c), context=f" for case {c}",
+            dict_keys={"targets": list(scorecard.KPI_CATALOGUE)}, strict=not is_all)
+        params[c] = vals
+        unknown_everywhere = unknown if unknown_everywhere is None else unknown_everywhere & unknown
+    if unknown_everywhere:
+        known = sorted({p for c in names for p in cases.known_parameters(c)})
+        raise UsageError(f"unknown parameter(s) {', '.join(sorted(unknown_everywhere))}; known: {', '.join(known)}")
+    dirs, base = _data_dirs(args.data, names, project_root(), is_all)
+    out_file: Path | None = None
+    out_dir = Path(args.out).expanduser() if args.out else Path("reports")
+    if args.out and out_dir.suffix.lower() == ".csv" and not out_dir.is_dir():
+        if is_all:
+            raise UsageError("--out FILE takes one case; give a folder for all")
+        out_file, out_dir = out_dir, out_dir.parent
+    _check_out_not_in_data(out_file or out_dir, dirs, base)
+
+    failures: list[tuple[str, CaseFailure]] = []
+    for c in names:
+        try:
+            cd = data.load_case(c, dirs[c], maps[c], dialect)
+            _print_notes(c, cd.warnings)
+            result = cases.analyse(c, cd, **params[c])
+            _print_notes(c, result.notes)
+            path = write_kpi_csv(result.kpis, out_file or out_dir / f"{c}_kpis.csv")
+            print(_show(path), flush=True)
+        except Exception as e:  # noqa: BLE001 - reported per case
+            if not is_all:
+                raise
+            failures.append((c, _case_failure(e, args)))
+    return _finish(failures, len(names))
+
+
+def _case_failure(e: BaseException, args: argparse.Namespace) -> CaseFailure:
+    if _is_data_error(e):
+        return CaseFailure(EXIT_DATA, str(e))
+    if getattr(args, "debug", False):
+        import traceback
+
+        traceback.print_exception(e)
+    return CaseFailure(EXIT_ERROR, f"{type(e).__name__}: {e}")
+
+
+# ------------------------------------------------------------------------------------------------
+# run
+# ------------------------------------------------------------------------------------------------
+_TYPE_EXAMPLES = {"int": 0, "float": 0.0, "bool": False, "str": "", "dict": {}, "list": []}
+
+
+class _QuietPapermill:
+    """Drop papermill's inspection noise while we inspect or execute (we check parameters ourselves).
+
+    papermill's parameter inspection skips every line with more than one ``=`` -- including
+    ``= `` inside a comment such as ``n_vip = 3  # 0 = none`` -- and logs "Unable to parse line", then
+    "Passed unknown parameter" for such parameters although the notebook declares them.
+    """
+
+    def __init__(self, declared: Iterable[str] = ()) -> None:
+        self.declared = set(declared)
+
+    def filter(self, record: Any) -> bool:
+        msg = record.getMessage()
+        if msg.startswith("Unable to parse line"):
+            return False
+        if msg.startswith("Passed unknown parameter: "):
+            return msg.split(": ", 1)[1].strip() not in self.declared
+        return True
+
+    LOGGERS = ("papermill", "papermill.translators")  # filters do not reach child loggers' records
+
+    def __enter__(self) -> "_QuietPapermill":
+        import logging
+
+        for name in self.LOGGERS:
+            logging.getLogger(name).addFilter(self)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        import logging
+
+        for name in self.LOGGERS:
+            logging.getLogger(name).removeFilter(self)
+
+
+def _parameters_cell(notebook: Path) -> dict[str, tuple[bool, Any, str | None]] | None:
+    """Parse the notebook's ``parameters`` cell with :mod:`ast`.
+
+    Returns name -> (default is a literal, its value, annotation type name); ``{}`` without a
+    parameters cell; None when the cell is not plain Python (then papermill's inspection is used).
+    """
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    cell = next((c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    if cell is None:
+        return {}
+    try:
+        tree = ast.parse(str(cell.source))
+    except SyntaxError:
+        return None
+    out: dict[str, tuple[bool, Any, str | None]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            targets, value, ann = [t for t in node.targets if isinstance(t, ast.Name)], node.value, None
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            targets, value = [node.target], node.value
+            ann = node.annotation.id if isinstance(node.annotation, ast.Name) else None
+        else:
+            continue
+        try:
+            literal = (True, ast.literal_eval(value))
+        except (ValueError, SyntaxError, TypeError):
+            literal = (False, None)
+        for t in targets:
+            out[t.id] = (*literal, ann)
+    return out
+
+
+def _notebook_defaults(case: str, notebook: Path, pm: Any, cases_mod: Any) -> dict[str, Any]:
+    """The notebook's parameters with their default values (literal defaults evaluated).
+
+    The parameters cell is read with :mod:`ast` (papermill's own inspection misses parameters whose
+    comment contains ``=``); :func:`papermill.inspect_notebook` is the fallback for cells that are not
+    plain Python. A default that is not a literal (or is None) takes the case's default from
+    :func:`kpi_helpers.cases.known_parameters` when the case has that parameter, so ``targets.csat=0.9``
+    still updates a whole dict; else the annotated or inferred type gives the type.
+    """
+    case_defaults = cases_mod.known_parameters(case)
+    parsed = _parameters_cell(notebook)
+    if parsed is None:
+        with _QuietPapermill():
+            info = pm.inspect_notebook(str(notebook))
+        parsed = {}
+        for name, p in info.items():
+            ok, value = _literal(str(p.get("default", "")))
+            parsed[name] = (ok, value, str(p.get("inferred_type_name", "None")))
+    out: dict[str, Any] = {}
+    for name, (ok, value, type_name) in parsed.items():
+        if ok and value is not None:
+            out[name] = value
+        elif name in case_defaults:
+            out[name] = case_defaults[name]
+        else:
+            out[name] = _TYPE_EXAMPLES.get(str(type_name).lower().split("[")[0]) if type_name else None
+    return out
+
+
+def _first_heading(nb: Any) -> str | None:
+    import re
+
+    for cell in nb.cells:
+        if cell.get("cell_type") != "markdown":
+            continue
+        for line in str(cell.get("source", "")).splitlines():
+            m = re.match(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", line)
+            if m:
+                text = re.sub(r"<[^>]+>", "", m.group(1))
+                text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+                text = re.sub(r"(\*\*|__|\*|`)", "", text)
+                return text.strip() or None
+    return None
+
+
+def strip_papermill_metadata(nb: Any, output_path: Path | None = None) -> Any:
+    """Remove papermill's timestamps (notebook and cells) and the cells' execution timings, in place."""
+    meta = nb.metadata.get("papermill")
+    if meta is not None:
+        for k in ("start_time", "end_time", "duration"):
+            meta.pop(k, None)
+        if output_path is not None:
+            meta["output_path"] = str(output_path)
+    for cell in nb.cells:
+        cmeta = cell.get("metadata", {})
+        pm = cmeta.get("papermill")
+        if pm is not None:
+            for k in ("start_time", "end_time", "duration"):
+                pm.pop(k, None)
+        cmeta.pop("execution", None)
+    return nb
+
+
+def notebook_to_html(nb: Any, title: str) -> str:
+    """A report: outputs and Markdown only (no code, no prompts), widgets left out, ``<title>`` set.
+
+    Cells tagged ``remove-cell`` are left out; cells tagged ``remove-output`` lose their outputs.
+    """
+    import copy
+
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if "outputs" in cell:
+            cell.outputs = [o for o in cell.outputs if WIDGET_MIME not in o.get("data", {})]
+    nb.metadata.pop("widgets", None)
+    nb.metadata["title"] = title
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={"remove-cell", "remove_cell"},
+                              remove_all_outputs_tags={"remove-output", "remove_output"}, enabled=True),
+        enabled=True)
+    html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return html
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from . import cases, data, scorecard
+
+    is_all = args.case == "all"
+    names = _case_names(args.case, cases)
+    root = project_root()
+    nb_dir = root / "notebooks"
+    notebooks = {c: nb_dir / cases.CASES[c].notebook for c in names}
+    missing = [str(p) for p in notebooks.values() if not p.is_file()]
+    if missing:
+        raise CaseFailure(EXIT_ERROR, f"notebook not found: {', '.join(missing)}")
+    maps = _column_maps(args.map, names, data)
+    dialect = _dialect(args, data)
+    if args.timeout is not None and args.timeout < 0:
+        raise UsageError("--timeout must be >= 0 seconds (0 = no limit)")
+    dirs, base = _data_dirs(args.data, names, root, is_all)
+    out_dir = Path(args.out).expanduser() if args.out else Path("reports")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out {out_dir} is a file; run writes a folder of reports")
+    _check_out_not_in_data(out_dir, dirs, base)
+
+    import papermill as pm  # 1 s: only here
+
+    params: dict[str, dict[str, Any]] = {}
+    unknown_everywhere: set[str] | None = None
+    known_anywhere: set[str] = set()
+    for c in names:
+        defaults = _notebook_defaults(c, notebooks[c], pm, cases)
+        known_anywhere |= set(defaults) - set(RESERVED_PARAMETERS)
+        if not defaults:
+            raise CaseFailure(EXIT_ERROR, f"{notebooks[c]} has no cell tagged 'parameters': the values of "
+                                          "--data, --map and -p would be overwritten by the notebook's own")
+        undeclared = [k for k in RESERVED_PARAMETERS if k not in defaults]
+        if undeclared:
+            _print_notes(c, [f"{notebooks[c].name} does not declare {', '.join(undeclared)} in its parameters "
+                             "cell: the command line's value(s) for them go unused"])
+        vals, unknown = parse_param_items(
+            args.params or [], {k: v for k, v in defaults.items() if k not in RESERVED_PARAMETERS},
+            context=f" for notebook {notebooks[c].name}",
+            dict_keys={"targets": list(scorecard.KPI_CATALOGUE)}, strict=not is_all)
+        params[c] = vals
+        unknown_everywhere = unknown if unknown_everywhere is None else unknown_everywhere & unknown
+    if unknown_everywhere:
+        raise UsageError(f"unknown parameter(s) {', '.join(sorted(unknown_everywhere))} in every notebook; "
+                         f"known: {', '.join(sorted(known_anywhere))}")
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    failures: list[tuple[str, CaseFailure]] = []
+    done: list[str] = []
+    for c in names:
+        try:
+            _run_one(c, notebooks[c], dirs[c], out_dir, maps[c], dialect, params[c], args, pm, cases)
+            done.append(c)
+        except Exception as e:  # noqa: BLE001
+            failure = e if isinstance(e, CaseFailure) else _case_failure(e, args)
+            if not is_all:
+                raise failure from None
+            failures.append((c, failure))
+    if is_all and done:
+        print(f"reports in {_show(out_dir)}/: " + ", ".join(f"{c}.html" for c in done), flush=True)
+    return _finish(failures, len(names))
+
+
+def _run_one(case: str, notebook: Path, data_dir: Path, out_dir: Path, column_map: dict, dialect: Any,
+             user_params: dict[str, Any], args: argparse.Namespace, pm: Any, cases_mod: Any) -> None:
+    import tempfile
+
+    import nbformat
+
+    declared = set(_parameters_cell(notebook) or ())
+
+    kpi_path = (out_dir / f"{case}_kpis.csv").resolve()
+    parameters = {
+        "data_dir": str(Path(data_dir).resolve()),
+        "column_map": column_map,
+        "sep": dialect.sep,
+        "decimal": dialect.decimal,
+        "dayfirst": dialect.dayfirst,
+        "encoding": dialect.encoding,
+        "interactive": False,
+        "kpi_table_path": str(kpi_path),
+        **user_params,
+    }
+    print(f"{case}: executing {notebook.name} ...", flush=True)
+    t0 = time.perf_counter()
+    before = kpi_path.stat().st_mtime_ns if kpi_path.exists() else None
+    fd, tmp_name = tempfile.mkstemp(dir=out_dir, prefix=f".{case}.", suffix=".tmp.ipynb")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    failed_path = out_dir / f"{case}.failed.ipynb"
+    try:
+        with _kernel_environment(), _QuietPapermill(declared):
+            nb = pm.execute_notebook(
+                str(notebook), str(tmp), parameters=parameters, kernel_name="python3", language="python",
+                cwd=str(notebook.parent), progress_bar=sys.stderr.isatty(), log_output=False,
+                execution_timeout=args.timeout or None, report_mode=False,
+                extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    except pm.PapermillExecutionError as e:
+        if e.ename == "DataError":
+            raise CaseFailure(EXIT_DATA, str(e.evalue)) from None
+        kept = ""
+        if tmp.exists() and tmp.stat().st_size:
+            os.replace(tmp, failed_path)
+            kept = f"; the executed notebook is {_show(failed_path)}"
+        raise CaseFailure(EXIT_ERROR, f"{notebook.name} failed in cell [{e.exec_count}]: "
+                                      f"{e.ename}: {e.evalue}{kept}") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    strip_papermill_metadata(nb, output_path=(out_dir / f"{case}.ipynb").resolve())
+    atomic_write(out_dir / f"{case}.ipynb", nbformat.writes(nb).encode("utf-8") + b"\n")
+    title = _first_heading(nb) or cases_mod.CASES[case].title
+    html_path = atomic_write(out_dir / f"{case}.html", notebook_to_html(nb, title).encode("utf-8"))
+    if failed_path.exists():
+        failed_path.unlink()
+    if not kpi_path.exists() or kpi_path.stat().st_mtime_ns == before:
+        raise CaseFailure(EXIT_ERROR, f"{notebook.name} ran but did not write {_show(kpi_path)} "
+                                      "(does it save the KPI table to kpi_table_path?)")
+    secs = time.perf_counter() - t0
+    print(f"{case}: wrote {_show(html_path)} ({_size(html_path.stat().st_size)}) in {secs:.1f} s", flush=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# parser and main
+# ------------------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (no heavy imports: case names are checked after parsing)."""
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="show the traceback of unexpected errors")
+
+    data_opts = argparse.ArgumentParser(add_help=False)
+    g = data_opts.add_argument_group("data options")
+    g.add_argument("--data", metavar="DIR",
+                   help="folder with the case's files (default: data/<case>/ of the project; "
+                        "with all: DIR/<case>/)")
+    g.add_argument("--map", action="append", metavar="TABLE.SOURCE=TARGET",
+                   help="read column SOURCE of TABLE as canonical column TARGET, e.g. invoices.Dato=date "
+                        "(repeatable; TABLE * = every table)")
+    g.add_argument("--sep", metavar="SEP", help="field separator: , ; or tab (default: detected)")
+    g.add_argument("--decimal", metavar="CHAR", help="decimal mark: . or , (default: detected)")
+    g.add_argument("--dayfirst", action="store_true", help="read 01/02/2024 as 1 February")
+    g.add_argument("--encoding", metavar="ENC", help="text encoding, e.g. cp1252 (default: UTF-8, "
+                                                     "falling back to Windows-1252)")
+    g.add_argument("-p", "--param", dest="params", action="append", metavar="NAME=VALUE",
+                   help="a parameter, typed by its default: -p max_key_accounts=3, "
+                        "-p targets.csat=0.9, -p 'targets={\"csat\": 0.9}' (repeatable)")
+
+    parser = argparse.ArgumentParser(
+        prog=PROG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Key accounts vs KPIs: run the case notebooks headless, or compute their KPI table, "
+                    "on the shipped data or your own.",
+        epilog="exit status: 0 done, 1 unexpected error, 2 usage error, 3 data error\n"
+               "examples:\n"
+               "  kpi-cases list\n"
+               "  kpi-cases kpis startup --out startup_kpis.csv\n"
+               "  kpi-cases kpis your_data --data ~/client --sep ';' --decimal , \\\n"
+               "      --map transactions.Dato=date --map transactions.Kunde=customer "
+               "--map transactions.Beløp=amount\n"
+               "  kpi-cases run all --out reports\n"
+               "  kpi-cases template your_data ~/client")
+    parser.add_argument("--debug", action="store_true", default=False,
+                        help="show the traceback of unexpected errors")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    p = sub.add_parser("list", parents=[debug], help="the cases, their tables and parameters",
+                       description="List the cases: notebook, tables (required and optional columns) and "
+                                   "parameters with their defaults.")
+    p.add_argument("case", nargs="?", metavar="CASE", help="only this case")
+    p.set_defaults(func=cmd_list, parser=p)
+
+    case_help = "a case (see kpi-cases list) or all"
+    p = sub.add_parser("kpis", parents=[data_opts, debug], help="the KPI table alone (fast, no notebook)",
+                       description="Compute a case's KPI table with the functions the notebook calls and write "
+                                   "it as CSV (UTF-8, ',' separator, '.' decimal, empty = undefined).")
+    p.add_argument("case", metavar="CASE|all", help=case_help)
+    p.add_argument("--out", metavar="FILE|DIR",
+                   help="a .csv file (one case) or a folder for <case>_kpis.csv (default: reports/)")
+    p.set_defaults(func=cmd_kpis, parser=p)
+
+    p = sub.add_parser("run", parents=[data_opts, debug], help="execute the case notebook into a report",
+                       description="Execute the case notebook with papermill and write OUT/<case>.ipynb, "
+                                   "OUT/<case>.html (a report without code) and OUT/<case>_kpis.csv.")
+    p.add_argument("case", metavar="CASE|all", help=case_help)
+    p.add_argument("--out", metavar="DIR", help="output folder (default: reports/)")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"time limit per notebook cell (default: {DEFAULT_TIMEOUT}; 0 = none)")
+    p.set_defaults(func=cmd_run, parser=p)
+
+    p = sub.add_parser("template", parents=[debug], help="header-only CSVs and a README for your data",
+                       description="Write a header-only CSV for every table of a case (required and optional "
+                                   "columns) and a README.md explaining each column.")
+    p.add_argument("case", metavar="CASE", help="a case (see kpi-cases list)")
+    p.add_argument("dir", metavar="DIR", help="folder to write into (created when missing)")
+    p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.set_defaults(func=cmd_template, parser=p)
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``kpi-cases`` with ``argv`` (default: ``sys.argv[1:]``) and return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # --help, --version, or an argparse usage error (2)
+        return e.code if isinstance(e.code, int) else (EXIT_OK if e.code is None else EXIT_USAGE)
+    if not getattr(args, "command", None):
+        parser.print_usage(sys.stderr)
+        _err("error: a command is required (list, kpis, run, template)")
+        return EXIT_USAGE
+    try:
+        return int(args.func(args))
+    except UsageError as e:
+        args.parser.print_usage(sys.stderr)
+        print(f"{args.parser.prog}: error: {e}", file=sys.stderr, flush=True)
+        return EXIT_USAGE
+    except CaseFailure as e:
+        _err(e.message)
+        return e.code
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except BrokenPipeError:
+        # `kpi-cases list | head`: the reader went away; nothing more to say
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        except OSError:
+            pass
+        return EXIT_OK
+    except Exception as e:  # noqa: BLE001 - the contract: a short message, exit 1
+        if _is_data_error(e):
+            _err(f"data error: {e}")
+            return EXIT_DATA
+        _err(f"error: {type(e).__name__}: {e}")
+        if args.debug:
+            import traceback
+
+            traceback.print_exc()
+        else:
+            _err("run with --debug for the traceback")
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())
