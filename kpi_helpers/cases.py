@@ -91,6 +91,17 @@ def _scope(account: str) -> str:
     return f"account:{account}"
 
 
+def _join(*parts: str) -> str:
+    """Notes joined with '; ', empty ones left out: 'partial month; no ratings'."""
+    return "; ".join(p for p in parts if p)
+
+
+def _count_words(n: Any, noun: str) -> str:
+    """``1 rating``, ``12 ratings``."""
+    n = int(n)
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def kpi_table(rows: list[dict[str, Any]], targets: dict[str, float] | None) -> pd.DataFrame:
     """Build the tidy KPI table from rows and apply targets.
 
@@ -211,7 +222,15 @@ def _analyse_revenue(case: str, data: CaseData, table: str, p: dict[str, Any]) -
     features = accounts.account_features(tx, customers, recent_months=p["recent_months"])
     scores = accounts.score_accounts(features, weights=p["weights"])
     portfolio = accounts.portfolio_matrix(features)
-    key = _select_key_accounts(revenue, list(scores.index), p["major_threshold"], p["max_key_accounts"])
+    # customers.csv may list customers without a sale in the data (prospects, lost accounts): they are
+    # scored (revenue 0) but cannot be key accounts, whose KPIs are their revenue
+    no_sales = [c for c in scores.index if c not in matrix.columns]
+    if no_sales:
+        shown = ", ".join(f"'{c}'" for c in no_sales[:5]) + (" and more" if len(no_sales) > 5 else "")
+        notes.append(f"{len(no_sales)} customer(s) in the customers table have no {table} in the data "
+                     f"({shown}): scored with revenue 0, but not chosen as key accounts.")
+    ranked = [c for c in scores.index if c in matrix.columns]
+    key = _select_key_accounts(revenue, ranked, p["major_threshold"], p["max_key_accounts"])
 
     rows: list[dict[str, Any]] = []
     complete = monthly[~monthly["partial"]]
@@ -221,8 +240,10 @@ def _analyse_revenue(case: str, data: CaseData, table: str, p: dict[str, Any]) -
     rows.append(_row("cmgr", kpis.cmgr_from_series(growth_months["revenue"]) if len(growth_months) > 1
                      else math.nan, note="" if len(growth_months) > 1 else "fewer than two complete months"))
     rows.append(_row("active_customers", int((revenue > 0).sum())))
+    # concentration is undefined without a customer with revenue > 0 (all zero, or credit notes only)
+    no_buyer = "no customer with revenue > 0"
     for k, v in _concentration_row(revenue, p["abc_a"], p["abc_b"]).items():
-        rows.append(_row(k, v))
+        rows.append(_row(k, v, note=no_buyer if math.isnan(v) else ""))
     # months
     for _, m in monthly.iterrows():
         per, part = m["period"], bool(m["partial"])
@@ -239,7 +260,8 @@ def _analyse_revenue(case: str, data: CaseData, table: str, p: dict[str, Any]) -
         rows.append(_row("net_revenue_retention", m["net_revenue_retention"], period=per, partial=part,
                          note=note))
         for k, v in _concentration_row(matrix.loc[per], p["abc_a"], p["abc_b"]).items():
-            rows.append(_row(k, v, period=per, partial=part, note=note))
+            rows.append(_row(k, v, period=per, partial=part,
+                             note=_join(note, f"{no_buyer} in this month" if math.isnan(v) and m["rows"] else "")))
     # key accounts
     total_by_month = monthly.set_index("period")["revenue"]
     for acc in key:
@@ -421,7 +443,8 @@ def _run_consultancy(data: CaseData, p: dict[str, Any]) -> CaseResult:
         _row("csat", kpis.csat(int((surveys["score"] >= 4).sum()), len(surveys)),
              note="" if has_surveys else "no surveys table"),
         _row("avg_completion_days", kpis.avg_completion_days(fin["start_date"], fin["actual_end"]),
-             note=f"{int((~projects['finished']).sum())} ongoing projects not counted"),
+             note=_join("" if len(fin) else "no project finished",
+                        f"{_count_words((~projects['finished']).sum(), 'ongoing project')} not counted")),
         _row("on_time_rate", kpis.on_time_rate(int(fin["on_time"].sum()), len(fin))),
         _row("revenue_per_consultant", kpis.revenue_per_consultant(total_rev, n_consultants)),
         _row("utilization", kpis.utilization(float(work["hours"].sum()), avail_all),
@@ -432,11 +455,11 @@ def _run_consultancy(data: CaseData, p: dict[str, Any]) -> CaseResult:
         note = "partial month" if part else ""
         rows.append(_row("revenue", m["revenue"], period=per, partial=part, note=note))
         rows.append(_row("csat", m["csat"], period=per, partial=part,
-                         note=note or ("" if m["responses"] else "no survey responses")))
+                         note=_join(note, "" if m["responses"] else "no survey responses")))
         rows.append(_row("avg_completion_days", m["avg_completion_days"], period=per, partial=part,
-                         note=note or ("" if m["finished_projects"] else "no project finished")))
+                         note=_join(note, "" if m["finished_projects"] else "no project finished")))
         rows.append(_row("on_time_rate", m["on_time_rate"], period=per, partial=part,
-                         note=note or ("" if m["finished_projects"] else "no project finished")))
+                         note=_join(note, "" if m["finished_projects"] else "no project finished")))
         rows.append(_row("revenue_per_consultant", m["revenue_per_consultant"], period=per, partial=part,
                          note=note))
         rows.append(_row("utilization", m["utilization"], period=per, partial=part, note=note))
@@ -526,7 +549,8 @@ def _run_marketing_agency(data: CaseData, p: dict[str, Any]) -> CaseResult:
     for acc in key:
         scope = _scope(acc)
         rows.append(_row("revenue_share", by_client.at[acc, "spend_share"], scope=scope,
-                         note="share of media spend managed"))
+                         note=_join("share of media spend managed",
+                                    "" if by_client["spend"].sum() > 0 else "undefined: total spend is 0")))
         for k in kpi_ids:
             rows.append(_row(k, by_client.at[acc, k], scope=scope))
         for _, m in monthly.iterrows():
@@ -668,13 +692,14 @@ def _run_restaurant(data: CaseData, p: dict[str, Any]) -> CaseResult:
                 rows.append(_row(k, src["ratings"], period=period, partial=partial, note=note))
             elif k == "avg_rating":
                 rows.append(_row(k, src["avg_rating"], period=period, partial=partial,
-                                 note=note or (f"{int(src['ratings'])} ratings" if src["ratings"] else
-                                               "no ratings")))
+                                 note=_join(note, _count_words(src["ratings"], "rating") if src["ratings"] else
+                                            "no ratings")))
             elif k in ("revpash", "seat_occupancy") and math.isnan(seats):
-                rows.append(_row(k, math.nan, period=period, partial=partial, note="no tables table (seats)"))
+                rows.append(_row(k, math.nan, period=period, partial=partial,
+                                 note=_join(note, "no tables table (seats)")))
             elif k in ("revenue_per_table", "table_turnover", "revpash", "seat_occupancy") and \
                     not src["open_days"]:
-                rows.append(_row(k, math.nan, period=period, partial=partial, note="no open days"))
+                rows.append(_row(k, math.nan, period=period, partial=partial, note=_join(note, "no open days")))
             else:
                 rows.append(_row(k, src[k], period=period, partial=partial, note=note))
 
@@ -689,7 +714,7 @@ def _run_restaurant(data: CaseData, p: dict[str, Any]) -> CaseResult:
         rows.append(_row("avg_check", gr["avg_check"], scope=scope))
         if has_rating:
             rows.append(_row("avg_rating", gr["avg_rating"], scope=scope,
-                             note=f"{int(gr['ratings'])} ratings" if gr["ratings"] else "no ratings"))
+                             note=_count_words(gr["ratings"], "rating") if gr["ratings"] else "no ratings"))
             rows.append(_row("rating_count", gr["ratings"], scope=scope))
     table = kpi_table(rows, p["targets"])
     frames = {"monthly": monthly, "by_weekday": by_weekday, "by_table": by_table, "heatmap": heat,
@@ -944,13 +969,19 @@ def weight_sweep(features: pd.DataFrame, weights: dict[str, float], criterion: s
     if total <= 0:  # the other criteria had no weight: let them share equally
         others = {k: 1.0 for k in others}
         total = float(len(others))
+    # normalise every criterion once (as score_accounts does; NaN counts 0), then weigh per step
+    names = [criterion, *others]
+    base = accounts.score_accounts(features, {k: 1.0 for k in names})
+    norm = base[[f"{k}_norm" for k in names]].fillna(0.0).to_numpy(dtype=float)
+    customers = list(base.index)
     rows = []
     for w in np.linspace(0.0, 1.0, int(steps)):
         w = round(float(w), 10)
-        step = {criterion: w, **{k: (1.0 - w) * v / total for k, v in others.items()}}
-        scored = accounts.score_accounts(features, step)
-        row = {"weight": w, "key_account": scored.index[0] if len(scored) else None}
-        row.update(scored["score"].to_dict())
+        vec = np.array([w, *[(1.0 - w) * v / total for v in others.values()]], dtype=float)
+        score = norm @ vec
+        best = min(range(len(customers)), key=lambda i: (-score[i], str(customers[i]))) if customers else None
+        row = {"weight": w, "key_account": customers[best] if best is not None else None}
+        row.update(zip(customers, score.tolist()))
         rows.append(row)
     out = pd.DataFrame(rows)
     names = [c for c in features.index if c in out.columns]
@@ -1191,7 +1222,8 @@ def restaurant_facts(data: CaseData, result: CaseResult) -> dict[str, Any]:
     Keys: ``first``, ``last`` (``YYYY-MM-DD``), ``months``, ``partial_months`` (list), ``visits``,
     ``covers``, ``revenue``, ``open_days``, ``tables``, ``seats`` (NaN without tables.csv),
     ``closed_weekdays`` (weekdays without any visit), ``past_midnight`` (visits that ended after
-    midnight; 0 without times), ``walk_in_share`` (visits without a guest id), ``known_guests``.
+    midnight; 0 without times), ``walk_in_share`` (visits without a guest id; NaN without a
+    ``guest_id`` column, where nobody can be told apart), ``known_guests``.
     """
     v = data["visits"]
     first, last = data.date_range
@@ -1207,10 +1239,55 @@ def restaurant_facts(data: CaseData, result: CaseResult) -> dict[str, Any]:
         "tables": int(result.frames["capacity"]["tables"]), "seats": float(result.frames["capacity"]["seats"]),
         "closed_weekdays": [str(d) for d in by_wd.index[by_wd["open_days"] == 0]],
         "past_midnight": int(visit_durations(v)["past_midnight"].sum()) if has_times else 0,
-        "walk_in_share": float(mix.at["walk-ins (no id)", "visit_share"]),
+        "walk_in_share": float(mix.at["walk-ins (no id)", "visit_share"]) if "guest_id" in v.columns else math.nan,
         "known_guests": int(mix.at["known guests", "guests"]) if len(v) else 0,
     }
 
+
+def format_restaurant_table(frame: pd.DataFrame, units: dict[str, str], currency: str = "NOK") -> pd.DataFrame:
+    """A display copy of ``frame``: the columns in ``units`` as text in their unit, the rest dropped.
+
+    Units are those of :func:`scorecard.format_value` (``currency``, ``ratio``, ``count``, ``score``,
+    ``days``, ``index``) plus ``date`` (``YYYY-MM-DD``) and ``text`` (as is). NaN shows as ``n/a``.
+    Columns are kept in the order of ``units``; missing ones are skipped (optional data).
+
+    >>> f = pd.DataFrame({"revenue": [1234.5, float("nan")], "visits": [3, 4], "x": [1, 2]})
+    >>> format_restaurant_table(f, {"visits": "count", "revenue": "currency", "rating": "score"}).to_dict("list")
+    {'visits': ['3', '4'], 'revenue': ['NOK 1,234', 'n/a']}
+    """
+    out = pd.DataFrame(index=frame.index)
+    for col, unit in units.items():
+        if col not in frame.columns:
+            continue
+        if unit == "date":
+            out[col] = [f"{v:%Y-%m-%d}" if pd.notna(v) else "n/a" for v in frame[col]]
+        elif unit == "text":
+            out[col] = frame[col].astype("str")
+        else:
+            out[col] = [scorecard.format_value(v, unit, currency) for v in frame[col]]
+    return out
+
+
+def rating_intervals_by_month(visits: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Average rating per calendar month with its count and t interval (see :func:`mean_interval`).
+
+    Index ``period`` (``YYYY-MM``, months with visits); columns ``ratings``, ``avg_rating``, ``low``,
+    ``high`` (clipped to 1-5). Shows how much of a month-to-month wiggle is chance.
+
+    >>> v = pd.DataFrame({"date": pd.to_datetime(["2025-01-02", "2025-01-09", "2025-02-01"]),
+    ...                   "rating": [4.0, 5.0, None]})
+    >>> rating_intervals_by_month(v)[["ratings", "avg_rating"]].to_dict("list")
+    {'ratings': [2, 0], 'avg_rating': [4.5, nan]}
+    """
+    rating = visits["rating"] if "rating" in visits.columns else pd.Series(math.nan, index=visits.index)
+    per = period_labels(visits["date"])
+    rows = []
+    for p in sorted(per.unique()):
+        m = mean_interval(rating[per == p], level=level, bounds=(1.0, 5.0))
+        rows.append({"period": p, "ratings": m["n"], "avg_rating": m["mean"], "low": m["low"], "high": m["high"]})
+    if not rows:
+        return pd.DataFrame(columns=["ratings", "avg_rating", "low", "high"], index=pd.Index([], name="period"))
+    return pd.DataFrame(rows).set_index("period")
 
 # --- helpers for 03_marketing_agency ---
 # Small, tested helpers the marketing-agency notebook calls (tests: tests/test_cases_marketing_agency.py).
@@ -1222,6 +1299,10 @@ AD_UNITS: dict[str, str] = {
     "roas": "ratio", "roi": "ratio", "spend_share": "ratio", "campaigns": "count", "channels": "count",
     "rate": "ratio", "weight_in_mean": "ratio", "weight_in_ratio": "ratio",
 }
+
+
+#: Ratio columns shown with two decimals (a CTR of 0.46 % would read "0.5%" with one).
+AD_TWO_DECIMALS = frozenset({"ctr", "rate", "weight_in_ratio"})
 
 
 def ad_kpis_by(daily: pd.DataFrame, keys: list[str] | tuple[str, ...]) -> pd.DataFrame:
@@ -1463,18 +1544,24 @@ def compare_by_segment(by_segment: pd.DataFrame, by_client_segment: pd.DataFrame
 def format_ad_frame(frame: pd.DataFrame, currency: str = "NOK") -> pd.DataFrame:
     """A display copy of an ad-KPI frame: counts "1,234", money "NOK 1,234", rates "12.3%", NaN "n/a".
 
-    Columns listed in :data:`AD_UNITS` are formatted with :func:`scorecard.format_value`; other
-    columns (client, campaign, period...) are kept as they are. The input is not changed.
+    Columns listed in :data:`AD_UNITS` are formatted with :func:`scorecard.format_value`, except
+    the small rates of :data:`AD_TWO_DECIMALS` (CTR is often below 1 %), which get two decimals;
+    other columns (client, campaign, period...) are kept as they are. The input is not changed.
 
     Examples
     --------
     >>> format_ad_frame(pd.DataFrame({"campaign": ["a"], "cpa": [float("nan")], "ctr": [0.0123]})).iloc[0].tolist()
-    ['a', 'n/a', '1.2%']
+    ['a', 'n/a', '1.23%']
     """
     out = frame.copy()
     for col in out.columns:
         unit = AD_UNITS.get(str(col))
-        if unit is not None:
+        if unit is None:
+            continue
+        if str(col) in AD_TWO_DECIMALS:
+            out[col] = [f"{float(v) * 100:.2f}%" if pd.notna(v) and math.isfinite(float(v)) else "n/a"
+                        for v in frame[col]]
+        else:
             out[col] = [scorecard.format_value(v, unit, currency) for v in frame[col]]
     return out
 
@@ -1575,22 +1662,24 @@ def project_ages(projects: pd.DataFrame, as_of: Any) -> pd.DataFrame:
 
     * ``finished``: actual_end is known;
     * ``days``: actual_end - start_date for finished projects, as_of - start_date for ongoing ones (0 for
-      projects that start after ``as_of``);
+      projects that start after ``as_of``); for an ongoing project a lower bound of its final duration;
     * ``planned_days``: planned_end - start_date;
-    * ``overdue``: still ongoing although ``as_of`` is after planned_end;
-    * ``days_overdue``: as_of - planned_end for overdue projects, else 0.
-
-    The ``days`` of an ongoing project is a lower bound of its final duration.
+    * ``overdue``: still ongoing although ``as_of`` is after planned_end (it will certainly be late);
+    * ``days_overdue``: as_of - planned_end for overdue projects, else 0;
+    * ``projected_days``: ``days`` for finished projects; for ongoing ones the larger of the days so far and
+      the planned days, i.e. the duration if the project ends on plan, or today when it is already late
+      (an optimistic projection).
 
     Examples
     --------
     >>> p = pd.DataFrame({"project_id": ["a", "b"], "start_date": pd.to_datetime(["2024-01-01", "2024-03-01"]),
     ...                   "planned_end": pd.to_datetime(["2024-02-01", "2024-03-20"]),
     ...                   "actual_end": pd.to_datetime(["2024-02-10", None])})
-    >>> project_ages(p, "2024-04-01")[["project_id", "finished", "days", "planned_days", "overdue", "days_overdue"]]
-      project_id  finished  days  planned_days  overdue  days_overdue
-    0          a      True    40            31    False             0
-    1          b     False    31            19     True            12
+    >>> project_ages(p, "2024-04-01")[["project_id", "days", "planned_days", "overdue", "days_overdue",
+    ...                               "projected_days"]]
+      project_id  days  planned_days  overdue  days_overdue  projected_days
+    0          a    40            31    False             0              40
+    1          b    31            19     True            12              31
     """
     as_of = pd.Timestamp(as_of)
     out = projects.copy()
@@ -1601,11 +1690,17 @@ def project_ages(projects: pd.DataFrame, as_of: Any) -> pd.DataFrame:
     out["planned_days"] = (out["planned_end"] - out["start_date"]).dt.days.astype("int64")
     out["overdue"] = ~finished & (out["planned_end"] < as_of)
     out["days_overdue"] = np.where(out["overdue"], (as_of - out["planned_end"]).dt.days, 0).astype("int64")
+    out["projected_days"] = np.where(finished, out["days"], np.maximum(out["days"], out["planned_days"])
+                                     ).astype("int64")
     return out
 
 
 def completion_time_summary(projects: pd.DataFrame, as_of: Any) -> dict[str, float]:
     """Project completion time with the ongoing projects in view (survivorship bias made visible).
+
+    The KPIs count finished projects only. Long projects finish last, so at any moment the finished ones
+    are biased towards short, punctual projects; the ongoing ones are where the long and late projects
+    hide. This summary puts numbers on that.
 
     Returns a dict with
 
@@ -1614,9 +1709,13 @@ def completion_time_summary(projects: pd.DataFrame, as_of: Any) -> dict[str, flo
     * ``avg_completion_days``: the KPI, mean duration of finished projects (NaN if none finished);
     * ``on_time_rate``: finished on or before planned_end / finished (NaN if none finished);
     * ``avg_delay_late_days``: mean delay (actual_end - planned_end) of the late projects (NaN if none);
-    * ``avg_ongoing_days_so_far``: mean age of the ongoing projects at ``as_of`` (NaN if none);
-    * ``avg_days_with_ongoing``: mean over finished durations and ongoing ages so far together: a lower
-      bound of what the average will be once the ongoing projects finish (NaN if no projects).
+    * ``avg_ongoing_days_so_far`` and ``avg_ongoing_planned_days``: mean age at ``as_of`` and mean planned
+      duration of the ongoing projects (NaN if none);
+    * ``ongoing_longer_than_avg``: ongoing projects already older than ``avg_completion_days``;
+    * ``avg_days_projected``: the average over all projects if every ongoing project ends on its planned
+      end, or today when it is already overdue (an optimistic projection, see :func:`project_ages`);
+    * ``on_time_rate_with_overdue``: on-time projects / (finished + overdue), counting the overdue ones as
+      the late projects they will be (NaN if both are 0).
 
     Examples
     --------
@@ -1624,29 +1723,74 @@ def completion_time_summary(projects: pd.DataFrame, as_of: Any) -> dict[str, flo
     ...                   "planned_end": pd.to_datetime(["2024-01-31", "2024-01-31", "2024-02-29"]),
     ...                   "actual_end": pd.to_datetime(["2024-01-11", "2024-02-10", None])})
     >>> s = completion_time_summary(p, "2024-04-10")
-    >>> s["avg_completion_days"], s["on_time_rate"], s["avg_delay_late_days"], s["avg_days_with_ongoing"]
-    (25.0, 0.5, 10.0, 50.0)
+    >>> s["avg_completion_days"], s["on_time_rate"], s["avg_delay_late_days"], s["overdue"]
+    (25.0, 0.5, 10.0, 1)
+    >>> s["avg_days_projected"], round(s["on_time_rate_with_overdue"], 3)
+    (50.0, 0.333)
     """
     ages = project_ages(projects, as_of)
     fin = ages[ages["finished"]]
     ongoing = ages[~ages["finished"]]
     late = fin[fin["actual_end"] > fin["planned_end"]]
     delay = (late["actual_end"] - late["planned_end"]).dt.days
+    avg = float(kpis.avg_completion_days(fin["start_date"], fin["actual_end"]))
 
     def mean(s: pd.Series) -> float:
         return float(s.mean()) if len(s) else math.nan
 
+    on_time = len(fin) - len(late)
     return {
         "finished": int(len(fin)),
         "ongoing": int(len(ongoing)),
         "overdue": int(ongoing["overdue"].sum()),
         "late": int(len(late)),
-        "avg_completion_days": float(kpis.avg_completion_days(fin["start_date"], fin["actual_end"])),
-        "on_time_rate": float(kpis.on_time_rate(len(fin) - len(late), len(fin))),
+        "avg_completion_days": avg,
+        "on_time_rate": float(kpis.on_time_rate(on_time, len(fin))),
         "avg_delay_late_days": mean(delay),
         "avg_ongoing_days_so_far": mean(ongoing["days"]),
-        "avg_days_with_ongoing": mean(ages["days"]),
+        "avg_ongoing_planned_days": mean(ongoing["planned_days"]),
+        "ongoing_longer_than_avg": int((ongoing["days"] > avg).sum()) if math.isfinite(avg) else 0,
+        "avg_days_projected": mean(ages["projected_days"]),
+        "on_time_rate_with_overdue": float(kpis.on_time_rate(on_time, len(fin) + int(ongoing["overdue"].sum()))),
     }
+
+
+def client_revenue_frame(frames: dict[str, Any], client: str) -> pd.DataFrame:
+    """One client's monthly revenue next to all other clients', for a trend line.
+
+    Columns: ``period``, ``partial``, ``revenue`` (the client), ``other_revenue`` (all other clients) and
+    ``revenue_share`` (client / total, NaN in a month without revenue).
+    """
+    matrix = client_revenue_by_month(frames)
+    acc = matrix[client] if client in matrix.columns else pd.Series(0.0, index=matrix.index)
+    total = matrix.sum(axis=1)
+    return pd.DataFrame({
+        "period": matrix.index.to_numpy(),
+        "partial": frames["monthly"]["partial"].to_numpy(dtype=bool),
+        "revenue": acc.to_numpy(dtype=float),
+        "other_revenue": (total - acc).to_numpy(dtype=float),
+        "revenue_share": np.asarray(kpis.safe_ratio(acc, total), dtype=float),
+    })
+
+
+def format_columns(frame: pd.DataFrame, units: dict[str, str], currency: str = "NOK") -> pd.DataFrame:
+    """A display copy of ``frame`` with the given columns as text in their unit (``scorecard.format_value``).
+
+    ``units`` maps column -> unit (ratio, currency, days, score, count, index) or ``"month"`` for dates
+    shown as ``YYYY-MM``. Undefined values become ``n/a``; other columns are left as they are.
+
+    >>> format_columns(pd.DataFrame({"share": [0.25, float("nan")]}), {"share": "ratio"})["share"].tolist()
+    ['25.0%', 'n/a']
+    """
+    out = frame.copy()
+    for col, unit in units.items():
+        if col not in out.columns:
+            continue
+        if unit == "month":
+            out[col] = [v.strftime("%Y-%m") if pd.notna(v) else "n/a" for v in pd.to_datetime(out[col])]
+        else:
+            out[col] = [scorecard.format_value(v, unit, currency) for v in out[col]]
+    return out
 
 
 def client_revenue_trend(frames: dict[str, Any], client: str, window: int | None = None) -> dict[str, Any]:

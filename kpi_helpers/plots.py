@@ -256,11 +256,36 @@ def _label_with_unit(name: Any, unit: str, currency: str) -> str:
     return f"{_pretty(name)} ({u})" if u and u != "number" else _pretty(name)
 
 
+class _PercentTickFormatter(mpl.ticker.Formatter):
+    """Percent tick labels with as many decimals as the tick spacing needs (at least ``decimals``).
+
+    Ticks 2.5 % apart are labelled ``52.5%``, never a rounded ``52%`` next to ``55%``.
+    """
+
+    def __init__(self, decimals: int = 0) -> None:
+        self.decimals = decimals
+        self._ticks: list[float] = []
+
+    def set_locs(self, locs: Any) -> None:
+        super().set_locs(locs)
+        self._ticks = [float(v) for v in locs]
+
+    def _needed(self) -> int:
+        locs = [v * 100 for v in self._ticks if math.isfinite(v)]
+        for d in range(self.decimals, 4):
+            if all(abs(round(v, d) - v) < 1e-6 * max(1.0, abs(v)) for v in locs):
+                return d
+        return max(self.decimals, 3)
+
+    def __call__(self, x: float, pos: Any = None) -> str:
+        return percent_formatter(self._needed())(x, pos)
+
+
 def _axis_formatter(unit: str, currency: str, values: Any = None) -> Any:
     if unit == "currency":
         return currency_formatter(currency)
     if unit == "ratio":
-        return percent_formatter(_pct_decimals(values))
+        return _PercentTickFormatter(_pct_decimals(values))
     if unit in ("count", "days", "index"):
         return FuncFormatter(lambda x, pos=None: f"{x:,.0f}" if math.isfinite(x) else "")
     if unit in ("score", "number"):
@@ -1713,6 +1738,82 @@ def segment_trends_vs_all(
     return fig
 
 
+def paired_bars(
+    table: pd.DataFrame,
+    *,
+    unit: str = "ratio",
+    target: float | None = None,
+    title: str | None = None,
+    value_label: str | None = None,
+    category_label: str | None = None,
+    currency: str = "NOK",
+    ax: Axes | None = None,
+) -> Axes:
+    """Horizontal bars per category for one account next to a reference (e.g. all clients).
+
+    The first column (the key account) is drawn in :data:`HIGHLIGHT`, the other column(s) in grey,
+    each bar labelled with its value; NaN bars are left out and labelled "n/a"; a target is a
+    dashed line. Categories keep the table's order (top to bottom).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Index = categories (channels, months), columns = ``[account, reference, ...]``
+        (e.g. ``cases.compare_by_segment(...)``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    cols = list(table.columns)
+    cats = list(table.index)
+    vals = table.apply(_finite).to_numpy(dtype=float) if len(cols) else np.zeros((len(cats), 0))
+    colors = [HIGHLIGHT] + ([GREY, LIGHT_GREY, "#7f7f7f"] * len(cols))[: max(len(cols) - 1, 0)]
+    with style_context():
+        ax = _new_ax(ax, figsize=(9.0, max(2.4, 0.75 * len(cats) * max(len(cols), 1) / 2 + 1.2)))
+        n, k = len(cats), max(len(cols), 1)
+        pos = np.arange(n, dtype=float)
+        width = 0.8 / k
+        handles: list[Any] = []
+        for j, col in enumerate(cols):
+            offs = pos + (j - (k - 1) / 2) * width
+            v = vals[:, j]
+            bars = ax.barh(offs, np.where(np.isfinite(v), v, 0.0), width * 0.9, color=colors[j], edgecolor="white",
+                           zorder=3)
+            for b, x in zip(bars, v):
+                if not np.isfinite(x):
+                    b.set_visible(False)
+            for o, x in zip(offs, v):
+                at = x if np.isfinite(x) else 0.0
+                ax.annotate(_short_value(x, unit, currency), (at, o), xytext=(4 if at >= 0 else -4, 0),
+                            textcoords="offset points", va="center", ha="left" if at >= 0 else "right", fontsize=9,
+                            color="0.25", bbox=_LABEL_BOX, zorder=5, **_PLAIN)
+            handles.append(Patch(color=colors[j], label=str(col)))
+        finite = vals[np.isfinite(vals)]
+        has_target = target is not None and math.isfinite(float(target))
+        if finite.size or has_target:
+            lo = min([0.0, *finite.tolist(), *([float(target)] if has_target else [])])
+            hi = max([0.0, *finite.tolist(), *([float(target)] if has_target else [])])
+            pad = (hi - lo) * 0.16 or 1.0
+            ax.set_xlim(lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0))
+        if has_target:
+            handles.append(ax.axvline(float(target), color=TARGET_COLOR, ls="--", lw=1.5, zorder=4,
+                                      label=_target_label(float(target), unit, currency)))
+        _apply_unit_axis(ax.xaxis, unit, currency, finite)
+        if n:
+            _set_category_ticks(ax.yaxis, pos, [_label_text(c) for c in cats])
+            ax.set_ylim(n - 0.5, -0.5)
+        ax.grid(False, axis="y")
+        if not finite.size:
+            _no_data(ax)
+        _titles(ax, title if title is not None else "", value_label if value_label is not None
+                else unit_label(unit, currency),
+                category_label if category_label is not None else (_pretty(table.index.name) if table.index.name
+                                                                   else ""))
+        _legend_outside(ax, handles, [h.get_label() for h in handles])
+    return ax
+
+
 # --- plots for 02_consultancy ---
 
 def rate_with_counts(
@@ -1847,80 +1948,4 @@ def client_timeline(
                         borderaxespad=0.0)
         _plain(leg.get_texts())
         _titles(ax, title if title is not None else "Projects from start to end", "", "project")
-    return ax
-
-
-def paired_bars(
-    table: pd.DataFrame,
-    *,
-    unit: str = "ratio",
-    target: float | None = None,
-    title: str | None = None,
-    value_label: str | None = None,
-    category_label: str | None = None,
-    currency: str = "NOK",
-    ax: Axes | None = None,
-) -> Axes:
-    """Horizontal bars per category for one account next to a reference (e.g. all clients).
-
-    The first column (the key account) is drawn in :data:`HIGHLIGHT`, the other column(s) in grey,
-    each bar labelled with its value; NaN bars are left out and labelled "n/a"; a target is a
-    dashed line. Categories keep the table's order (top to bottom).
-
-    Parameters
-    ----------
-    table : DataFrame
-        Index = categories (channels, months), columns = ``[account, reference, ...]``
-        (e.g. ``cases.compare_by_segment(...)``).
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-    """
-    cols = list(table.columns)
-    cats = list(table.index)
-    vals = table.apply(_finite).to_numpy(dtype=float) if len(cols) else np.zeros((len(cats), 0))
-    colors = [HIGHLIGHT] + ([GREY, LIGHT_GREY, "#7f7f7f"] * len(cols))[: max(len(cols) - 1, 0)]
-    with style_context():
-        ax = _new_ax(ax, figsize=(9.0, max(2.4, 0.75 * len(cats) * max(len(cols), 1) / 2 + 1.2)))
-        n, k = len(cats), max(len(cols), 1)
-        pos = np.arange(n, dtype=float)
-        width = 0.8 / k
-        handles: list[Any] = []
-        for j, col in enumerate(cols):
-            offs = pos + (j - (k - 1) / 2) * width
-            v = vals[:, j]
-            bars = ax.barh(offs, np.where(np.isfinite(v), v, 0.0), width * 0.9, color=colors[j], edgecolor="white",
-                           zorder=3)
-            for b, x in zip(bars, v):
-                if not np.isfinite(x):
-                    b.set_visible(False)
-            for o, x in zip(offs, v):
-                at = x if np.isfinite(x) else 0.0
-                ax.annotate(_short_value(x, unit, currency), (at, o), xytext=(4 if at >= 0 else -4, 0),
-                            textcoords="offset points", va="center", ha="left" if at >= 0 else "right", fontsize=9,
-                            color="0.25", bbox=_LABEL_BOX, zorder=5, **_PLAIN)
-            handles.append(Patch(color=colors[j], label=str(col)))
-        finite = vals[np.isfinite(vals)]
-        has_target = target is not None and math.isfinite(float(target))
-        if finite.size or has_target:
-            lo = min([0.0, *finite.tolist(), *([float(target)] if has_target else [])])
-            hi = max([0.0, *finite.tolist(), *([float(target)] if has_target else [])])
-            pad = (hi - lo) * 0.16 or 1.0
-            ax.set_xlim(lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0))
-        if has_target:
-            handles.append(ax.axvline(float(target), color=TARGET_COLOR, ls="--", lw=1.5, zorder=4,
-                                      label=_target_label(float(target), unit, currency)))
-        _apply_unit_axis(ax.xaxis, unit, currency, finite)
-        if n:
-            _set_category_ticks(ax.yaxis, pos, [_label_text(c) for c in cats])
-            ax.set_ylim(n - 0.5, -0.5)
-        ax.grid(False, axis="y")
-        if not finite.size:
-            _no_data(ax)
-        _titles(ax, title if title is not None else "", value_label if value_label is not None
-                else unit_label(unit, currency),
-                category_label if category_label is not None else (_pretty(table.index.name) if table.index.name
-                                                                   else ""))
-        _legend_outside(ax, handles, [h.get_label() for h in handles])
     return ax

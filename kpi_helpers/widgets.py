@@ -286,10 +286,18 @@ class RevpashExplorer(widgets.VBox):
         whole = plots.format_value(self.revpash, "currency", self.currency)
         tgt = "" if self.target is None else f" (target {plots.format_value(self.target, 'currency', self.currency)})"
         self.summary.value = f"RevPASH over the whole period at {h:g} open hours a day: {whole}{tgt}"
-        self.png = _render_png(lambda ax: plots.line_with_target(
-            frame, "period", "revpash", target=self.target, unit="currency", partial="partial",
-            title=f"RevPASH by month at {h:g} open hours a day", ylabel=f"RevPASH ({self.currency} per seat-hour)",
-            xlabel="month", currency=self.currency, ax=ax))
+        # a fixed y axis (room for the fewest hours on the slider), so moving the slider moves the line
+        at_min = revpash(m["revenue"].astype(float), self.seats, float(self.slider.min), m["open_days"].astype(float))
+        top = max([v for v in [*np.asarray(at_min, dtype=float), self.target or 0.0] if np.isfinite(v)] or [1.0])
+
+        def draw(ax: Any) -> None:
+            plots.line_with_target(
+                frame, "period", "revpash", target=self.target, unit="currency", partial="partial",
+                title=f"RevPASH by month at {h:g} open hours a day",
+                ylabel=f"RevPASH ({self.currency} per seat-hour)", xlabel="month", currency=self.currency, ax=ax)
+            ax.set_ylim(0, top * 1.08)
+
+        self.png = _render_png(draw)
         self.output.outputs = (_png_bundle(self.png, f"<RevPASH by month at {h:g} open hours a day>"),)
 
 
@@ -409,8 +417,8 @@ class ClientComparisonExplorer(widgets.VBox):
 
     def __init__(self, table: pd.DataFrame, *, reference: str, initial: str | None,
                  units: Mapping[str, str], targets: Mapping[str, float], names: Mapping[str, str],
-                 currency: str) -> None:
-        self.table, self.reference = table, reference
+                 currency: str, reference_label: str = "whole firm") -> None:
+        self.table, self.reference, self.reference_label = table, reference, reference_label
         self.units, self.targets, self.names, self.currency = dict(units), dict(targets), dict(names), currency
         options = [str(c) for c in table.index if c != reference]
         self.dropdown = widgets.Dropdown(options=options, value=initial if initial in options else
@@ -443,31 +451,33 @@ class ClientComparisonExplorer(widgets.VBox):
             self.output.outputs = ()
             return
         values = self.table.loc[[self.reference, client]].T
-        values.columns = [self.reference, client]
+        values.columns = [self.reference_label, client]
         values = values.rename(index=lambda k: self.names.get(k, k))
         self.values = values
         units = {self.names.get(k, k): u for k, u in self.units.items()}
         targets = {self.names.get(k, k): t for k, t in self.targets.items()}
         parts = [f"{name}: {plots.format_value(values.at[name, client], units.get(name, 'number'), self.currency)}"
-                 f" (firm {plots.format_value(values.at[name, self.reference], units.get(name, 'number'), self.currency)})"
+                 f" ({self.reference_label} "
+                 f"{plots.format_value(values.at[name, self.reference_label], units.get(name, 'number'), self.currency)})"
                  for name in values.index]
         self.summary.value = f"{client}: " + "; ".join(parts)
         fig = plots.compare_account_vs_all(values, units=units, targets=targets, currency=self.currency,
-                                           title=f"{client} vs the whole firm")
+                                           title=f"{client} vs the {self.reference_label}")
         try:
             buf = io.BytesIO()
             fig.savefig(buf, format="png", dpi=100)
         finally:
             plt.close(fig)
         self.png = buf.getvalue()
-        self.output.outputs = (_png_bundle(self.png, f"<{client} vs the whole firm>"),)
+        self.output.outputs = (_png_bundle(self.png, f"<{client} vs the {self.reference_label}>"),)
 
 
 def client_comparison_explorer(table: pd.DataFrame, *, reference: str = "all", initial: str | None = None,
                                units: Mapping[str, str] | None = None,
                                targets: Mapping[str, float] | None = None,
                                names: Mapping[str, str] | None = None,
-                               currency: str = "NOK") -> ClientComparisonExplorer:
+                               currency: str = "NOK", reference_label: str = "whole firm"
+                               ) -> ClientComparisonExplorer:
     """Pick any client from a dropdown and see its KPIs next to the whole firm's (small multiples).
 
     Parameters
@@ -483,6 +493,8 @@ def client_comparison_explorer(table: pd.DataFrame, *, reference: str = "all", i
         As for :func:`plots.compare_account_vs_all` (keys are the column names of ``table``).
     names : mapping KPI -> readable name, optional
         Panel titles (default: the column names).
+    reference_label : str
+        How the reference row is named in the chart and the summary line.
 
     Returns
     -------
@@ -491,7 +503,8 @@ def client_comparison_explorer(table: pd.DataFrame, *, reference: str = "all", i
         ``.png`` and ``.refresh()``.
     """
     return ClientComparisonExplorer(table, reference=reference, initial=initial, units=units or {},
-                                    targets=targets or {}, names=names or {}, currency=currency)
+                                    targets=targets or {}, names=names or {}, currency=currency,
+                                    reference_label=reference_label)
 
 
 # --- widgets for 00_concepts ---

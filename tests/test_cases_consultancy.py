@@ -1,0 +1,239 @@
+"""Helpers of the consultancy notebook (02_consultancy): hand-computed examples on tiny data."""
+from __future__ import annotations
+
+import ast
+import json
+import math
+import textwrap
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from kpi_helpers import cases, data, plots, widgets  # noqa: E402
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "02_consultancy.ipynb"
+
+
+def _write(folder: Path, name: str, text: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+
+
+@pytest.fixture
+def tiny_dir(tmp_path):
+    """Two clients, three projects (one still running and overdue), two months of timesheets."""
+    d = tmp_path / "consultancy"
+    # P1 30 days, on time; P2 36 days, 10 days late; P3 ongoing, planned 14 days
+    _write(d, "projects.csv", """
+        project_id,client,start_date,planned_end,actual_end,hourly_rate
+        P1,A,2024-01-01,2024-01-31,2024-01-31,1000
+        P2,A,2024-01-15,2024-02-10,2024-02-20,1000
+        P3,B,2024-02-01,2024-02-15,,2000
+    """)
+    # A: 8 h + 4 h in January, 2 h in February (x 1000); B: 5 h in February (x 2000)
+    _write(d, "timesheets.csv", """
+        date,consultant,project_id,hours
+        2024-01-01,x,P1,8
+        2024-01-20,y,P2,4
+        2024-02-05,x,P2,2
+        2024-02-29,y,P3,5
+    """)
+    _write(d, "consultants.csv", """
+        consultant,start_date,end_date,weekly_hours
+        x,2023-01-01,,37.5
+        y,2024-01-15,,37.5
+    """)
+    _write(d, "surveys.csv", """
+        project_id,date,score
+        P1,2024-02-01,5
+        P2,2024-02-21,3
+    """)
+    return d
+
+
+@pytest.fixture
+def tiny(tiny_dir):
+    cd = data.load_case("consultancy", tiny_dir)
+    return cd, cases.analyse("consultancy", cd, targets={"csat": 0.85})
+
+
+def test_client_revenue_by_month(tiny):
+    _, r = tiny
+    m = cases.client_revenue_by_month(r.frames)
+    assert list(m.columns) == ["A", "B"]  # A 14,000 before B 10,000
+    assert list(m.index) == ["2024-01", "2024-02"]
+    assert m.loc["2024-01", "A"] == 12_000 and m.loc["2024-01", "B"] == 0
+    assert m.loc["2024-02", "A"] == 2_000 and m.loc["2024-02", "B"] == 10_000
+    # the months add up to the firm's monthly revenue
+    assert m.sum(axis=1).tolist() == r.frames["monthly"]["revenue"].tolist()
+
+
+def test_client_profile(tiny):
+    _, r = tiny
+    p = cases.client_profile(r.frames)
+    assert list(p.index) == ["A", "B"]
+    assert p.at["A", "revenue_share"] == pytest.approx(14_000 / 24_000)
+    assert p.at["A", "hours_share"] == pytest.approx(14 / 19)
+    assert p["projects"].tolist() == [2, 1]
+    assert p["ongoing_projects"].tolist() == [0, 1]
+    assert p.at["A", "first_project"] == pd.Timestamp("2024-01-01")
+    assert p["active_months"].tolist() == [2, 1]
+    assert p["months"].tolist() == [2, 2]
+    assert p["consultants"].tolist() == [2, 1]
+
+
+def test_project_ages_and_summary(tiny):
+    cd, r = tiny
+    as_of = cd.date_range[1]
+    assert as_of == pd.Timestamp("2024-02-29")
+    ages = cases.project_ages(r.frames["projects"], as_of).set_index("project_id")
+    assert ages["days"].tolist() == [30, 36, 28]
+    assert ages["planned_days"].tolist() == [30, 26, 14]
+    assert ages["overdue"].tolist() == [False, False, True]
+    assert ages.at["P3", "days_overdue"] == 14
+    assert ages["projected_days"].tolist() == [30, 36, 28]
+    s = cases.completion_time_summary(r.frames["projects"], as_of)
+    assert (s["finished"], s["ongoing"], s["overdue"], s["late"]) == (2, 1, 1, 1)
+    assert s["avg_completion_days"] == pytest.approx(33.0)
+    assert s["on_time_rate"] == pytest.approx(0.5)
+    assert s["avg_delay_late_days"] == pytest.approx(10.0)
+    assert s["avg_ongoing_days_so_far"] == pytest.approx(28.0)
+    assert s["avg_ongoing_planned_days"] == pytest.approx(14.0)
+    assert s["ongoing_longer_than_avg"] == 0
+    assert s["avg_days_projected"] == pytest.approx((30 + 36 + 28) / 3)
+    assert s["on_time_rate_with_overdue"] == pytest.approx(1 / 3)
+    # the summary agrees with the KPI table
+    t = r.kpis.set_index(["kpi", "scope", "period"])["value"]
+    assert t[("avg_completion_days", "all", "all")] == pytest.approx(s["avg_completion_days"])
+    assert t[("on_time_rate", "all", "all")] == pytest.approx(s["on_time_rate"])
+
+
+def test_projected_days_when_ongoing_is_not_late():
+    p = pd.DataFrame({"project_id": ["a"], "start_date": pd.to_datetime(["2024-01-01"]),
+                      "planned_end": pd.to_datetime(["2024-03-01"]), "actual_end": pd.to_datetime([None])})
+    ages = cases.project_ages(p, "2024-01-11")
+    assert ages["days"].iloc[0] == 10 and ages["projected_days"].iloc[0] == 60 and not ages["overdue"].iloc[0]
+    s = cases.completion_time_summary(p, "2024-01-11")
+    assert math.isnan(s["avg_completion_days"]) and math.isnan(s["on_time_rate"])
+    assert math.isnan(s["on_time_rate_with_overdue"]) and s["ongoing_longer_than_avg"] == 0
+
+
+def test_client_revenue_trend():
+    periods = ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05"]
+    work = pd.DataFrame({"period": periods * 2, "client": ["A"] * 5 + ["B"] * 5,
+                         "revenue": [10.0, 10.0, 15.0, 15.0, 99.0, 10.0, 10.0, 5.0, 5.0, 99.0]})
+    monthly = pd.DataFrame({"period": periods, "partial": [False] * 4 + [True]})
+    t = cases.client_revenue_trend({"work": work, "monthly": monthly}, "A")
+    # the partial month is left out; two blocks of two complete months
+    assert t["window"] == 2
+    assert (t["previous_months"], t["recent_months"]) == ("2024-01 to 2024-02", "2024-03 to 2024-04")
+    assert (t["previous"], t["recent"]) == (20.0, 30.0)
+    assert t["growth"] == pytest.approx(0.5)
+    assert t["share_previous"] == pytest.approx(0.5) and t["share_recent"] == pytest.approx(0.75)
+    short = cases.client_revenue_trend({"work": work, "monthly": monthly}, "A", window=3)
+    assert math.isnan(short["growth"]) and short["recent_months"] == ""
+
+
+def test_client_revenue_frame(tiny):
+    _, r = tiny
+    f = cases.client_revenue_frame(r.frames, "B")
+    assert f["revenue"].tolist() == [0.0, 10_000.0]
+    assert f["other_revenue"].tolist() == [12_000.0, 2_000.0]
+    assert f["revenue_share"].tolist() == pytest.approx([0.0, 10_000 / 12_000])
+
+
+def test_clients_vs_firm_and_account_comparison(tiny):
+    _, r = tiny
+    t = cases.clients_vs_firm(r)
+    assert list(t.index) == ["all", "A", "B"]
+    assert list(t.columns) == ["csat", "on_time_rate", "avg_completion_days"]
+    assert t.at["all", "csat"] == pytest.approx(0.5)  # one of two answers is 4-5
+    assert t.at["A", "on_time_rate"] == pytest.approx(0.5)
+    assert t.at["A", "avg_completion_days"] == pytest.approx(33.0)
+    assert t.loc["B"].isna().all()  # no answers, nothing finished
+    values, units, targets = cases.account_comparison(r, "A", targets={"csat": 0.85})
+    assert list(values.columns) == ["all", "A"]
+    assert list(values.index) == ["Customer satisfaction (CSAT)", "On-time delivery rate",
+                                  "Average project completion time"]
+    assert units == {"Customer satisfaction (CSAT)": "ratio", "On-time delivery rate": "ratio",
+                     "Average project completion time": "days"}
+    assert targets == {"Customer satisfaction (CSAT)": 0.85}
+
+
+def test_missing_optional_tables(tiny_dir):
+    (tiny_dir / "surveys.csv").unlink()
+    (tiny_dir / "consultants.csv").unlink()
+    cd = data.load_case("consultancy", tiny_dir)
+    r = cases.analyse("consultancy", cd)
+    t = cases.clients_vs_firm(r)
+    assert "csat" not in t.columns  # undefined for everyone: left out
+    assert cases.client_profile(r.frames)["consultants"].tolist() == [2, 1]
+
+
+def test_format_columns():
+    f = pd.DataFrame({"share": [0.25, float("nan")], "money": [1234.4, 5.0],
+                      "start": pd.to_datetime(["2024-03-05", None]), "other": [1, 2]})
+    out = cases.format_columns(f, {"share": "ratio", "money": "currency", "start": "month", "missing": "ratio"},
+                               currency="EUR")
+    assert out["share"].tolist() == ["25.0%", "n/a"]
+    assert out["money"].tolist() == ["EUR 1,234", "EUR 5.00"]
+    assert out["start"].tolist() == ["2024-03", "n/a"]
+    assert out["other"].tolist() == [1, 2]
+    assert f["share"].iloc[0] == 0.25  # input unchanged
+
+
+def test_rate_with_counts_and_timeline(tiny):
+    cd, r = tiny
+    monthly = r.frames["monthly"]
+    fig = plots.rate_with_counts(monthly, "period", "csat", "responses", target=0.85, partial="partial",
+                                 title="CSAT", count_label="answers", xlabel="month")
+    top, bottom = fig.axes[:2]
+    assert fig._suptitle.get_text() == "CSAT"
+    assert bottom.get_ylabel() == "answers" and bottom.get_xlabel() == "month"
+    assert any("target" in t.get_text() for t in top.get_legend().get_texts())
+    plt.close(fig)
+    ages = cases.project_ages(r.frames["projects"], cd.date_range[1])
+    ax = plots.client_timeline(ages, highlight="A", as_of=cd.date_range[1])
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["P1", "P2", "P3"]
+    assert [t.get_fontweight() for t in ax.get_yticklabels()] == ["bold", "bold", "normal"]
+    assert ax.patches[2].get_hatch() == "///"  # P3 still running
+    plt.close(ax.figure)
+
+
+def test_client_comparison_explorer(tiny):
+    _, r = tiny
+    table = cases.clients_vs_firm(r)
+    n_open = len(plt.get_fignums())
+    ex = widgets.client_comparison_explorer(table, initial="A", units={"csat": "ratio", "on_time_rate": "ratio",
+                                                                       "avg_completion_days": "days"},
+                                            targets={"csat": 0.85}, names={"csat": "CSAT"})
+    assert list(ex.dropdown.options) == ["A", "B"]
+    assert ex.selected == "A" and ex.png.startswith(b"\x89PNG")
+    assert "CSAT: 50.0% (whole firm 50.0%)" in ex.summary.value
+    ex.dropdown.value = "B"
+    assert ex.selected == "B" and list(ex.values.columns) == ["whole firm", "B"]
+    assert "CSAT: n/a" in ex.summary.value
+    assert len(plt.get_fignums()) == n_open  # no figure left open
+
+
+def _parameters_cell() -> dict:
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
+    tree = ast.parse("".join(cell["source"]))
+    return {n.targets[0].id: ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)}
+
+
+@pytest.mark.skipif(not NOTEBOOK.exists(), reason="notebook not written yet")
+def test_notebook_parameters_match_case_defaults():
+    params = _parameters_cell()
+    for name, value in cases.known_parameters("consultancy").items():
+        assert params[name] == value, name
+    assert params["data_dir"] == "../data/consultancy"
+    assert params["interactive"] is False and params["kpi_table_path"] is None
