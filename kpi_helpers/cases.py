@@ -341,10 +341,13 @@ def _run_consultancy(data: CaseData, p: dict[str, Any]) -> CaseResult:
     work["revenue"] = work["hours"] * work["project_id"].map(rate)
 
     # projects: duration and punctuality, finished ones only
-    projects["finished"] = projects["actual_end"].notna()
-    projects["completion_days"] = (projects["actual_end"] - projects["start_date"]).dt.days.astype("float64")
+    # finished within the data: an end date after the last data date is still in the future then
+    projects["finished"] = projects["actual_end"].notna() & (projects["actual_end"] <= last)
+    projects["completion_days"] = (projects["actual_end"] - projects["start_date"]).dt.days.astype(
+        "float64").where(projects["finished"])
     projects["on_time"] = projects["finished"] & (projects["actual_end"] <= projects["planned_end"])
-    projects["delay_days"] = (projects["actual_end"] - projects["planned_end"]).dt.days.astype("float64")
+    projects["delay_days"] = (projects["actual_end"] - projects["planned_end"]).dt.days.astype(
+        "float64").where(projects["finished"])
     projects["end_period"] = period_labels(projects["actual_end"].fillna(pd.Timestamp("1900-01-01")))
     projects.loc[~projects["finished"], "end_period"] = pd.NA
     projects["status"] = np.where(projects["finished"],

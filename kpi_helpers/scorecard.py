@@ -742,19 +742,25 @@ def format_value(value: Any, unit: str, currency: str = "NOK") -> str:
     return f"{v:,.1f}" if abs(v) < 100 else f"{v:,.0f}"
 
 
-def format_kpi_table(table: pd.DataFrame, currency: str = "NOK") -> pd.DataFrame:
+def format_kpi_table(table: pd.DataFrame, currency: str = "NOK",
+                     catalogue: Mapping[str, KPI] | None = None) -> pd.DataFrame:
     """A display copy of a KPI table: values and targets as text ("12.3%", "NOK 1,234", "n/a").
 
-    Adds a ``name`` column (the KPI's readable name) after ``kpi``; the input is not changed.
+    Adds a ``name`` column (the KPI's readable name from ``catalogue``, default
+    :data:`KPI_CATALOGUE`) after ``kpi``. A KPI whose value is undefined shows the status
+    "not measurable" rather than "off track" (the CSV keeps the contract's ``off_track``; the note
+    says why). The input is not changed.
     """
     out = table.copy()
-    names = {k: v.name for k, v in KPI_CATALOGUE.items()}
+    names = {k: v.name for k, v in {**KPI_CATALOGUE, **dict(catalogue or {})}.items()}
     out.insert(1, "name", out["kpi"].map(names).fillna(out["kpi"]))
     out["value"] = [format_value(v, u, currency) for v, u in zip(table["value"], table["unit"])]
     out["target"] = [format_value(t, u, currency) if pd.notna(t) else "" for t, u in
                      zip(table["target"], table["unit"])]
     out["status"] = out["status"].map({"on_track": "on track", "off_track": "off track",
                                        "no_target": "no target"}).fillna(out["status"])
+    undefined = table["value"].isna().to_numpy() & (table["status"] == "off_track").to_numpy()
+    out.loc[undefined, "status"] = "not measurable"
     if "partial" in out:
         out["partial"] = np.where(table["partial"].astype(bool), "partial", "")
     if "note" in out:

@@ -220,3 +220,21 @@ def test_shipped_cases_give_complete_tables_without_inf(case):
     assert not t.duplicated(["kpi", "scope", "period"]).any()
     # same input, same table (determinism)
     pd.testing.assert_frame_equal(t, cases.analyse(case, cd).kpis)
+
+
+def test_consultancy_project_ending_after_the_data_is_still_ongoing(tmp_path):
+    d = tmp_path / "consultancy"
+    _write(d, "projects.csv", """
+        project_id,client,start_date,planned_end,actual_end,hourly_rate
+        P1,Multi,2024-01-01,2024-01-20,2024-01-18,1000
+        P2,Multi,2024-01-08,2024-03-01,2024-02-26,1000
+    """)
+    _write(d, "timesheets.csv", """
+        date,consultant,project_id,hours
+        2024-01-02,Kari,P1,8
+        2024-01-31,Kari,P2,4
+    """)
+    r = cases.analyse("consultancy", data.load_case("consultancy", d))
+    # the data end on 2024-01-31: P2's end date lies in the future, so only P1 (17 days) is finished
+    assert _value(r.kpis, "avg_completion_days") == pytest.approx(17)
+    assert r.frames["projects"].set_index("project_id").at["P2", "status"] == "ongoing"

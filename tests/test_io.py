@@ -74,3 +74,9 @@ def test_atomic_write_gives_the_usual_permissions(tmp_path):
     finally:
         os.umask(mask)
     assert (target.stat().st_mode & 0o777) == 0o644
+
+
+def test_format_kpi_table_says_not_measurable_for_undefined_values_with_a_target():
+    t = scorecard.kpi_table([{"kpi": "cpa", "scope": "all", "period": "all", "value": math.nan}], {"cpa": 400})
+    assert t["status"].iloc[0] == "off_track"  # the CSV contract
+    assert scorecard.format_kpi_table(t)["status"].iloc[0] == "not measurable"
