@@ -28,13 +28,6 @@ from .data import CaseData, month_table
 
 __all__ = ["Case", "CaseResult", "CASES", "analyse", "kpi_table", "known_parameters", "period_labels"]
 
-# KPIs whose value is a total over the period: a target for them is a monthly target and is not
-# applied to the whole-period ("all") row, where the total of many months would always "beat" it.
-PER_MONTH_TARGET_KPIS = frozenset(
-    {"revenue", "revenue_per_consultant", "active_customers", "visits", "revenue_per_table"}
-)
-
-
 @dataclass(frozen=True)
 class Case:
     """A case: its name, notebook, tables and the defaults of its analysis parameters."""
@@ -103,21 +96,12 @@ def _count_words(n: Any, noun: str) -> str:
 
 
 def kpi_table(rows: list[dict[str, Any]], targets: dict[str, float] | None) -> pd.DataFrame:
-    """Build the tidy KPI table from rows and apply targets.
+    """Build the tidy KPI table from rows and apply targets (see :func:`scorecard.kpi_table`).
 
-    Targets of total-type KPIs (revenue, revenue per consultant, ...) are monthly targets: they are
-    applied to the monthly rows only; the ``all`` row gets ``no_target`` and a note saying why.
+    Targets of total-type KPIs (revenue, revenue per consultant, ...) are monthly targets:
+    scorecard applies them to the monthly rows only, and notes why on the ``all`` row.
     """
-    targets = dict(targets or {})
-    table = scorecard.kpi_table(rows, targets=targets)
-    mask = table["kpi"].isin(PER_MONTH_TARGET_KPIS) & (table["period"] == "all") & table["target"].notna()
-    if mask.any():
-        table = table.copy()
-        table.loc[mask, "target"] = math.nan
-        table.loc[mask, "status"] = "no_target"
-        note = "target is per month"
-        table.loc[mask, "note"] = [f"{n}; {note}" if n else note for n in table.loc[mask, "note"]]
-    return table
+    return scorecard.kpi_table(rows, targets=dict(targets or {}))
 
 
 def _select_key_accounts(revenue: pd.Series, ranked: list[str] | None, threshold: float,

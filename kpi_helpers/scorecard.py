@@ -60,7 +60,7 @@ KPI_TABLE_COLUMNS = ["kpi", "scope", "period", "value", "unit", "target", "statu
 #: target, and one account is only part of the business. Give such rows an explicit
 #: ``(kpi, scope, period)`` target when you want one.
 PER_MONTH_TARGET_KPIS = frozenset(
-    {"revenue", "revenue_per_consultant", "active_customers", "visits", "revenue_per_table", "rating_count"}
+    {"revenue", "revenue_per_consultant", "active_customers", "visits", "rating_count"}
 )
 
 _PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")

@@ -93,3 +93,15 @@ def test_console_script_answers_help():
     out = subprocess.run([str(exe), "--help"], capture_output=True, text=True)
     assert out.returncode == 0
     assert "kpi-cases" in out.stdout
+
+
+@pytest.mark.parametrize("module", sorted(p.name for p in (ROOT / "kpi_helpers").glob("*.py")))
+def test_no_module_defines_a_top_level_name_twice(module):
+    """A second ``def f`` silently replaces the first (it happened once in cases.py)."""
+    import ast
+    from collections import Counter
+
+    tree = ast.parse((ROOT / "kpi_helpers" / module).read_text(encoding="utf-8"))
+    names = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    twice = sorted(k for k, v in Counter(names).items() if v > 1)
+    assert not twice, f"{module} defines {twice} more than once"

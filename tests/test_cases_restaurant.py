@@ -1,0 +1,266 @@
+"""Helpers for the restaurant notebook (04_restaurant): intervals, guest mix, VIP comparison, RevPASH.
+
+Each expected value is worked out by hand in a comment.
+"""
+from __future__ import annotations
+
+import math
+import textwrap
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from kpi_helpers import cases, data, plots, widgets  # noqa: E402
+
+
+def _write(folder, name, text):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+
+
+@pytest.fixture
+def restaurant_dir(tmp_path):
+    """Two open days, 2 tables (6 seats); G1 comes twice, one walk-in leaves after midnight."""
+    d = tmp_path / "restaurant"
+    _write(d, "visits.csv", """
+        date,seated_at,left_at,table,guest_id,covers,bill,rating
+        2025-01-03,18:00,20:00,T1,G1,2,1000,5
+        2025-01-03,22:30,00:40,T2,,4,2000,3
+        2025-01-04,19:00,20:30,T1,G1,2,1200,4
+        2025-01-04,19:00,21:00,T2,G2,3,900,
+        """)
+    _write(d, "tables.csv", """
+        table,seats
+        T1,2
+        T2,4
+        """)
+    return d
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+# ---------------------------------------------------------------------------------------------
+# t quantile and mean interval
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("p, df, expected", [
+    # textbook t table values
+    (0.975, 1, 12.706), (0.975, 2, 4.303), (0.975, 3, 3.182), (0.975, 8, 2.306), (0.975, 9, 2.262),
+    (0.975, 30, 2.042), (0.95, 4, 2.132), (0.995, 10, 3.169), (0.975, 1000, 1.962),
+])
+def test_t_quantile_matches_tables(p, df, expected):
+    assert cases.t_quantile(p, df) == pytest.approx(expected, abs=5e-4)
+
+
+def test_t_quantile_symmetry_and_undefined():
+    assert cases.t_quantile(0.025, 8) == pytest.approx(-cases.t_quantile(0.975, 8))
+    assert cases.t_quantile(0.5, 3) == 0.0
+    for p, df in [(0.0, 5), (1.0, 5), (0.9, 0), (float("nan"), 3)]:
+        assert math.isnan(cases.t_quantile(p, df))
+
+
+def test_mean_interval_by_hand():
+    # values 4, 5, 5, 3, 4: mean 4.2, sample sd sqrt(2.8/4) = 0.83666, se = 0.37417,
+    # t(0.975, 4) = 2.7764 -> half width 1.0389 -> [3.161, 5.239]
+    r = cases.mean_interval([4, 5, 5, 3, 4])
+    assert r["n"] == 5 and r["mean"] == pytest.approx(4.2)
+    assert r["std"] == pytest.approx(math.sqrt(0.7))
+    assert r["low"] == pytest.approx(3.1611, abs=1e-3) and r["high"] == pytest.approx(5.2389, abs=1e-3)
+    clipped = cases.mean_interval([4, 5, 5, 3, 4], bounds=(1, 5))
+    assert clipped["high"] == 5.0 and clipped["low"] == pytest.approx(3.1611, abs=1e-3)
+
+
+def test_mean_interval_few_values_and_missing():
+    assert cases.mean_interval([])["n"] == 0 and math.isnan(cases.mean_interval([])["mean"])
+    one = cases.mean_interval([float("nan"), 4.0, None])
+    assert one["n"] == 1 and one["mean"] == 4.0 and math.isnan(one["low"]) and math.isnan(one["high"])
+    same = cases.mean_interval([4, 4, 4])  # no spread: the interval is the point
+    assert same["low"] == same["high"] == 4.0
+
+
+def test_interval_narrows_with_more_ratings():
+    few = cases.mean_interval([3, 5, 4, 5, 4, 5, 4, 5, 5])
+    many = cases.mean_interval([3, 5, 4, 5, 4, 5, 4, 5, 5] * 50)
+    assert (many["high"] - many["low"]) < (few["high"] - few["low"]) / 5
+
+
+# ---------------------------------------------------------------------------------------------
+# guests
+# ---------------------------------------------------------------------------------------------
+
+def test_guest_mix(restaurant_dir):
+    cd = data.load_case("restaurant", restaurant_dir)
+    mix = cases.guest_mix(cd["visits"])
+    # 3 of 4 visits have an id (G1 twice, G2 once): 2 guests; revenue 3100 of 5100
+    assert mix.loc["known guests", "visits"] == 3 and mix.loc["walk-ins (no id)", "visits"] == 1
+    assert mix["visit_share"].tolist() == [0.75, 0.25]
+    assert mix.loc["known guests", "revenue_share"] == pytest.approx(3100 / 5100)
+    assert mix.loc["known guests", "guests"] == 2 and math.isnan(mix.loc["walk-ins (no id)", "guests"])
+
+
+def test_guest_mix_without_guest_column():
+    v = pd.DataFrame({"bill": [10.0, 30.0]})
+    mix = cases.guest_mix(v)
+    assert mix["visits"].tolist() == [0, 2] and mix["visit_share"].tolist() == [0.0, 1.0]
+
+
+def test_guest_mix_empty_has_nan_shares():
+    mix = cases.guest_mix(pd.DataFrame({"guest_id": pd.Series([], dtype="str"), "bill": pd.Series([], dtype=float)}))
+    assert mix["visit_share"].isna().all() and mix["revenue_share"].isna().all()
+
+
+def test_rating_comparison(restaurant_dir):
+    cd = data.load_case("restaurant", restaurant_dir)
+    rc = cases.rating_comparison(cd["visits"], ["G1", "G2"])
+    assert list(rc.index) == ["all guests", "G1", "G2"]
+    # all: ratings 5, 3, 4 -> mean 4, 3 ratings, 4 visits; G1: 5, 4 -> 4.5; G2: none
+    assert rc["ratings"].tolist() == [3, 2, 0]
+    assert rc.loc["all guests", "avg_rating"] == pytest.approx(4.0)
+    assert rc.loc["G1", "avg_rating"] == pytest.approx(4.5)
+    assert math.isnan(rc.loc["G2", "avg_rating"])
+    assert rc["visits"].tolist() == [4, 2, 1]
+    # intervals stay on the 1-5 scale
+    ok = rc[["low", "high"]].dropna()
+    assert ((ok >= 1) & (ok <= 5)).all().all()
+
+
+def test_rating_comparison_without_rating_column():
+    v = pd.DataFrame({"guest_id": ["A"], "bill": [1.0]})
+    rc = cases.rating_comparison(v, ["A"])
+    assert rc["ratings"].tolist() == [0, 0] and rc["avg_rating"].isna().all()
+
+
+def test_vip_vs_all(restaurant_dir):
+    cd = data.load_case("restaurant", restaurant_dir)
+    res = cases.analyse("restaurant", cd)
+    assert res.key_accounts[0] == "G1"  # most visits
+    table = cases.vip_vs_all(cd["visits"], res.frames["guests"], ["G1"])
+    assert list(table.columns) == ["all guests", "G1"]
+    assert set(table.index) == set(cases.VIP_VS_ALL_UNITS)
+    # visits per known guest: (2 + 1) / 2 = 1.5; all: 5100 / 11 covers; G1: 2200 / 4 covers
+    assert table.loc["visits per guest", "all guests"] == pytest.approx(1.5)
+    assert table.loc["average check", "all guests"] == pytest.approx(5100 / 11)
+    assert table.loc["average check", "G1"] == pytest.approx(550.0)
+    assert table.loc["average rating", "G1"] == pytest.approx(4.5)
+    assert table.loc["ratings given", "all guests"] == 3 and table.loc["ratings given", "G1"] == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# capacity, durations, facts
+# ---------------------------------------------------------------------------------------------
+
+def test_revpash_by_open_hours(restaurant_dir):
+    cd = data.load_case("restaurant", restaurant_dir)
+    monthly = cases.analyse("restaurant", cd).frames["monthly"]
+    out = cases.revpash_by_open_hours(monthly, 6, [4, 6])
+    # 5100 / (6 seats x 4 h x 2 days) = 106.25; at 6 h: 70.83
+    assert list(out.columns) == ["period", "partial", "4 h open", "6 h open"]
+    assert out.loc[0, "4 h open"] == pytest.approx(106.25)
+    assert out.loc[0, "6 h open"] == pytest.approx(5100 / 72)
+    assert out["6 h open"].isna().sum() == 0
+    assert cases.revpash_by_open_hours(monthly, float("nan"), [6])["6 h open"].isna().all()
+
+
+def test_visit_durations_past_midnight(restaurant_dir):
+    cd = data.load_case("restaurant", restaurant_dir)
+    d = cases.visit_durations(cd["visits"])
+    # 120, 130 (22:30 -> 00:40 next day), 90, 120 minutes
+    assert d["minutes"].tolist() == [120.0, 130.0, 90.0, 120.0]
+    assert d["past_midnight"].tolist() == [False, True, False, False]
+    assert (d["minutes"] > 0).all()
+
+
+def test_restaurant_facts(restaurant_dir):
+    cd = data.load_case("restaurant", restaurant_dir)
+    res = cases.analyse("restaurant", cd)
+    f = cases.restaurant_facts(cd, res)
+    assert f["first"] == "2025-01-03" and f["last"] == "2025-01-04" and f["months"] == 1
+    assert f["partial_months"] == ["2025-01"]
+    assert (f["visits"], f["covers"], f["revenue"], f["open_days"]) == (4, 11, 5100.0, 2)
+    assert (f["tables"], f["seats"]) == (2, 6.0)
+    assert f["past_midnight"] == 1 and f["walk_in_share"] == 0.25 and f["known_guests"] == 2
+    # open Friday and Saturday only
+    assert f["closed_weekdays"] == ["Monday", "Tuesday", "Wednesday", "Thursday", "Sunday"]
+
+
+def test_restaurant_facts_without_tables_and_times(tmp_path):
+    d = tmp_path / "r"
+    _write(d, "visits.csv", """
+        date,table,covers,bill
+        2025-01-03,T1,2,1000
+        """)
+    cd = data.load_case("restaurant", d)
+    res = cases.analyse("restaurant", cd)
+    f = cases.restaurant_facts(cd, res)
+    assert math.isnan(f["seats"]) and f["tables"] == 1 and f["past_midnight"] == 0
+    assert math.isnan(f["walk_in_share"]) and f["known_guests"] == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# plot and widget
+# ---------------------------------------------------------------------------------------------
+
+def test_mean_with_interval_plot():
+    frame = pd.DataFrame({"ratings": [500, 9, 1, 0], "avg_rating": [4.05, 4.56, 5.0, float("nan")],
+                          "low": [3.98, 4.0, float("nan"), float("nan")],
+                          "high": [4.12, 5.0, float("nan"), float("nan")]},
+                         index=pd.Index(["all guests", "G0042", "G9", "$5 <b>"], name="who"))
+    ax = plots.mean_with_interval(frame, highlight=["G0042"], target=4.3)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0] == "all guests\n(n = 500 ratings)" and labels[3].startswith("$5 <b>")
+    texts = [t.get_text() for t in ax.texts]
+    assert "4.56" in texts and "5  (too few to judge)" in texts
+    lo, hi = ax.get_xlim()
+    assert lo < 1 and hi > 5
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "target 4.3" in legend and "95% interval" in legend and "key account" in legend
+
+
+def test_revpash_explorer(restaurant_dir):
+    cd = data.load_case("restaurant", restaurant_dir)
+    res = cases.analyse("restaurant", cd, open_hours_per_day=4.0)
+    ex = widgets.revpash_explorer(res.frames["monthly"], res.frames["capacity"]["seats"], 4.0, target=100.0)
+    assert ex.revpash == pytest.approx(106.25)
+    assert "NOK 106" in ex.summary.value and "target NOK 100" in ex.summary.value
+    assert ex.png.startswith(b"\x89PNG")
+    ex.slider.value = 6.0
+    assert ex.revpash == pytest.approx(5100 / 72)
+    assert ex.frame["revpash"].iloc[0] == pytest.approx(5100 / 72)
+    # the explorer agrees with the KPI table at the same hours
+    res6 = cases.analyse("restaurant", cd, open_hours_per_day=6.0)
+    assert res6.frames["all"]["revpash"] == pytest.approx(ex.revpash)
+    assert not plt.get_fignums()  # rendered off-screen
+
+
+def test_format_restaurant_table():
+    f = pd.DataFrame({"revenue": [1234.5, float("nan")], "last_visit": pd.to_datetime(["2025-12-27", None]),
+                      "share": [0.25, 0.5], "other": [1, 2]}, index=pd.Index(["G1", "G2"], name="guest_id"))
+    out = cases.format_restaurant_table(f, {"share": "ratio", "revenue": "currency", "last_visit": "date",
+                                            "missing": "count"}, currency="EUR")
+    assert list(out.columns) == ["share", "revenue", "last_visit"]
+    assert out.loc["G1"].tolist() == ["25.0%", "EUR 1,234", "2025-12-27"]
+    assert out.loc["G2"].tolist() == ["50.0%", "n/a", "n/a"]
+    assert out.index.name == "guest_id"
+    assert f["revenue"].iloc[0] == 1234.5  # input unchanged
+
+
+def test_rating_intervals_by_month(restaurant_dir):
+    cd = data.load_case("restaurant", restaurant_dir)
+    by_month = cases.rating_intervals_by_month(cd["visits"])
+    # January: ratings 5, 3, 4 -> mean 4, sd 1, se 1/sqrt(3), t(0.975, 2) = 4.303 -> 4 -/+ 2.484, clipped
+    assert list(by_month.index) == ["2025-01"]
+    row = by_month.loc["2025-01"]
+    assert row["ratings"] == 3 and row["avg_rating"] == pytest.approx(4.0)
+    assert row["low"] == pytest.approx(4 - 4.3027 / math.sqrt(3), abs=1e-3) and row["high"] == 5.0
+    empty = cases.rating_intervals_by_month(cd["visits"].iloc[0:0])
+    assert empty.empty and list(empty.columns) == ["ratings", "avg_rating", "low", "high"]
