@@ -508,7 +508,8 @@ def _run_marketing_agency(data: CaseData, p: dict[str, Any]) -> CaseResult:
     df["period"] = period_labels(df["date"])
 
     def agg(keys: list[str]) -> pd.DataFrame:
-        return ad_rates(df.groupby(keys, observed=True, sort=True)[sums].sum())
+        # dropna=False: rows with an empty (optional) channel still count, so parts add up to totals
+        return ad_rates(df.groupby(keys, observed=True, sort=True, dropna=False)[sums].sum())
 
     monthly = agg(["period"]).reindex(months["period"])
     monthly[sums] = monthly[sums].fillna(0)
@@ -522,7 +523,6 @@ def _run_marketing_agency(data: CaseData, p: dict[str, Any]) -> CaseResult:
     by_client_month = agg(["client", "period"]).reset_index()
     by_channel = agg(["channel"]) if has_channel else None
     by_client_channel = agg(["client", "channel"]).reset_index() if has_channel else None
-    # per campaign-day rates averaged: the misleading way, kept to show the difference
     totals = ad_rates(df[sums].sum().to_frame().T).iloc[0]
     key = _select_key_accounts(by_client["spend"], None, p["major_threshold"], p["max_key_accounts"])
 

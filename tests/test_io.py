@@ -80,3 +80,10 @@ def test_format_kpi_table_says_not_measurable_for_undefined_values_with_a_target
     t = scorecard.kpi_table([{"kpi": "cpa", "scope": "all", "period": "all", "value": math.nan}], {"cpa": 400})
     assert t["status"].iloc[0] == "off_track"  # the CSV contract
     assert scorecard.format_kpi_table(t)["status"].iloc[0] == "not measurable"
+
+
+def test_small_ratios_keep_two_decimals():
+    assert scorecard.format_value(0.0046, "ratio") == "0.46%"
+    assert scorecard.format_value(0.0064, "ratio") == "0.64%"
+    assert scorecard.format_value(0.05, "ratio") == "5.0%"
+    assert scorecard.format_value(0.0, "ratio") == "0.0%"
