@@ -717,10 +717,40 @@ def strip_papermill_metadata(nb: Any, output_path: Path | None = None) -> Any:
     return nb
 
 
+def _heading_level(cell: Any) -> int:
+    """Level of a Markdown heading cell (``## Exercises`` -> 2), 0 for anything else."""
+    if cell.get("cell_type") != "markdown":
+        return 0
+    first = str(cell.get("source", "")).lstrip().split("\n", 1)[0]
+    level = len(first) - len(first.lstrip("#"))
+    return level if 0 < level <= 6 and first[level:level + 1] == " " else 0
+
+
+def without_exercises(cells: list[Any]) -> list[Any]:
+    """The cells a client report keeps: exercise sections and solution cells left out.
+
+    A section starts at a Markdown heading that names an exercise ("## 7. Exercises",
+    "### Exercise 2: ...") and runs to the next heading of the same or a higher level; cells
+    tagged ``solution`` are dropped wherever they are. Students keep them in the notebook.
+    """
+    kept: list[Any] = []
+    skip_level = 0
+    for cell in cells:
+        level = _heading_level(cell)
+        if skip_level and level and level <= skip_level:
+            skip_level = 0
+        if not skip_level and level and "exercise" in str(cell.get("source", "")).split("\n", 1)[0].lower():
+            skip_level = level
+        if skip_level or "solution" in cell.get("metadata", {}).get("tags", []):
+            continue
+        kept.append(cell)
+    return kept
+
+
 def notebook_to_html(nb: Any, title: str) -> str:
     """A report: outputs and Markdown only (no code, no prompts), widgets left out, ``<title>`` set.
 
-    Cells tagged ``remove-cell`` are left out; cells tagged ``remove-output`` lose their outputs.
+    Exercise sections and solutions are left out (:func:`without_exercises`). Cells tagged ``remove-cell`` are left out; cells tagged ``remove-output`` lose their outputs.
     """
     import copy
 
@@ -728,6 +758,7 @@ def notebook_to_html(nb: Any, title: str) -> str:
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = copy.deepcopy(nb)
+    nb.cells = without_exercises(nb.cells)
     for cell in nb.cells:
         if "outputs" in cell:
             cell.outputs = [o for o in cell.outputs if WIDGET_MIME not in o.get("data", {})]

@@ -793,3 +793,29 @@ def test_run_real_notebook_data_error(capsys, tmp_path):
     lines = [ln for ln in err.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("kpi-cases: data error: ")
     assert "Traceback" not in err
+
+
+def test_report_leaves_out_exercise_sections_and_solutions():
+    import nbformat
+
+    from kpi_helpers.cli import notebook_to_html, without_exercises
+
+    v4 = nbformat.v4
+    cells = [
+        v4.new_markdown_cell("# Title"),
+        v4.new_markdown_cell("## 1. The business\nText"),
+        v4.new_markdown_cell("### Exercise 1: a share\nQuestion one"),
+        v4.new_code_cell("answer_1 = None"),
+        v4.new_markdown_cell("### Background\nKept text"),
+        v4.new_markdown_cell("## 7. Exercises\nIntro"),
+        v4.new_code_cell("answer_2 = None"),
+        v4.new_markdown_cell("### Exercise 3\nQuestion three"),
+        v4.new_code_cell("print(42)", metadata={"tags": ["solution"]}),
+        v4.new_markdown_cell("## Summary\nClosing words"),
+        v4.new_code_cell("x = 1", metadata={"tags": ["solution"]}),
+    ]
+    kept = [c.source.split("\n")[0] for c in without_exercises(cells)]
+    assert kept == ["# Title", "## 1. The business", "### Background", "## Summary"]
+    html = notebook_to_html(v4.new_notebook(cells=cells), "Title")
+    assert "Question one" not in html and "Question three" not in html and "Intro" not in html
+    assert "Closing words" in html and "Kept text" in html
