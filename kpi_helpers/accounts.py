@@ -107,9 +107,30 @@ def _require_columns(df: pd.DataFrame, columns: Iterable[str], what: str = "data
         )
 
 
+def _in_revenue_order(values: np.ndarray, names: pd.Index) -> bool:
+    """True when ``values`` are already largest first with ties by name (checked, not sorted: O(n))."""
+    if len(values) < 2:
+        return True
+    with np.errstate(invalid="ignore"):
+        if not bool((values[:-1] >= values[1:]).all()):  # also False for NaN
+            return False
+    ties = np.flatnonzero(values[:-1] == values[1:])
+    if len(ties) == 0:
+        return True
+    try:
+        first, second = names[ties].to_numpy(), names[ties + 1].to_numpy()
+        return bool((first < second).all())
+    except TypeError:  # names that do not compare (mixed types): let the sort decide
+        return False
+
+
 def _sort_revenue(revenue: pd.Series) -> pd.Series:
     """Return ``revenue`` sorted descending, ties by customer name ascending (stable)."""
-    frame = pd.DataFrame({"customer": revenue.index, "revenue": revenue.to_numpy(dtype=float)})
+    values = revenue.to_numpy(dtype=float)
+    if _in_revenue_order(values, revenue.index) and not isinstance(revenue.index, pd.MultiIndex):
+        # already in order: the same labels (a view, with its lookup tables), nothing sorted
+        return pd.Series(values, index=revenue.index.rename("customer"), name="revenue")
+    frame = pd.DataFrame({"customer": revenue.index, "revenue": values})
     frame = frame.sort_values(
         ["revenue", "customer"], ascending=[False, True], kind="stable", na_position="last"
     )
@@ -142,7 +163,7 @@ def _as_revenue(revenue: pd.Series | Mapping[Any, float]) -> pd.Series:
 def _shares(values: pd.Series) -> pd.Series:
     """Each value divided by the total (NaN for every entry when the total is 0)."""
     total = float(values.sum())
-    out = kpis.safe_ratio(values.astype(float), total)
+    out = kpis.safe_ratio(values.to_numpy(dtype=float), total)  # on the array: no index work
     return pd.Series(np.asarray(out, dtype=float), index=values.index)
 
 
@@ -397,13 +418,13 @@ def pareto_table(revenue: pd.Series, a: float = 0.80, b: float = 0.95) -> pd.Dat
         classes[values <= 0] = "C"
     return pd.DataFrame(
         {
-            "customer": rev.index.to_numpy(),
+            "customer": rev.index.array if isinstance(rev.index.dtype, pd.StringDtype) else rev.index.to_numpy(),
             "revenue": values,
             "share": share,
             "cum_share": cum,
             "rank": rank.astype("int64"),
             "cum_customer_share": rank / n,
-            "abc_class": pd.array(classes.tolist(), dtype="str"),
+            "abc_class": pd.array(classes, dtype="str"),
         }
     )
 
@@ -809,6 +830,26 @@ def account_features(
     recent_months = int(recent_months)
     tx = _prepare_transactions(transactions, customer, amount, date)
     revenue = tx.groupby("customer", sort=False, observed=True)["amount"].sum().astype(float)
+    complete = _complete_months(tx, date_range)
+    windows = None
+    if len(complete) >= 2 * recent_months:
+        recent = set(complete[-recent_months:])
+        before = set(complete[-2 * recent_months : -recent_months])
+        r_now = tx[tx["period"].isin(recent)].groupby("customer", observed=True)["amount"].sum()
+        r_before = tx[tx["period"].isin(before)].groupby("customer", observed=True)["amount"].sum()
+        windows = (r_now, r_before)
+    return _features_from_sums(revenue, windows, customers, customer)
+
+
+def _features_from_sums(revenue: pd.Series, windows: tuple[pd.Series, pd.Series] | None,
+                        customers: pd.DataFrame | None, customer: str = "customer") -> pd.DataFrame:
+    """:func:`account_features` from sums already made.
+
+    ``revenue``: total per customer; ``windows``: revenue per customer in the recent and in the
+    earlier window (customers without sales there may be left out), or None when there are fewer
+    than ``2 * recent_months`` complete months. ``kpi_helpers.cases`` calls this with the sums of its
+    one grouping of the log, so a notebook and ``kpi-cases kpis`` never group it again.
+    """
     scores = None
     if customers is not None:
         _require_columns(customers, [customer], "customers table")
@@ -821,7 +862,7 @@ def account_features(
             if col in customers.columns:
                 scores[col] = pd.to_numeric(customers[col], errors="coerce").astype(float).to_numpy()
         scores = scores[scores.index.notna()]
-        extra = [c for c in scores.index if c not in revenue.index]
+        extra = scores.index[revenue.index.get_indexer(scores.index) < 0].tolist()
         if extra:
             revenue = pd.concat([revenue, pd.Series(0.0, index=pd.Index(extra, dtype=revenue.index.dtype))])
     revenue.index.name = "customer"
@@ -830,13 +871,9 @@ def account_features(
     out["revenue"] = revenue
     out["revenue_share"] = _shares(revenue)
 
-    complete = _complete_months(tx, date_range)
     growth = pd.Series(np.nan, index=out.index, dtype=float)
-    if len(complete) >= 2 * recent_months:
-        recent = set(complete[-recent_months:])
-        before = set(complete[-2 * recent_months : -recent_months])
-        r_now = tx[tx["period"].isin(recent)].groupby("customer", observed=True)["amount"].sum()
-        r_before = tx[tx["period"].isin(before)].groupby("customer", observed=True)["amount"].sum()
+    if windows is not None:
+        r_now, r_before = windows
         r_now = r_now.reindex(out.index, fill_value=0.0).astype(float)
         r_before = r_before.reindex(out.index, fill_value=0.0).astype(float)
         growth = pd.Series(np.asarray(kpis.growth(r_now, r_before), dtype=float), index=out.index)
@@ -867,16 +904,18 @@ def _normalise_criterion(name: str, values: pd.Series) -> pd.Series:
     customers, (x - min) / (max - min); if every customer has the same value the criterion
     cannot tell them apart and all get 0.5.
     """
-    x = pd.to_numeric(values, errors="coerce").astype(float)
-    x = x.where(np.isfinite(x))
+    x = pd.to_numeric(values, errors="coerce").astype(float).to_numpy(dtype=float, copy=True)
+    x[~np.isfinite(x)] = np.nan
+    valid = ~np.isnan(x)
     if name in SCORE_CRITERIA:
-        return ((x - 1.0) / 4.0).clip(0.0, 1.0)
-    lo, hi = x.min(), x.max()
-    if pd.isna(lo):
-        return x
-    if hi == lo:
-        return x.where(x.isna(), 0.5)
-    return (x - lo) / (hi - lo)
+        out = np.clip((x - 1.0) / 4.0, 0.0, 1.0)
+    elif not valid.any():
+        out = x
+    else:
+        lo, hi = x[valid].min(), x[valid].max()
+        out = np.where(valid, 0.5, np.nan) if hi == lo else (x - lo) / (hi - lo)
+    # arrays, wrapped once: pandas would rebuild the customer index's lookup table at every step
+    return pd.Series(out, index=values.index, name=values.name)
 
 
 def _check_weights(weights: Mapping[str, float], known: Sequence[str]) -> dict[str, float]:
@@ -922,9 +961,16 @@ def _normalised_criteria(features: pd.DataFrame, names: Sequence[str]) -> pd.Dat
 def _missing_text(norm: pd.DataFrame) -> pd.Series:
     names = list(norm.columns)
     isna = norm.isna().to_numpy()
-    return pd.Series(
-        [", ".join(n for n, m in zip(names, row) if m) for row in isna], index=norm.index, dtype="str"
-    )
+    if len(names) > 60:  # more criteria than bits: row by row
+        return pd.Series(
+            [", ".join(n for n, m in zip(names, row) if m) for row in isna], index=norm.index, dtype="str"
+        )
+    # one text per pattern of missing criteria (a handful), not one per customer
+    bits = isna.astype(np.int64) @ (np.int64(1) << np.arange(len(names), dtype=np.int64))
+    patterns, inverse = np.unique(bits, return_inverse=True)
+    texts = np.array([", ".join(n for j, n in enumerate(names) if (int(p) >> j) & 1) for p in patterns],
+                     dtype=object)
+    return pd.Series(texts[inverse.ravel()] if len(texts) else [], index=norm.index, dtype="str")
 
 
 def score_accounts(
@@ -1005,6 +1051,16 @@ def score_accounts(
 
 def _sort_by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     """Sort by ``column`` descending, ties by index (customer name) ascending, NaN last."""
+    if isinstance(frame.index.dtype, pd.StringDtype) and "customer" not in frame.columns:
+        try:  # text names (the usual case): one lexsort on arrays, same order as the sort below
+            key = frame[column].to_numpy(dtype=float)
+            rank = np.empty(len(frame), dtype=np.intp)
+            rank[frame.index.argsort()] = np.arange(len(frame))
+            out = frame.iloc[np.lexsort((rank, -key))]
+            out.index = out.index.rename("customer")
+            return out
+        except (TypeError, ValueError):
+            pass
     tmp = frame.copy()
     tmp.index.name = "customer"
     tmp = tmp.reset_index()

@@ -61,9 +61,90 @@ def period_labels(dates: pd.Series) -> pd.Series:
     """Calendar-month labels ``YYYY-MM`` for a datetime Series (vectorised, no per-row Python)."""
     d = pd.to_datetime(dates)
     codes = d.dt.year.to_numpy() * 12 + (d.dt.month.to_numpy() - 1)
-    uniq, inverse = np.unique(codes, return_inverse=True)
+    if len(codes) and codes.dtype.kind == "i" and int(codes.max()) - int(codes.min()) < 1_000_000:
+        # months as small offsets: a lookup table instead of sorting every row (np.unique)
+        lo = int(codes.min())
+        present = np.flatnonzero(np.bincount(codes - lo))
+        table = np.zeros(int(present[-1]) + 1, dtype=np.intp)
+        table[present] = np.arange(len(present))
+        uniq, inverse = present + lo, table[codes - lo]
+    else:
+        uniq, inverse = np.unique(codes, return_inverse=True)
     labels = np.array([f"{c // 12:04d}-{c % 12 + 1:02d}" for c in uniq], dtype=object)
     return pd.Series(labels[inverse], index=dates.index, name="period", dtype="str")
+
+
+def _group_sum(values: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
+    """Sum of ``values`` per code ``0 .. n-1`` (0.0 where a code has no rows).
+
+    This is pandas' groupby sum (each group's rows added in row order, with its compensated
+    summation), so the sums are exactly those of ``DataFrame.groupby(labels).sum()``; but the labels
+    are integer codes already, so nothing is hashed.
+    """
+    values = np.ascontiguousarray(values, dtype=float)
+    try:  # the kernel behind groupby().sum(), called as pandas calls it: skips building n labels
+        from pandas._libs import groupby as libgroupby
+
+        out = np.zeros((n, 1), dtype=float)
+        libgroupby.group_sum(out=out, counts=np.zeros(n, dtype=np.int64), values=values.reshape(-1, 1),
+                             labels=np.ascontiguousarray(codes, dtype=np.intp), mask=None, result_mask=None,
+                             min_count=0, is_datetimelike=False, initial=0, skipna=True)
+        return out[:, 0]
+    except (ImportError, AttributeError, TypeError, ValueError, AssertionError):  # another pandas
+        key = pd.Categorical.from_codes(codes, categories=pd.RangeIndex(n))
+        return pd.Series(values, copy=False).groupby(key, observed=False).sum().to_numpy(dtype=float)
+
+
+def _month_numbers(stamps: np.ndarray) -> np.ndarray:
+    """Months since 1970-01 (int32) of ``datetime64[us]`` values (any number where NaT: mask those).
+
+    The calendar month of each distinct day is looked up in a small table instead of converting
+    every row's timestamp to a calendar month.
+    """
+    ok = ~np.isnat(stamps)
+    if not ok.any():
+        return np.zeros(len(stamps), dtype=np.int32)
+    day = stamps.view(np.int64) // 86_400_000_000  # days since 1970-01-01 (floor: right before 1970 too)
+    lo = int(day.min(where=ok, initial=np.iinfo(np.int64).max))
+    hi = int(day.max(where=ok, initial=np.iinfo(np.int64).min))
+    if hi - lo > 10_000_000:  # dates centuries apart: convert directly
+        return stamps.astype("datetime64[M]").astype(np.int64).astype(np.int32)
+    table = np.arange(lo, hi + 1).astype("datetime64[D]").astype("datetime64[M]").astype(np.int32)
+    day -= lo
+    np.clip(day, 0, hi - lo, out=day)
+    return table[day]
+
+
+@dataclass(frozen=True)
+class _Grouped:
+    """A transaction log as codes, made once per analysis: every grouping below reuses it."""
+
+    amount: np.ndarray  # float per row
+    month: np.ndarray  # position of the row's month in the months table
+    customer: np.ndarray  # position of the row's customer in ``customers``
+    customers: pd.Index  # distinct customers, sorted by name
+
+
+def _grouped(data: CaseData, table: str, months: pd.DataFrame) -> _Grouped:
+    """Codes of a revenue table's rows: calendar month (position in ``months``) and customer."""
+    tx = data.tables[table]
+    if hasattr(data, "factorize"):
+        codes, names = data.factorize(table, "customer")
+    else:  # a hand-made CaseData-like object
+        codes, names = pd.factorize(tx["customer"], sort=True)
+        names = pd.Index(names, name="customer")
+    stamps = tx["date"].to_numpy(dtype="datetime64[us]")
+    month = _month_numbers(stamps)
+    month -= np.int32(np.datetime64(str(months["period"].iloc[0]), "M").astype(np.int64) if len(months) else 0)
+    amount = tx["amount"].to_numpy(dtype=float)
+    codes = np.asarray(codes)
+    keep = ~np.isnat(stamps)
+    keep &= month >= 0
+    keep &= month < len(months)
+    keep &= codes >= 0
+    if not keep.all():
+        amount, month, codes = amount[keep], month[keep], codes[keep]
+    return _Grouped(amount, month, codes, pd.Index(names, name="customer"))
 
 
 def _months(data: CaseData) -> pd.DataFrame:
@@ -118,7 +199,16 @@ def _select_key_accounts(revenue: pd.Series, ranked: list[str] | None, threshold
     chosen.add(largest)
     if ranked:
         chosen.add(ranked[0])
-    picked = [a for a in order if a in chosen]
+    if len(chosen) <= 50:  # a handful: find each (C speed) instead of testing every customer
+        pos = {}
+        for a in chosen:
+            try:
+                pos[a] = order.index(a)
+            except ValueError:
+                pass
+        picked = sorted(pos, key=pos.__getitem__)
+    else:
+        picked = [a for a in order if a in chosen]
     if largest not in picked[:max_accounts]:
         picked = [largest] + [a for a in picked if a != largest]
     return picked[:max_accounts]
@@ -147,23 +237,24 @@ def _check_params(case: str, params: dict[str, Any]) -> dict[str, Any]:
 # revenue cases: startup (invoices) and your_data (transactions)
 # ----------------------------------------------------------------------------------------------
 
-def _revenue_monthly(tx: pd.DataFrame, months: pd.DataFrame, include_partial: bool
+def _revenue_monthly(g: _Grouped, months: pd.DataFrame, include_partial: bool
                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Monthly revenue KPIs of a transaction log, and the period x customer revenue matrix.
 
-    Groups the log once (period, customer); everything else is derived from that small result.
+    Groups the log once (period, customer) on codes; everything else is derived from that small result.
     """
-    per = period_labels(tx["date"])
-    by_pc = (
-        pd.DataFrame({"period": per, "customer": tx["customer"], "amount": tx["amount"]})
-        .groupby(["period", "customer"], sort=True, observed=True)["amount"].sum()
-    )
-    matrix = by_pc.unstack("customer", fill_value=0.0).reindex(months["period"], fill_value=0.0)
-    matrix = matrix.reindex(sorted(matrix.columns), axis=1)
-    matrix.index.name = "period"
+    n_months, n_customers = len(months), len(g.customers)
+    key = np.multiply(g.month, n_customers, dtype=np.intp)
+    key += g.customer
+    cells = _group_sum(g.amount, key, n_months * n_customers)
+    del key
+    # copy=False keeps the (months x customers) C-order block, the layout the old unstack gave: the
+    # row and column sums below then add in the same order, to the same bits
+    matrix = pd.DataFrame(cells.reshape(n_months, n_customers), copy=False,
+                          index=pd.Index(months["period"], name="period"), columns=g.customers)
     monthly = months.set_index("period").copy()
     monthly["revenue"] = matrix.sum(axis=1)
-    monthly["rows"] = per.value_counts().reindex(monthly.index, fill_value=0).astype("int64")
+    monthly["rows"] = np.bincount(g.month, minlength=n_months).astype("int64")
     active = matrix > 0
     monthly["active_customers"] = active.sum(axis=1).astype("int64")
     # growth over complete months only (unless asked otherwise)
@@ -178,24 +269,68 @@ def _revenue_monthly(tx: pd.DataFrame, months: pd.DataFrame, include_partial: bo
     return monthly.reset_index(), matrix
 
 
-def _concentration_row(revenue: pd.Series, a: float, b: float) -> dict[str, float]:
-    rev = revenue[revenue > 0]
-    if rev.empty:
+def _concentration_values(top_down: np.ndarray, a: float, b: float) -> dict[str, float]:
+    """Concentration KPIs of positive revenues sorted largest first (a contiguous array).
+
+    The arithmetic of ``accounts.concentration`` and ``accounts.pareto_table`` (same sums in the same
+    order, so the same values to the last bit) without their per-customer pandas tables.
+    """
+    if len(top_down) == 0:
         return {"top_customer_share": math.nan, "top20_share": math.nan, "hhi": math.nan,
                 "abc_a_count": math.nan}
-    conc = accounts.concentration(rev)
-    pareto = accounts.pareto_table(rev, a=a, b=b)
-    return {"top_customer_share": conc["top_customer_share"], "top20_share": conc["top20_share"],
-            "hhi": conc["hhi"], "abc_a_count": float(accounts.abc_counts(pareto)["A"])}
+    if not 0 < a < b <= 1:
+        accounts.pareto_table(pd.Series([], dtype=float), a=a, b=b)  # raises its ValueError
+    share = top_down / float(top_down.sum())
+    reached = np.flatnonzero(np.cumsum(share) >= a - accounts._TOL)
+    return {"top_customer_share": float(share[0]), "top20_share": float(kpis.top20_share(top_down)),
+            "hhi": float(kpis.hhi(share)), "abc_a_count": float(reached[0] + 1 if len(reached) else len(share))}
+
+
+def _concentration_row(revenue: pd.Series, a: float, b: float) -> dict[str, float]:
+    values = revenue.to_numpy(dtype=float)
+    return _concentration_values(-np.sort(-values[values > 0]), a, b)
+
+
+def _concentration_by_period(matrix: pd.DataFrame, a: float, b: float) -> dict[str, dict[str, float]]:
+    """:func:`_concentration_row` of every period (row) of a period x customer matrix, sorted at once."""
+    values = matrix.to_numpy(dtype=float)
+    top_down = -np.sort(-values, axis=1)
+    positive = (top_down > 0).sum(axis=1)
+    return {per: _concentration_values(np.ascontiguousarray(top_down[i, :positive[i]]), a, b)
+            for i, per in enumerate(matrix.index)}
+
+
+def _features(g: _Grouped, months: pd.DataFrame, customers: pd.DataFrame | None, recent_months: int
+              ) -> pd.DataFrame:
+    """``accounts.account_features`` of the log, from its codes (the same sums, nothing regrouped)."""
+    if int(recent_months) != recent_months or recent_months < 1:
+        raise ValueError(f"recent_months must be a whole number >= 1, got {recent_months!r}")
+    recent_months = int(recent_months)
+    n = len(g.customers)
+    revenue = _group_sum(g.amount, g.customer, n)
+    order = np.argsort(-revenue, kind="stable")  # largest first, ties by name (customers are sorted)
+    revenue = pd.Series(revenue[order], index=g.customers[order], name="amount")
+    complete = np.flatnonzero(~months["partial"].to_numpy(dtype=bool))
+    windows = None
+    if len(complete) >= 2 * recent_months:
+        sums = []
+        for window in (complete[-recent_months:], complete[-2 * recent_months: -recent_months]):
+            in_window = np.zeros(len(months), dtype=bool)
+            in_window[window] = True
+            rows = in_window[g.month]
+            # in revenue order, on revenue's own labels: aligning them later is free
+            sums.append(pd.Series(_group_sum(g.amount[rows], g.customer[rows], n)[order], index=revenue.index))
+        windows = (sums[0], sums[1])
+    return accounts._features_from_sums(revenue, windows, customers)
 
 
 def _analyse_revenue(case: str, data: CaseData, table: str, p: dict[str, Any]) -> CaseResult:
     notes: list[str] = []
-    tx = data[table]
     months = _months(data)
-    monthly, matrix = _revenue_monthly(tx, months, p["include_partial_months"])
+    grouped = _grouped(data, table, months)
+    monthly, matrix = _revenue_monthly(grouped, months, p["include_partial_months"])
     revenue = matrix.sum(axis=0)
-    revenue = revenue.loc[sorted(revenue.index, key=lambda c: (-revenue[c], c))]
+    revenue = revenue.iloc[np.argsort(-revenue.to_numpy(), kind="stable")]  # largest first, ties by name
     revenue.name, revenue.index.name = "revenue", "customer"
     pareto = accounts.pareto_table(revenue, a=p["abc_a"], b=p["abc_b"])
     concentration = accounts.concentration(revenue)
@@ -203,17 +338,21 @@ def _analyse_revenue(case: str, data: CaseData, table: str, p: dict[str, Any]) -
     if customers is None:
         notes.append("No customers table: scoring uses revenue share and growth only "
                      "(strategic value, growth potential and engagement need customers.csv).")
-    features = accounts.account_features(tx, customers, recent_months=p["recent_months"])
+    features = _features(grouped, months, customers, p["recent_months"])
     scores = accounts.score_accounts(features, weights=p["weights"])
     portfolio = accounts.portfolio_matrix(features)
     # customers.csv may list customers without a sale in the data (prospects, lost accounts): they are
     # scored (revenue 0) but cannot be key accounts, whose KPIs are their revenue
-    no_sales = [c for c in scores.index if c not in matrix.columns]
+    # every customer with sales is scored; only customers.csv can add ones without (Index.isin on text
+    # loops in Python, get_indexer hashes: skip both when the counts say there are none)
+    sold = (np.ones(len(scores), dtype=bool) if len(scores) == len(matrix.columns)
+            else matrix.columns.get_indexer(scores.index) >= 0)
+    no_sales = scores.index[~sold].tolist()
     if no_sales:
         shown = ", ".join(f"'{c}'" for c in no_sales[:5]) + (" and more" if len(no_sales) > 5 else "")
         notes.append(f"{len(no_sales)} customer(s) in the customers table have no {table} in the data "
                      f"({shown}): scored with revenue 0, but not chosen as key accounts.")
-    ranked = [c for c in scores.index if c in matrix.columns]
+    ranked = scores.index[sold].tolist()
     key = _select_key_accounts(revenue, ranked, p["major_threshold"], p["max_key_accounts"])
 
     rows: list[dict[str, Any]] = []
@@ -229,6 +368,7 @@ def _analyse_revenue(case: str, data: CaseData, table: str, p: dict[str, Any]) -
     for k, v in _concentration_row(revenue, p["abc_a"], p["abc_b"]).items():
         rows.append(_row(k, v, note=no_buyer if math.isnan(v) else ""))
     # months
+    by_period = _concentration_by_period(matrix, p["abc_a"], p["abc_b"])
     for _, m in monthly.iterrows():
         per, part = m["period"], bool(m["partial"])
         note = "partial month" if part else ("no data in this month" if m["rows"] == 0 else "")
@@ -243,7 +383,7 @@ def _analyse_revenue(case: str, data: CaseData, table: str, p: dict[str, Any]) -
         rows.append(_row("customer_churn", m["customer_churn"], period=per, partial=part, note=note))
         rows.append(_row("net_revenue_retention", m["net_revenue_retention"], period=per, partial=part,
                          note=note))
-        for k, v in _concentration_row(matrix.loc[per], p["abc_a"], p["abc_b"]).items():
+        for k, v in by_period[per].items():
             rows.append(_row(k, v, period=per, partial=part,
                              note=_join(note, f"{no_buyer} in this month" if math.isnan(v) and m["rows"] else "")))
     # key accounts

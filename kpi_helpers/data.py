@@ -90,6 +90,11 @@ EXTENSIONS: tuple[str, ...] = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parqu
 _TEXT_EXT = {".csv", ".txt", ".tsv"}
 _EXCEL_EXT = {".xlsx", ".xlsm"}
 _MAX_LISTED = 5
+#: Dates outside this range are typos or placeholders (0001-01-01, 9999-12-31, Excel's day 0): a
+#: DataError, not a date. One stray year 9999 would otherwise make every case loop over 95,000 months.
+DATE_RANGE: tuple[str, str] = ("1900-01-01", "2099-12-31")
+#: A stretch of at least this many months without rows in a case's main table is warned about.
+_GAP_MONTHS = 12
 
 
 # --------------------------------------------------------------------------- errors
@@ -517,6 +522,8 @@ class TableResult:
     warnings: tuple[str, ...]
     dialect: Dialect | None  # the dialect actually used (text files), else None
     columns_used: Mapping[str, str]  # canonical -> source column name
+    # canonical id column -> (codes, sorted distinct values), when the reader had them anyway
+    factorized: Mapping[str, tuple[np.ndarray, pd.Index]] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -546,6 +553,25 @@ class CaseData:
     warnings: tuple[str, ...]
     date_range: tuple[pd.Timestamp, pd.Timestamp] | None
     dialects: Mapping[str, Dialect] = field(default_factory=dict)
+    # (table, column) -> (codes, sorted distinct values): see factorize()
+    _codes: dict[tuple[str, str], tuple[np.ndarray, pd.Index]] = field(
+        default_factory=dict, repr=False, compare=False)
+
+    def factorize(self, table: str, column: str) -> tuple[np.ndarray, pd.Index]:
+        """Integer codes of ``table.column`` and its distinct values, sorted; computed once per load.
+
+        ``codes[i]`` is the position of row i's value in ``uniques`` (-1 where missing), so grouping by
+        codes is grouping by the column without hashing millions of strings again. The fast text
+        reader hands the codes over from reading; otherwise the first call computes them.
+        """
+        key = (table, column)
+        got = self._codes.get(key)
+        if got is None:
+            values = self.tables[table][column]
+            codes, uniques = pd.factorize(values, sort=True)
+            got = (np.asarray(codes), pd.Index(uniques, name=column))
+            self._codes[key] = got
+        return got
 
     def __getitem__(self, table: str) -> pd.DataFrame:
         if table not in self.tables:
@@ -611,8 +637,15 @@ def _short(v: Any, width: int = 30) -> str:
         s = str(int(v))
     else:
         s = str(v)
-    s = s.strip()
+    s = _printable(s.strip())
     return s if len(s) <= width else s[: width - 3] + "..."
+
+
+def _printable(s: str) -> str:
+    """Control characters as escapes (a newline in a value must not split the one-line message)."""
+    if s.isprintable():
+        return s
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in s)
 
 
 def _rows_text(rows: list[int], values: list[str] | None = None) -> str:
@@ -628,7 +661,7 @@ def _rows_text(rows: list[int], values: list[str] | None = None) -> str:
 
 
 def _quote_list(names: Iterable[str]) -> str:
-    return ", ".join(f"'{n}'" for n in names)
+    return ", ".join(f"'{_printable(str(n))}'" for n in names)
 
 
 def _dialect_words(d: Dialect) -> str:
@@ -701,6 +734,12 @@ def _read_text_file(path: Path, file: str, dialect: Dialect, spec: TableSpec
     if warn:
         warnings.append(warn)
     expected_header = ", ".join(spec.column_names)
+    if "\x00" in text:  # valid UTF-8, but no text file has NUL: UTF-16 without BOM, or binary
+        row = text[: text.index("\x00")].count("\n") + 1
+        raise DataError(
+            f"{file}: row {row} contains NUL bytes, which no text table has (UTF-16 without a byte-order mark? "
+            "then pass --encoding utf-16); expected a text file saved as UTF-8 or Windows-1252.",
+            file=file, rows=[row], path=path, expected="a text file without NUL bytes")
     if not text.strip():
         raise DataError(
             f"{file}: the file is empty; expected a header row ({expected_header}) and data rows below it.",
@@ -724,8 +763,11 @@ def _read_text_file(path: Path, file: str, dialect: Dialect, spec: TableSpec
     if sep is None:
         sep = "\t" if path.suffix.lower() == ".tsv" else _sniff_sep(header_line)
     try:
+        # header=None: the header is read as the first row, so a first data row with more fields than
+        # the header is a ragged row (below) instead of silently becoming an index that shifts every
+        # column, and duplicate header names come through as they are (pandas would rename them).
         raw = pd.read_csv(
-            io.StringIO(body), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
+            io.StringIO(body), sep=sep, header=None, dtype=str, keep_default_na=False, na_filter=False,
             skip_blank_lines=False, engine="c",
         )
     except pd.errors.EmptyDataError:
@@ -736,15 +778,30 @@ def _read_text_file(path: Path, file: str, dialect: Dialect, spec: TableSpec
         mm = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
         if mm:
             row = int(mm.group(2)) + skipped
-            hint = ("a decimal comma in a comma-separated file? Quote such values, or save the file with ';' "
-                    "as separator" if sep == "," else "a separator inside a value? Quote such values")
+            hint = ("a decimal comma in a comma-separated file, or a ',' at the end of the row? Quote such "
+                    "values, or save the file with ';' as separator" if sep == "," else
+                    "a separator inside a value, or at the end of the row? Quote such values")
             raise DataError(
                 f"{file}: row {row} has {mm.group(3)} fields but the header has {mm.group(1)} "
                 f"(separator {'tab' if sep == chr(9) else repr(sep)}); {hint}. Expected {mm.group(1)} fields "
                 "in every row.",
                 file=file, rows=[row], path=path, expected=f"{mm.group(1)} fields per row") from None
-        raise DataError(f"{file}: cannot be read as a table ({e}).", file=file, path=path) from None
+        mm = re.search(r"EOF inside string starting at row (\d+)", str(e))
+        if mm:
+            row = int(mm.group(1)) + 1 + skipped
+            raise DataError(
+                f"{file}: row {row} opens a quote (\") that is never closed, so the rest of the file would be "
+                "one value; expected every quoted value to end with a quote.",
+                file=file, rows=[row], path=path, expected="closed quotes") from None
+        raise DataError(f"{file}: cannot be read as a table ({e}); expected a {'tab' if sep == chr(9) else repr(sep)}"
+                        "-separated text file with a header row.", file=file, path=path,
+                        expected="a separated text file") from None
     raw = raw.fillna("")
+    header = [str(h) for h in raw.iloc[0]] if len(raw) else []
+    names = [h if h.strip() else f"Unnamed: {i}" for i, h in enumerate(header)]
+    raw = raw.iloc[1:].reset_index(drop=True)
+    raw.columns = _dedupe(names)
+    raw.attrs["source_columns"] = names
     rows = np.arange(len(raw), dtype=np.int64) + 2 + skipped
     used = Dialect(sep=sep, decimal=dialect.decimal, dayfirst=dialect.dayfirst, encoding=enc)
     return raw, rows, used, warnings
@@ -782,8 +839,10 @@ def _read_excel_file(path: Path, file: str, table: str) -> tuple[pd.DataFrame, n
         raise DataError(f"{file}: sheet '{ws.title}' is empty; expected a header row in the first row and data "
                         "below it.", file=file, path=path, expected="a header row")
     names = [("" if h is None else str(h)) for h in header]
-    names = _dedupe([n if n.strip() else f"Unnamed: {i}" for i, n in enumerate(names)])
+    source = [n if n.strip() else f"Unnamed: {i}" for i, n in enumerate(names)]
+    names = _dedupe(source)
     raw = pd.DataFrame({n: pd.Series(c, dtype=object) for n, c in zip(names, columns)}, index=range(len(rows)))
+    raw.attrs["source_columns"] = source
     return raw, np.asarray(rows, dtype=np.int64)
 
 
@@ -811,6 +870,178 @@ def _read_parquet_file(path: Path, file: str) -> tuple[pd.DataFrame, np.ndarray]
     raw = raw.reset_index(drop=True)
     raw.columns = _dedupe([str(c) for c in raw.columns])
     return raw, np.arange(len(raw), dtype=np.int64) + 2
+
+
+# --------------------------------------------------------------------------- fast text reading
+# A consultant's export of millions of rows is nearly always the plain case: UTF-8, one header
+# line, ISO dates, numbers with a decimal point, no empty cells. That case is read with pyarrow's
+# multi-threaded CSV reader and the checks are done on distinct values (dates and ids repeat), not on
+# every row. Whenever the fast reader cannot be sure that the robust reader above would read the
+# file the same way, it steps aside (returns None), and when it has read a file that turns out to
+# have a problem, read_table reads it again with the robust reader, which words the message. Both
+# readers give identical frames: tests/test_data.py reads every shipped file both ways.
+_FAST_BLOCK = 1 << 23  # bytes per parallel parse block
+_FAST_TEXT = True  # False: always the robust reader (the tests compare both)
+
+
+def _scan_text(path: Path) -> tuple[bytes, bool] | None:
+    """Read a file once in slices: its first 64 KiB and whether it has a quote character.
+
+    None when the file cannot be read, has a NUL byte or is not UTF-8. Nothing is kept but the head,
+    so a large file is never in memory twice.
+    """
+    import codecs
+
+    dec = codecs.getincrementaldecoder("utf-8")()
+    head, quoted, decoding = b"", False, False
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 24):
+                if not head:
+                    head = chunk[:65536]
+                if b"\x00" in chunk:
+                    return None
+                quoted = quoted or b'"' in chunk
+                decoding = decoding or not chunk.isascii()
+                if decoding:  # from the first non-ASCII slice on (a character may span two slices)
+                    dec.decode(chunk)
+            dec.decode(b"", final=True)
+    except (OSError, UnicodeDecodeError):
+        return None
+    return head, quoted
+
+
+def _read_text_fast(path: Path, file: str, dialect: Dialect, spec: TableSpec, column_map: Mapping[str, str],
+                    star_map: Mapping[str, str]) -> tuple | None:
+    """Read a text file the fast way, or return None when the robust reader must decide.
+
+    Handled: UTF-8 (with or without BOM), the header on the first line, any separator, quoting,
+    decimal point; id and text columns (checked once per distinct value), dates of any format the
+    robust reader knows (parsed once per distinct value), numbers that pyarrow and the robust
+    parser both read (finite, no thousands separators, no empty cells). Not handled (None): another
+    encoding, a decimal comma, leading blank or ``sep=`` lines, blank lines, ragged rows, empty or
+    repeated header names, time columns, NUL bytes.
+
+    Returns ``(raw, rows, dialect used, warnings, preparsed, factorized)`` for :func:`_check_table`:
+    ``preparsed`` names the raw columns that already hold their final values (dates, cleaned ids),
+    ``factorized`` maps canonical id columns to ``(codes, sorted distinct values)``.
+    """
+    if dialect.decimal == ",":
+        return None
+    if dialect.encoding is not None:
+        import codecs
+
+        try:
+            if codecs.lookup(dialect.encoding).name not in ("utf-8", "utf-8-sig"):
+                return None
+        except LookupError:
+            return None
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pacsv
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return None
+    scanned = _scan_text(path)
+    if scanned is None:
+        return None
+    head, quoted = scanned
+    if head.startswith(b"\xef\xbb\xbf"):  # pyarrow skips a UTF-8 byte-order mark, as the robust reader does
+        head = head[3:]
+    if head.startswith(b"\xef\xbb\xbf"):
+        return None
+    if not head.strip() or head[:1] in (b" ", b"\t", b"\r", b"\n") or re.match(rb'"?sep=', head):
+        return None
+    nl = re.search(rb"\r\n|\n|\r", head)
+    if nl is None:
+        return None
+    sep = dialect.sep or ("\t" if path.suffix.lower() == ".tsv" else _sniff_sep(head[:nl.start()].decode("utf-8")))
+    if sep in ('"', "\r", "\n"):
+        return None
+    parse = pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True, escape_char=False,
+                               newlines_in_values=quoted, ignore_empty_lines=False)
+    try:
+        names = pacsv.read_csv(pa.BufferReader(head[:nl.end()]), parse_options=parse,
+                               read_options=pacsv.ReadOptions(use_threads=False)).column_names
+    except (pa.ArrowException, ValueError):
+        return None
+    cleaned = [_clean(n) for n in names]
+    if not all(cleaned) or len(set(cleaned)) != len(cleaned):
+        return None
+    try:
+        cols = _resolve_columns(list(names), spec, column_map, star_map, file, path)
+        if any(c not in cols for c in spec.required_columns):
+            return None
+        specs = {cols[c.name]: c for c in spec.columns if c.name in cols}
+        # the frame handed on holds the used columns only: they must resolve the same way on their own
+        if _resolve_columns(list(specs), spec, column_map, star_map, file, path) != cols:
+            return None
+    except DataError:
+        return None
+    if any(c.kind == "time" for c in specs.values()):
+        return None
+    # large_string: what pandas' "str" columns hold, so they are not converted again
+    types_ = {name: (pa.dictionary(pa.int32(), pa.string()) if c.kind == "date" else
+                     pa.large_string() if c.kind in ("id", "text") else pa.float64()) for name, c in specs.items()}
+    try:
+        table = pacsv.read_csv(
+            str(path),
+            read_options=pacsv.ReadOptions(use_threads=True, block_size=_FAST_BLOCK),
+            parse_options=parse,
+            convert_options=pacsv.ConvertOptions(column_types=types_, include_columns=list(specs),
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                 null_values=[], check_utf8=True))
+    except (pa.ArrowException, ValueError, OSError):
+        return None
+    n = table.num_rows
+    if n == 0:
+        return None
+    raw: dict[str, pd.Series] = {}
+    preparsed: set[str] = set()
+    factorized: dict[str, tuple[np.ndarray, pd.Index]] = {}
+    for name, c in specs.items():
+        col = table.column(name)
+        table = table.drop_columns([name])  # each raw column is freed once converted
+        if c.kind in ("number", "integer"):
+            arr = col.to_numpy()
+            del col
+            if not np.isfinite(arr).all():  # pyarrow reads nan and inf, the robust reader does not
+                return None
+            raw[name] = pd.Series(arr, dtype="float64", copy=False)
+            if c.kind == "number":  # integers still go through the whole-number check
+                preparsed.add(name)
+            continue
+        if c.kind == "date":
+            col = col.unify_dictionaries()
+            uniq = col.chunk(0).dictionary if col.num_chunks else pa.array([], pa.string())
+            text = pd.Series(uniq.to_pandas(), dtype="str").str.strip()
+            values, ok = _text_dates(text, dialect.dayfirst)
+            if not ok.all():
+                return None
+            idx = np.concatenate([ch.indices.to_numpy(zero_copy_only=False) for ch in col.chunks])
+            raw[name] = pd.Series(values[idx], dtype="datetime64[us]", copy=False)
+            preparsed.add(name)
+            continue
+        # id / text: clean the distinct values as the robust reader cleans every cell
+        enc = pc.dictionary_encode(col)
+        uniq = enc.chunk(0).dictionary if enc.num_chunks else pa.array([], pa.string())
+        codes = np.concatenate([ch.indices.to_numpy(zero_copy_only=False) for ch in enc.chunks])
+        del enc
+        clean, _ = _parse_text(pd.Series(uniq.to_pandas(), dtype="str"))
+        u_codes, u_sorted = pd.factorize(clean, sort=True)
+        if clean.isna().any() or not bool((clean == pd.Series(uniq.to_pandas(), dtype="str")).all()):
+            cleaned_arr = pa.array(clean.to_numpy(dtype=object, na_value=None), type=pa.string())
+            raw[name] = pd.Series(cleaned_arr.take(pa.array(codes)), dtype="str")
+        else:
+            raw[name] = pd.Series(col, dtype="str")
+        factorized[c.name] = (u_codes.astype(np.int32)[codes], pd.Index(u_sorted, dtype="str", name=c.name))
+        preparsed.add(name)
+    del table
+    pa.default_memory_pool().release_unused()  # give the parse buffers back now, not at exit
+    frame = pd.DataFrame(raw, copy=False)
+    rows = np.arange(2, n + 2, dtype=np.int64)
+    used = Dialect(sep=sep, decimal=dialect.decimal, dayfirst=dialect.dayfirst, encoding=dialect.encoding or "utf-8")
+    return frame, rows, used, [], preparsed, factorized
 
 
 # --------------------------------------------------------------------------- raw values
@@ -892,13 +1123,18 @@ def _text_numbers(text: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray
             part = part.str.replace(",", ".", regex=False)
         values[m_thou] = part.to_numpy(dtype=object).astype("float64")
     ok = ok | m_simple | m_thou
+    overflow = np.isinf(values)  # 1e400 matches the pattern but is no usable number
+    if overflow.any():
+        values[overflow] = np.nan
+        ok = ok & ~overflow
     return values, ok
 
 
 def _parse_number(raw: pd.Series, decimal: str) -> tuple[pd.Series, np.ndarray]:
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         vals = raw.astype("float64").to_numpy()
-        return pd.Series(vals, index=raw.index, dtype="float64"), np.zeros(len(raw), dtype=bool)
+        bad = np.isinf(vals)  # typed files (Parquet) can hold inf: not a usable number
+        return pd.Series(np.where(bad, np.nan, vals), index=raw.index, dtype="float64"), bad
     text, native = _split_raw(raw)
     values, ok = _text_numbers(text, decimal)
     bad = ~ok
@@ -906,23 +1142,24 @@ def _parse_number(raw: pd.Series, decimal: str) -> tuple[pd.Series, np.ndarray]:
         for i, v in enumerate(native.array):
             if v is None:
                 continue
-            if _is_number(v):
+            if _is_number(v) and not math.isinf(float(v)):
                 values[i] = float(v)
             else:
                 bad[i] = True
     return pd.Series(values, index=raw.index, dtype="float64"), bad
 
 
-_TIME_PART = r"(?:[T ]+\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-_DATE_ISO = re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})" + _TIME_PART)
-_DATE_COMPACT = re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})")
-_DATE_DOTTED = re.compile(r"(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.\s?(?P<y>\d{4}|\d{2})\.?" + _TIME_PART)
-_DATE_SLASH = re.compile(r"(?P<a>\d{1,2})[/-](?P<b>\d{1,2})[/-](?P<y>\d{4}|\d{2})" + _TIME_PART)
+# [0-9], not \d: \d also matches other scripts' digits ('２０２４'), which int parsing then rejects
+_TIME_PART = r"(?:[T ]+[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+_DATE_ISO = re.compile(r"(?P<y>[0-9]{4})[-/.](?P<m>[0-9]{1,2})[-/.](?P<d>[0-9]{1,2})" + _TIME_PART)
+_DATE_COMPACT = re.compile(r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})")
+_DATE_DOTTED = re.compile(r"(?P<d>[0-9]{1,2})\.\s?(?P<m>[0-9]{1,2})\.\s?(?P<y>[0-9]{4}|[0-9]{2})\.?" + _TIME_PART)
+_DATE_SLASH = re.compile(r"(?P<a>[0-9]{1,2})[/-](?P<b>[0-9]{1,2})[/-](?P<y>[0-9]{4}|[0-9]{2})" + _TIME_PART)
 
 
 def _ymd_to_dates(y: pd.Series, m: pd.Series, d: pd.Series) -> np.ndarray:
     yy = pd.to_numeric(y).to_numpy(dtype=np.int64)
-    yy = np.where(yy < 100, yy + 2000, yy)
+    yy = np.where(y.str.len().to_numpy() <= 2, yy + 2000, yy)  # '24' -> 2024, but '0024' stays 24
     frame = pd.DataFrame({
         "year": yy,
         "month": pd.to_numeric(m).to_numpy(dtype=np.int64),
@@ -1008,7 +1245,7 @@ def _parse_date(raw: pd.Series, dayfirst: bool) -> tuple[pd.Series, np.ndarray]:
     return pd.Series(values, index=raw.index, dtype="datetime64[us]"), bad
 
 
-_TIME_RE = re.compile(r"(?:\d{4}-\d{1,2}-\d{1,2}[T ]+)?(?P<h>\d{1,2})[:.](?P<m>\d{2})(?:[:.](?P<s>\d{2}))?")
+_TIME_RE = re.compile(r"(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ]+)?(?P<h>[0-9]{1,2})[:.](?P<m>[0-9]{2})(?:[:.](?P<s>[0-9]{2}))?")
 
 
 def _parse_time(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -1158,6 +1395,22 @@ def _resolve_columns(raw_cols: list[str], spec: TableSpec, table_map: Mapping[st
     return chosen
 
 
+def _check_duplicate_headers(source: list[str], raw_cols: list[str], chosen: Mapping[str, str],
+                             file: str, path: Path) -> None:
+    """A column used by the reader whose name is in the header twice: which one is meant is a guess."""
+    cleaned = [_clean(n) for n in source]
+    for canonical, col in chosen.items():
+        pos = raw_cols.index(col)
+        name = cleaned[pos]
+        where = [i + 1 for i, n in enumerate(cleaned) if n == name]
+        if len(where) > 1:
+            raise DataError(
+                f"{file}: column '{name}' appears {len(where)} times in the header (columns "
+                f"{', '.join(map(str, where))}); expected each column once. Rename or remove the extra one"
+                + (f" (or map one onto '{canonical}' with --map)." if name != canonical else "."),
+                file=file, column=name, path=path, expected="each column name once in the header")
+
+
 # --------------------------------------------------------------------------- problems
 @dataclass
 class _Problem:
@@ -1261,26 +1514,54 @@ def read_table(
     elif suffix == ".parquet":
         raw, rows = _read_parquet_file(path, file)
     else:
+        fast = _read_text_fast(path, file, dialect, spec, column_map or {}, star_map or {}) if _FAST_TEXT else None
+        if fast is not None:
+            try:
+                return _check_table(path, spec, column_map, dialect, star_map, file, *fast)
+            except DataError:
+                pass  # a problem: the robust reader reads the file again and words it from the text
         raw, rows, used_dialect, w = _read_text_file(path, file, dialect, spec)
         warnings.extend(w)
+    return _check_table(path, spec, column_map, dialect, star_map, file, raw, rows, used_dialect, warnings)
+
+
+def _check_table(path: Path, spec: TableSpec, column_map: Mapping[str, str] | None, dialect: Dialect,
+                 star_map: Mapping[str, str] | None, file: str, raw: pd.DataFrame, rows: np.ndarray,
+                 used_dialect: Dialect | None, warnings: list[str], preparsed: Iterable[str] = (),
+                 factorized: Mapping[str, tuple[np.ndarray, pd.Index]] | None = None) -> TableResult:
+    """Turn a raw table into the canonical frame: the conversions and checks of :func:`read_table`.
+
+    ``preparsed`` raw columns already hold their final values (the fast text reader parsed them once
+    per distinct value); ``factorized`` (canonical column -> codes, sorted distinct values) is kept
+    for :meth:`CaseData.factorize`.
+    """
+    preparsed = set(preparsed)
+    factorized = dict(factorized or {})
+    source_columns = raw.attrs.pop("source_columns", None)
 
     # drop blank rows (keeping the spreadsheet row numbers of the others)
     if len(raw.columns):
         blank = np.ones(len(raw), dtype=bool)
         for c in raw.columns:
-            text, native = _split_raw(raw[c])
+            s = raw[c]
+            if c in preparsed or not (_is_text_dtype(s) or s.dtype == object):
+                blank &= s.isna().to_numpy()  # typed values (Parquet, parsed): blank = missing
+                continue
+            text, native = _split_raw(s)
             blank &= (text == "").to_numpy()
             if native is not None:
                 blank &= native.isna().to_numpy()
         if blank.any():
             raw = raw.loc[~blank].reset_index(drop=True)
             rows = rows[~blank]
+            factorized = {k: (codes[~blank], u) for k, (codes, u) in factorized.items()}
     if len(raw) == 0:
         raise DataError(
             f"{file}: no data rows (only a header); expected at least one row below the header.",
             file=file, path=path, expected="at least one data row")
 
     cols = _resolve_columns(list(raw.columns), spec, column_map or {}, star_map or {}, file, path)
+    _check_duplicate_headers(source_columns or list(raw.columns), list(raw.columns), cols, file, path)
     missing_req = [c for c in spec.required_columns if c not in cols]
     if missing_req:
         found = _quote_list(_clean(c) for c in raw.columns)
@@ -1310,7 +1591,9 @@ def read_table(
         if col.name not in cols or col.kind == "time":
             continue
         s = raw[cols[col.name]]
-        if col.kind in ("id", "text"):
+        if cols[col.name] in preparsed:
+            values, bad = s, np.zeros(len(s), dtype=bool)
+        elif col.kind in ("id", "text"):
             values, bad = _parse_text(s)
         elif col.kind == "date":
             values, bad = _parse_date(s, dialect.dayfirst)
@@ -1322,13 +1605,22 @@ def read_table(
             if bad.any():
                 problems.append(_problem(col.name, rows, s, bad, "value is not a number", "values are not numbers",
                                          _number_expectation(col, decimal)))
-            if col.kind == "integer":
-                arr = values.to_numpy()
-                frac = ~bad & ~np.isnan(arr) & (arr != np.round(arr))
-                if frac.any():
-                    problems.append(_problem(col.name, rows, s, frac, "value is not a whole number",
-                                             "values are not whole numbers", col.expectation()))
-                    bad = bad | frac
+        if col.kind == "date":  # also for dates the fast reader parsed
+            lo, hi = (np.datetime64(d, "us") for d in DATE_RANGE)
+            arr = values.to_numpy(dtype="datetime64[us]")
+            implausible = ~np.isnat(arr) & ((arr < lo) | (arr > hi))
+            if implausible.any():
+                problems.append(_problem(col.name, rows, s, implausible, "date is out of range",
+                                         "dates are out of range", f"a date from {DATE_RANGE[0]} to {DATE_RANGE[1]}"))
+                values = values.where(~implausible)
+                bad = bad | implausible
+        if col.kind == "integer":
+            arr = values.to_numpy()
+            frac = ~bad & ~np.isnan(arr) & (arr != np.round(arr))
+            if frac.any():
+                problems.append(_problem(col.name, rows, s, frac, "value is not a whole number",
+                                         "values are not whole numbers", col.expectation()))
+                bad = bad | frac
         empty = values.isna().to_numpy() & ~bad
         empties[col.name] = empty
         if not col.nullable and empty.any():
@@ -1400,14 +1692,15 @@ def read_table(
 
     _raise_problems(problems, file, path)
 
-    frame = pd.DataFrame({c.name: out[c.name] for c in spec.columns if c.name in out})
+    frame = pd.DataFrame({c.name: out[c.name] for c in spec.columns if c.name in out}, copy=False)
     for c in spec.columns:
         if c.name in frame.columns and c.kind == "integer" and not c.nullable:
             frame[c.name] = frame[c.name].astype("int64")
     frame = frame.reset_index(drop=True)
     return TableResult(frame=frame, file=file, path=path, rows=rows, missing_columns=missing_opt,
                        warnings=tuple(warnings), dialect=used_dialect,
-                       columns_used=types.MappingProxyType({k: _clean(v) for k, v in cols.items()}))
+                       columns_used=types.MappingProxyType({k: _clean(v) for k, v in cols.items()}),
+                       factorized=types.MappingProxyType(factorized))
 
 
 # --------------------------------------------------------------------------- load_case
@@ -1520,9 +1813,11 @@ def load_case(
         try:
             res = read_table(path, spec, column_map.get(name, {}), dialect, star_map=star, file=file)
         except DataError as e:
-            if not spec.required and "no data rows" in e.message and e.column is None:
+            if not spec.required and e.column is None and ("no data rows" in e.message
+                                                           or "the file is empty" in e.message):
                 missing_tables.append(name)
-                warnings.append(f"{file} has a header but no data rows; it is treated as missing.")
+                what = "has a header but no data rows" if "no data rows" in e.message else "is empty"
+                warnings.append(f"{file} {what}; it is treated as missing.")
                 continue
             raise
         results[name] = res
@@ -1540,7 +1835,13 @@ def load_case(
                 continue
             target = frames[ref.table][ref.target_column]
             values = res.frame[ref.column]
-            unknown = (values.notna() & ~values.isin(target.dropna())).to_numpy()
+            coded = res.factorized.get(ref.column)
+            if coded is not None:  # look each distinct value up once, not every row
+                codes, uniques = coded
+                known = pd.Index(pd.unique(target.dropna())).get_indexer(uniques) >= 0
+                unknown = (codes >= 0) & ~known[np.maximum(codes, 0)]
+            else:
+                unknown = (values.notna() & ~values.isin(target.dropna())).to_numpy()
             if not unknown.any():
                 continue
             tfile = results[ref.table].file
@@ -1574,6 +1875,16 @@ def load_case(
         d = frames[main]["date"]
         date_range = (pd.Timestamp(d.min()), pd.Timestamp(d.max()))
         months = month_table(*date_range)
+        # a long stretch without rows usually is a mistyped year (2042 for 2024): every month in it is
+        # reported as empty, so say where it is
+        codes = _months_present(d)
+        steps = np.diff(codes) - 1
+        if len(steps) and steps.max() >= _GAP_MONTHS:
+            i = int(np.argmax(steps))
+            a, b = (f"{c // 12:04d}-{c % 12 + 1:02d}" for c in (codes[i] + 1, codes[i + 1] - 1))
+            warnings.append(
+                f"{results[main].file}: no rows from {a} to {b} ({int(steps[i])} months) although there are rows "
+                "before and after; a mistyped year? Those months are reported as months without data.")
         partial = months.loc[months["partial"], "period"].tolist()
         if partial:
             warnings.append(
@@ -1591,10 +1902,32 @@ def load_case(
         warnings=tuple(warnings),
         date_range=date_range,
         dialects=types.MappingProxyType({k: r.dialect for k, r in results.items() if r.dialect is not None}),
+        _codes={(k, c): v for k, r in results.items() for c, v in r.factorized.items()},
     )
 
 
 # --------------------------------------------------------------------------- months
+def _months_present(dates: pd.Series) -> np.ndarray:
+    """Sorted distinct calendar months (``year * 12 + month - 1``) of a datetime column.
+
+    The same as ``np.unique(d.dt.year * 12 + d.dt.month - 1)`` in linear time: the distinct days are
+    counted, and only they are turned into calendar months (a log of millions of rows has a few
+    hundred distinct days).
+    """
+    stamps = dates.to_numpy(dtype="datetime64[us]")
+    stamps = stamps[~np.isnat(stamps)]
+    if len(stamps) == 0:
+        return np.zeros(0, dtype=np.int64)
+    day = stamps.view(np.int64) // 86_400_000_000
+    lo, hi = int(day.min()), int(day.max())
+    if hi - lo > 10_000_000:
+        days = np.unique(day)
+    else:
+        days = np.flatnonzero(np.bincount(day - lo)) + lo
+    months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) + 1970 * 12
+    return np.unique(months)
+
+
 def month_table(first: Any, last: Any) -> pd.DataFrame:
     """Calendar months from ``first`` to ``last`` and whether each is only partly covered.
 
