@@ -54,6 +54,22 @@ def _html_bundle(markup: str, text: str) -> dict[str, Any]:
     return {"output_type": "display_data", "data": {"text/html": markup, "text/plain": text}, "metadata": {}}
 
 
+def _prose(markup: str) -> str:
+    """Markup for an ``ipywidgets.HTML`` that may wrap: the widget's own 28 px line height would
+    spread a second line far from the first (seen in JupyterLab), so set a normal one."""
+    return f'<div style="line-height:1.4;white-space:normal">{markup}</div>'
+
+
+def _align(column: int) -> str:
+    return "left" if column == 1 else "right"
+
+
+def _score_cell(value: Any) -> str:
+    """A score in the ranking table: always two decimals (``0.20``, ``1.00``), so the column lines up."""
+    text = plots.format_value(value, "score")
+    return text if text == "n/a" else f"{float(value):.2f}"
+
+
 def ranking_html(scores: pd.DataFrame, top: int = 8) -> str:
     """The ranking table as HTML (every name escaped): rank, account, score and the contributions.
 
@@ -68,11 +84,13 @@ def ranking_html(scores: pd.DataFrame, top: int = 8) -> str:
     rows = []
     for i, (name, r) in enumerate(scores.head(top).iterrows()):
         rank = r["rank"] if "rank" in scores.columns else i + 1
-        cells = [f"{int(rank)}", html.escape(str(name)), plots.format_value(r.get("score", math.nan), "score")]
-        cells += [plots.format_value(r[c], "score") for c in contrib]
+        cells = [f"{int(rank)}", html.escape(str(name)), _score_cell(r.get("score", math.nan))]
+        cells += [_score_cell(r[c]) for c in contrib]
         rows.append("<tr>" + "".join(
-            f'<td style="text-align:{"left" if j == 1 else "right"}">{c}</td>' for j, c in enumerate(cells)) + "</tr>")
-    header = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
+            f'<td style="text-align:{_align(j)}">{c}</td>' for j, c in enumerate(cells)) + "</tr>")
+    # JupyterLab right-aligns every header: align each one with its column instead
+    header = "<tr>" + "".join(f'<th style="text-align:{_align(j)}">{html.escape(h)}</th>'
+                              for j, h in enumerate(head)) + "</tr>"
     return f'<table class="kpi-ranking"><thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
 
 
@@ -94,9 +112,9 @@ class KeyAccountExplorer(widgets.VBox):
         self.key_account: Any = None
         self.table_html = ""
         self.png = b""
-        help_text = widgets.HTML(
+        help_text = widgets.HTML(_prose(
             "<b>Weights of the key-account score</b> (normalised to sum to 1). Move a slider to see "
-            "which account becomes key, and why.")
+            "which account becomes key, and why."))
         super().__init__([help_text, *self.sliders.values(), self.key_label, self.output])
         for s in self.sliders.values():
             s.observe(self._on_change, names="value")
@@ -263,9 +281,9 @@ class RevpashExplorer(widgets.VBox):
         self.frame: pd.DataFrame | None = None
         self.revpash = math.nan
         self.png = b""
-        help_text = widgets.HTML(
+        help_text = widgets.HTML(_prose(
             "<b>RevPASH depends on an assumption</b>: how many hours a day the seats are for sale. "
-            "Move the slider: the revenue stays the same, only the denominator changes.")
+            "Move the slider: the revenue stays the same, only the denominator changes."))
         super().__init__([help_text, self.slider, self.summary, self.output])
         self.slider.observe(self._on_change, names="value")
         self.refresh()
@@ -425,7 +443,7 @@ class ClientComparisonExplorer(widgets.VBox):
                                          (options[0] if options else None),
                                          description="client", style={"description_width": "60px"},
                                          layout=widgets.Layout(width="460px"))
-        self.summary = widgets.Label()
+        self.summary = widgets.HTML()  # a Label would cut the long sentence off at the widget's edge
         self.output = widgets.Output()
         self.values: pd.DataFrame | None = None
         self.png = b""
@@ -447,7 +465,7 @@ class ClientComparisonExplorer(widgets.VBox):
 
         client = self.selected
         if client is None:
-            self.summary.value = "No clients to compare."
+            self.summary.value = _prose("No clients to compare.")
             self.output.outputs = ()
             return
         values = self.table.loc[[self.reference, client]].T
@@ -460,7 +478,7 @@ class ClientComparisonExplorer(widgets.VBox):
                  f" ({self.reference_label} "
                  f"{plots.format_value(values.at[name, self.reference_label], units.get(name, 'number'), self.currency)})"
                  for name in values.index]
-        self.summary.value = f"{client}: " + "; ".join(parts)
+        self.summary.value = _prose(html.escape(f"{client}: " + "; ".join(parts)))
         fig = plots.compare_account_vs_all(values, units=units, targets=targets, currency=self.currency,
                                            title=f"{client} vs the {self.reference_label}")
         try:
@@ -531,11 +549,11 @@ def _parse_target(text: str) -> Any:
 def smart_html(check: pd.DataFrame) -> str:
     """A ``smart_check`` result as a small HTML table (criterion, ✅/❌, reason; text escaped)."""
     rows = "".join(
-        f"<tr><td style='padding:2px 8px'><b>{html.escape(str(c))}</b></td>"
+        f"<tr><td style='padding:2px 8px;white-space:nowrap'><b>{html.escape(str(c))}</b></td>"
         f"<td style='padding:2px 8px'>{'✅' if ok else '❌'}</td>"
         f"<td style='padding:2px 8px;text-align:left'>{html.escape(str(r))}</td></tr>"
         for c, ok, r in zip(check["criterion"], check["ok"], check["reason"]))
-    return f"<table>{rows}</table>"
+    return _prose(f"<table>{rows}</table>")
 
 
 class SmartChecker(widgets.VBox):

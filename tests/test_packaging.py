@@ -20,7 +20,8 @@ def _split(spec: str) -> tuple[str, str]:
 
 def _pyproject_deps() -> dict[str, str]:
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    specs = list(meta["dependencies"]) + list(meta["optional-dependencies"]["test"])
+    extras = meta["optional-dependencies"]
+    specs = list(meta["dependencies"]) + list(extras["test"]) + list(extras.get("bench", []))
     return dict(_split(s) for s in specs)
 
 
@@ -57,6 +58,17 @@ def test_environment_and_pyproject_name_the_same_packages():
     assert py == env, "version ranges differ: " + str(
         {k: (py[k], env[k]) for k in py if py[k] != env[k]}
     )
+
+
+def test_extras_are_test_bench_and_browser_and_only_test_and_bench_are_in_the_conda_environment():
+    # "test" is part of every set-up (conda included), and so is "bench" (DuckDB, for `make bench`);
+    # "browser" (Playwright) serves only `make test-browser`, which needs Debian's chromium as well,
+    # so it stays out of environment.yml.
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert sorted(extras) == ["bench", "browser", "test"]
+    browser = dict(_split(s) for s in extras["browser"])
+    assert "playwright" in browser
+    assert not set(browser) & set(_environment_deps()), "the browser extra belongs to pip only"
 
 
 def test_environment_installs_the_project_itself():
