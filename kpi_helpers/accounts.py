@@ -32,8 +32,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import numpy as np
-import pandas as pd
+from ._lazy import np, pd  # numpy and pandas, imported on first use
 
 from . import kpis
 

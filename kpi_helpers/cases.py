@@ -17,11 +17,11 @@ This module imports neither plotting, widget nor papermill code.
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-import numpy as np
-import pandas as pd
+from ._lazy import np, pd  # numpy and pandas, imported on first use
 
 from . import accounts, kpis, scorecard
 from .data import CaseData, month_table
@@ -137,7 +137,7 @@ def _grouped(data: CaseData, table: str, months: pd.DataFrame) -> _Grouped:
     month = _month_numbers(stamps)
     month -= np.int32(np.datetime64(str(months["period"].iloc[0]), "M").astype(np.int64) if len(months) else 0)
     amount = tx["amount"].to_numpy(dtype=float)
-    codes = np.asarray(codes)
+    codes = np.asarray(codes, dtype=np.intp)  # once: every grouping below takes intp labels
     keep = ~np.isnat(stamps)
     keep &= month >= 0
     keep &= month < len(months)
@@ -280,9 +280,15 @@ def _concentration_values(top_down: np.ndarray, a: float, b: float) -> dict[str,
                 "abc_a_count": math.nan}
     if not 0 < a < b <= 1:
         accounts.pareto_table(pd.Series([], dtype=float), a=a, b=b)  # raises its ValueError
-    share = top_down / float(top_down.sum())
+    total = float(top_down.sum())
+    share = top_down / total
     reached = np.flatnonzero(np.cumsum(share) >= a - accounts._TOL)
-    return {"top_customer_share": float(share[0]), "top20_share": float(kpis.top20_share(top_down)),
+    # kpis.top20_share sorts again and adds np.sort(x)[::-1][:n]: the same view of the same ascending
+    # array, without the sort
+    top_n = -(-len(top_down) // 5)
+    ascending = np.ascontiguousarray(top_down[::-1])
+    top20 = kpis.safe_ratio(float(ascending[::-1][:top_n].sum()), total)
+    return {"top_customer_share": float(share[0]), "top20_share": float(top20),
             "hhi": float(kpis.hhi(share)), "abc_a_count": float(reached[0] + 1 if len(reached) else len(share))}
 
 
@@ -291,44 +297,81 @@ def _concentration_row(revenue: pd.Series, a: float, b: float) -> dict[str, floa
     return _concentration_values(-np.sort(-values[values > 0]), a, b)
 
 
-def _concentration_by_period(matrix: pd.DataFrame, a: float, b: float) -> dict[str, dict[str, float]]:
-    """:func:`_concentration_row` of every period (row) of a period x customer matrix, sorted at once."""
-    values = matrix.to_numpy(dtype=float)
+def _concentration_by_period(values: np.ndarray, periods: list[str], a: float, b: float
+                             ) -> dict[str, dict[str, float]]:
+    """:func:`_concentration_row` of every row of a period x customer array, sorted at once.
+
+    Only numpy: it runs on a worker thread while the main thread goes on with the pandas work.
+    """
     top_down = -np.sort(-values, axis=1)
     positive = (top_down > 0).sum(axis=1)
     return {per: _concentration_values(np.ascontiguousarray(top_down[i, :positive[i]]), a, b)
-            for i, per in enumerate(matrix.index)}
+            for i, per in enumerate(periods)}
 
 
-def _features(g: _Grouped, months: pd.DataFrame, customers: pd.DataFrame | None, recent_months: int
-              ) -> pd.DataFrame:
-    """``accounts.account_features`` of the log, from its codes (the same sums, nothing regrouped)."""
+def _customer_sums(g: _Grouped, months: pd.DataFrame, recent_months: int
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Revenue per customer, and per customer in the recent and the earlier window of complete months.
+
+    The sums of ``accounts.account_features`` (rows added in order, per customer): ``(total, order,
+    windows)`` with ``order`` largest total first (ties by name) and ``windows`` an (n, 2) array or
+    None when there are fewer than ``2 * recent_months`` complete months. Only numpy and the
+    groupby kernel (which releases the GIL): it runs on a worker thread.
+    """
     if int(recent_months) != recent_months or recent_months < 1:
         raise ValueError(f"recent_months must be a whole number >= 1, got {recent_months!r}")
     recent_months = int(recent_months)
     n = len(g.customers)
-    revenue = _group_sum(g.amount, g.customer, n)
-    order = np.argsort(-revenue, kind="stable")  # largest first, ties by name (customers are sorted)
-    revenue = pd.Series(revenue[order], index=g.customers[order], name="amount")
+    total = _group_sum(g.amount, g.customer, n)
+    order = np.argsort(-total, kind="stable")  # largest first, ties by name (customers are sorted)
     complete = np.flatnonzero(~months["partial"].to_numpy(dtype=bool))
     windows = None
     if len(complete) >= 2 * recent_months:
-        sums = []
-        for window in (complete[-recent_months:], complete[-2 * recent_months: -recent_months]):
-            in_window = np.zeros(len(months), dtype=bool)
-            in_window[window] = True
-            rows = in_window[g.month]
-            # in revenue order, on revenue's own labels: aligning them later is free
-            sums.append(pd.Series(_group_sum(g.amount[rows], g.customer[rows], n)[order], index=revenue.index))
-        windows = (sums[0], sums[1])
+        # one pass for both windows: group 0..n-1 the recent months, n..2n-1 the months before them,
+        # -1 (skipped) the rest; each customer's rows are still added in their order
+        window_of_month = np.full(len(months), -1, dtype=np.int8)
+        window_of_month[complete[-recent_months:]] = 0
+        window_of_month[complete[-2 * recent_months: -recent_months]] = 1
+        window = window_of_month[g.month]
+        labels = window.astype(np.intp)
+        labels *= n
+        labels += g.customer
+        labels[window < 0] = -1
+        windows = _group_sum(g.amount, labels, 2 * n).reshape(2, n).T
+    return total, order, windows
+
+
+def _features(g: _Grouped, sums: tuple[np.ndarray, np.ndarray, np.ndarray | None],
+              customers: pd.DataFrame | None) -> pd.DataFrame:
+    """``accounts.account_features`` of the log, from :func:`_customer_sums` (nothing regrouped)."""
+    total, order, windows = sums
+    revenue = pd.Series(total[order], index=g.customers[order], name="amount")
+    if windows is not None:
+        # in revenue order, on revenue's own labels: aligning them later is free
+        windows = (pd.Series(windows[order, 0], index=revenue.index),
+                   pd.Series(windows[order, 1], index=revenue.index))
     return accounts._features_from_sums(revenue, windows, customers)
 
 
 def _analyse_revenue(case: str, data: CaseData, table: str, p: dict[str, Any]) -> CaseResult:
-    notes: list[str] = []
     months = _months(data)
     grouped = _grouped(data, table, months)
+    # the second core: the per-customer sums and the per-month sort are numpy and groupby kernels that
+    # release the GIL, so they run on a worker thread while this one does the pandas work
+    worker = ThreadPoolExecutor(max_workers=1)
+    try:
+        return _analyse_revenue_grouped(case, data, table, p, months, grouped, worker)
+    finally:
+        worker.shutdown(wait=True, cancel_futures=True)
+
+
+def _analyse_revenue_grouped(case: str, data: CaseData, table: str, p: dict[str, Any], months: pd.DataFrame,
+                             grouped: _Grouped, worker: ThreadPoolExecutor) -> CaseResult:
+    notes: list[str] = []
+    customer_sums = worker.submit(_customer_sums, grouped, months, p["recent_months"])
     monthly, matrix = _revenue_monthly(grouped, months, p["include_partial_months"])
+    by_period_job = worker.submit(_concentration_by_period, matrix.to_numpy(dtype=float), list(matrix.index),
+                                  p["abc_a"], p["abc_b"])
     revenue = matrix.sum(axis=0)
     revenue = revenue.iloc[np.argsort(-revenue.to_numpy(), kind="stable")]  # largest first, ties by name
     revenue.name, revenue.index.name = "revenue", "customer"
@@ -338,7 +381,7 @@ def _analyse_revenue(case: str, data: CaseData, table: str, p: dict[str, Any]) -
     if customers is None:
         notes.append("No customers table: scoring uses revenue share and growth only "
                      "(strategic value, growth potential and engagement need customers.csv).")
-    features = _features(grouped, months, customers, p["recent_months"])
+    features = _features(grouped, customer_sums.result(), customers)
     scores = accounts.score_accounts(features, weights=p["weights"])
     portfolio = accounts.portfolio_matrix(features)
     # customers.csv may list customers without a sale in the data (prospects, lost accounts): they are
@@ -368,7 +411,7 @@ def _analyse_revenue(case: str, data: CaseData, table: str, p: dict[str, Any]) -
     for k, v in _concentration_row(revenue, p["abc_a"], p["abc_b"]).items():
         rows.append(_row(k, v, note=no_buyer if math.isnan(v) else ""))
     # months
-    by_period = _concentration_by_period(matrix, p["abc_a"], p["abc_b"])
+    by_period = by_period_job.result()
     for _, m in monthly.iterrows():
         per, part = m["period"], bool(m["partial"])
         note = "partial month" if part else ("no data in this month" if m["rows"] == 0 else "")

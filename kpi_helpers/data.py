@@ -47,8 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Literal, Mapping
 
-import numpy as np
-import pandas as pd
+from ._lazy import np, pd  # numpy and pandas, imported on first use
 
 __all__ = [
     "DataError",
@@ -879,7 +878,7 @@ def _read_parquet_file(path: Path, file: str) -> tuple[pd.DataFrame, np.ndarray]
 # every row. Whenever the fast reader cannot be sure that the robust reader above would read the
 # file the same way, it steps aside (returns None), and when it has read a file that turns out to
 # have a problem, read_table reads it again with the robust reader, which words the message. Both
-# readers give identical frames: tests/test_data.py reads every shipped file both ways.
+# readers give identical frames: tests/test_fast_paths.py reads every shipped file both ways.
 _FAST_BLOCK = 1 << 23  # bytes per parallel parse block
 _FAST_TEXT = True  # False: always the robust reader (the tests compare both)
 
@@ -909,6 +908,55 @@ def _scan_text(path: Path) -> tuple[bytes, bool] | None:
     except (OSError, UnicodeDecodeError):
         return None
     return head, quoted
+
+
+def _gather_chunks(parts: list[tuple[np.ndarray, np.ndarray]], n: int, dtype: Any) -> np.ndarray:
+    """``concatenate([table[indices] for indices, table in parts])`` into one array, without the
+    intermediate index and value arrays (each is millions of rows)."""
+    out = np.empty(n, dtype=dtype)
+    pos = 0
+    for indices, table in parts:
+        np.take(table, indices, out=out[pos:pos + len(indices)])
+        pos += len(indices)
+    return out
+
+
+def _encode_text(col: Any) -> tuple[list[tuple[np.ndarray, np.ndarray]], Any]:
+    """Dictionary encoding of a pyarrow text column: ``(parts, distinct values)``.
+
+    ``parts`` is a list of ``(indices, map)`` per chunk: row ``i`` of a chunk has the distinct value
+    ``map[indices[i]]`` (the caller composes its own mapping and gathers once). A large column is
+    encoded in two halves on two threads (pyarrow releases the GIL), and the second half's distinct
+    values are then looked up among the first's: a few hundred thousand look-ups, not millions.
+    """
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def dictionary_of(enc: Any) -> Any:
+        return enc.chunk(0).dictionary if enc.num_chunks else pa.array([], col.type)
+
+    def parts_of(enc: Any, mapping: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        return [(ch.indices.to_numpy(zero_copy_only=False), mapping) for ch in enc.chunks]
+
+    chunks = col.chunks
+    lengths = np.cumsum([len(ch) for ch in chunks])
+    if len(chunks) < 2 or len(col) < 2_000_000 or (os.cpu_count() or 1) < 2:
+        enc = pc.dictionary_encode(col)
+        d = dictionary_of(enc)
+        return parts_of(enc, np.arange(len(d), dtype=np.int32)), d
+    h = int(np.searchsorted(lengths, lengths[-1] / 2)) + 1
+    halves = [pa.chunked_array(chunks[:h], type=col.type), pa.chunked_array(chunks[h:], type=col.type)]
+    with ThreadPoolExecutor(2) as ex:
+        first, second = ex.map(pc.dictionary_encode, halves)
+    d1, d2 = dictionary_of(first), dictionary_of(second)
+    pos = pc.fill_null(pc.index_in(d2, value_set=d1), -1).to_numpy().astype(np.int32)
+    new = pos < 0
+    pos[new] = len(d1) + np.arange(int(new.sum()), dtype=np.int32)
+    dictionary = pa.concat_arrays([d1, d2.filter(pa.array(new))])
+    return parts_of(first, np.arange(len(d1), dtype=np.int32)) + parts_of(second, pos), dictionary
 
 
 def _read_text_fast(path: Path, file: str, dialect: Dialect, spec: TableSpec, column_map: Mapping[str, str],
@@ -1018,23 +1066,23 @@ def _read_text_fast(path: Path, file: str, dialect: Dialect, spec: TableSpec, co
             values, ok = _text_dates(text, dialect.dayfirst)
             if not ok.all():
                 return None
-            idx = np.concatenate([ch.indices.to_numpy(zero_copy_only=False) for ch in col.chunks])
-            raw[name] = pd.Series(values[idx], dtype="datetime64[us]", copy=False)
+            parts = [(ch.indices.to_numpy(zero_copy_only=False), values) for ch in col.chunks]
+            raw[name] = pd.Series(_gather_chunks(parts, n, "datetime64[us]"), dtype="datetime64[us]", copy=False)
             preparsed.add(name)
             continue
         # id / text: clean the distinct values as the robust reader cleans every cell
-        enc = pc.dictionary_encode(col)
-        uniq = enc.chunk(0).dictionary if enc.num_chunks else pa.array([], pa.string())
-        codes = np.concatenate([ch.indices.to_numpy(zero_copy_only=False) for ch in enc.chunks])
-        del enc
+        parts, uniq = _encode_text(col)
         clean, _ = _parse_text(pd.Series(uniq.to_pandas(), dtype="str"))
         u_codes, u_sorted = pd.factorize(clean, sort=True)
+        u_codes = u_codes.astype(np.int32)
+        codes = _gather_chunks([(indices, u_codes[mapping]) for indices, mapping in parts], n, np.int32)
         if clean.isna().any() or not bool((clean == pd.Series(uniq.to_pandas(), dtype="str")).all()):
-            cleaned_arr = pa.array(clean.to_numpy(dtype=object, na_value=None), type=pa.string())
-            raw[name] = pd.Series(cleaned_arr.take(pa.array(codes)), dtype="str")
+            # some distinct values change when cleaned (spaces around, empty): build the column from them
+            values = pa.array(np.asarray(u_sorted, dtype=object), type=pa.large_string())
+            raw[name] = pd.Series(pc.take(values, pa.array(codes, mask=codes < 0)), dtype="str")
         else:
             raw[name] = pd.Series(col, dtype="str")
-        factorized[c.name] = (u_codes.astype(np.int32)[codes], pd.Index(u_sorted, dtype="str", name=c.name))
+        factorized[c.name] = (codes, pd.Index(u_sorted, dtype="str", name=c.name))
         preparsed.add(name)
     del table
     pa.default_memory_pool().release_unused()  # give the parse buffers back now, not at exit
@@ -1915,15 +1963,17 @@ def _months_present(dates: pd.Series) -> np.ndarray:
     hundred distinct days).
     """
     stamps = dates.to_numpy(dtype="datetime64[us]")
-    stamps = stamps[~np.isnat(stamps)]
+    if np.isnat(stamps).any():
+        stamps = stamps[~np.isnat(stamps)]
     if len(stamps) == 0:
         return np.zeros(0, dtype=np.int64)
-    day = stamps.view(np.int64) // 86_400_000_000
-    lo, hi = int(day.min()), int(day.max())
-    if hi - lo > 10_000_000:
-        days = np.unique(day)
+    lo = int(stamps.view(np.int64).min()) // 86_400_000_000  # the first day (floor: before 1970 too)
+    day = stamps.view(np.int64) - lo * 86_400_000_000  # one temporary, then in place: days since it
+    day //= 86_400_000_000
+    if int(day.max()) > 10_000_000:
+        days = np.unique(day) + lo
     else:
-        days = np.flatnonzero(np.bincount(day - lo)) + lo
+        days = np.flatnonzero(np.bincount(day)) + lo
     months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) + 1970 * 12
     return np.unique(months)
 

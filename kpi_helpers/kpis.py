@@ -35,10 +35,11 @@ money unit (NOK by default), ``days``, ``score`` (rating scale), ``count`` and
 ``index`` (NPS, HHI) as stated in each docstring.
 """
 
+from __future__ import annotations
+
 import math
 
-import numpy as np
-import pandas as pd
+from ._lazy import np, pd  # numpy and pandas, imported on first use
 
 __all__ = [
     "safe_ratio",
@@ -83,7 +84,7 @@ __all__ = [
 
 #: What the KPI functions take and give: a number, a numpy array (or list) or a pandas Series.
 #: Missing values (None, NaN, pd.NA) are accepted anywhere.
-Values = float | int | np.number | np.ndarray | pd.Series | list | tuple
+Values = "float | int | np.number | np.ndarray | pd.Series | list | tuple"
 
 _SCALAR, _ARRAY, _SERIES = "scalar", "array", "series"
 

@@ -24,8 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
-import pandas as pd
+from ._lazy import np, pd  # numpy and pandas, imported on first use
 
 __all__ = [
     "DIRECTIONS",

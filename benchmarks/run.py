@@ -1,0 +1,347 @@
+"""The performance benchmarks of kpi-cases (``make bench``): time and memory, measured side by side.
+
+    python benchmarks/run.py                       # everything: KPI path, notebooks, start-up
+    python benchmarks/run.py --only kpis --sizes 1m --rounds 3
+    python benchmarks/run.py --only notebooks --rounds 3
+    python benchmarks/run.py --only startup
+
+Sections
+--------
+kpis       Seeded transaction logs of 1M and 10M rows (``generate.py``, cached in
+           ``benchmarks/.cache/``), and on each, in alternating order, round after round:
+           (a) ``kpi-cases kpis your_data`` on the file, (b) the same figures from DuckDB SQL on the
+           same CSV, (c) a straightforward pandas version (``variants.py``). Every run is a fresh
+           process; its wall time is measured from start to exit (imports included, as a user waits
+           for them) and its peak memory is the child's maximum resident set size (``os.wait4``).
+           Then the three outputs are compared figure by figure (``variants.compare``).
+notebooks  Each notebook executed with papermill (``interactive=False``, as ``kpi-cases run`` and
+           CI do) against a *floor* notebook that only imports the same libraries, alternating.
+startup    ``kpi-cases --help`` and ``kpi-cases list`` wall times, and which heavy modules
+           ``import kpi_helpers`` (and its computing modules) load.
+
+Medians over the rounds are reported with min-max; ratios are medians over medians. The machine is
+described in the output (cores, memory, load average before and after: other work on the machine
+shows there). Results go to stdout and to ``benchmarks/.cache/results.md`` (and ``.json``).
+Exit status 1 when the three variants disagree on any figure.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+import variants  # noqa: E402
+
+VARIANTS = {
+    "a": "kpi-cases kpis",
+    "b": "DuckDB SQL",
+    "c": "pandas (student)",
+}
+HEAVY = ("matplotlib", "seaborn", "ipywidgets", "papermill", "IPython", "nbconvert", "nbformat", "jupyter_client")
+
+
+# ------------------------------------------------------------------------------------------------ running
+def run_measured(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
+                 timeout: float = 3600.0) -> dict[str, Any]:
+    """Run ``cmd`` in a fresh process; wall seconds, peak RSS (MB) of that process, exit code, output.
+
+    ``os.wait4`` gives the resource usage of exactly this child (``RUSAGE_CHILDREN`` would give the
+    largest of all children so far).
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        deadline = t0 + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.002)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return {"wall": wall, "peak_mb": usage.ru_maxrss / 1024.0, "returncode": proc.returncode,
+                "stdout": out.read().decode(errors="replace"), "stderr": err.read().decode(errors="replace")}
+
+
+def kpi_cases_cmd() -> list[str]:
+    exe = Path(sys.executable).with_name("kpi-cases")
+    if exe.exists():
+        return [str(exe)]
+    return [sys.executable, "-c", "import sys; from kpi_helpers.cli import main; sys.exit(main())"]
+
+
+def variant_cmd(variant: str, csv: Path, out: Path) -> list[str]:
+    if variant == "a":
+        return kpi_cases_cmd() + ["kpis", "your_data", "--data", str(csv.parent), "--out", str(out)]
+    kind = {"b": "duckdb", "c": "pandas"}[variant]
+    return [sys.executable, str(HERE / "variants.py"), kind, str(csv), str(out)]
+
+
+def figures_of(variant: str, out: Path) -> dict[str, Any]:
+    if variant == "a":
+        return variants.from_kpi_table(out)
+    return json.loads(out.read_text())
+
+
+def median(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+# ------------------------------------------------------------------------------------------------ machine
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = None
+    try:
+        m = re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text())
+        mem_gb = round(int(m.group(1)) / 1024 / 1024, 1) if m else None
+    except OSError:
+        pass
+    versions = {}
+    for mod in ("pandas", "numpy", "pyarrow", "duckdb"):
+        try:
+            versions[mod] = __import__(mod).__version__
+        except ImportError:
+            versions[mod] = "not installed"
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem_gb, "os": platform.platform(),
+            "python": platform.python_version(), **versions}
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+# ------------------------------------------------------------------------------------------------ kpis
+def bench_kpis(sizes: list[int], rounds: int, work: Path, log) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    ok = True
+    for rows in sizes:
+        label = generate.label(rows)
+        csv = generate.generate(rows, generate.default_dir(rows))
+        log(f"[kpis {label}] {csv} ({csv.stat().st_size / 1e6:.0f} MB)")
+        runs: dict[str, list[dict[str, Any]]] = {v: [] for v in VARIANTS}
+        outs: dict[str, Path] = {}
+        order = list(VARIANTS)
+        for r in range(rounds):
+            for v in order[r % len(order):] + order[: r % len(order)]:  # rotate: nobody always goes first
+                out = work / f"{label}_{v}_{r}.{'csv' if v == 'a' else 'json'}"
+                res = run_measured(variant_cmd(v, csv, out))
+                if res["returncode"] != 0:
+                    raise SystemExit(f"variant {v} ({VARIANTS[v]}) failed on {label}:\n{res['stderr'][-3000:]}")
+                runs[v].append({"wall": res["wall"], "peak_mb": res["peak_mb"]})
+                outs[v] = out
+                log(f"  round {r + 1} {v} {VARIANTS[v]:<18} {res['wall']:7.2f} s  {res['peak_mb']:7.0f} MB")
+        figs = {v: figures_of(v, outs[v]) for v in VARIANTS}
+        problems = []
+        for v in ("a", "c"):
+            problems += [f"{v} vs b: {d}" for d in variants.compare(figs["b"], figs[v], ref_name="b", other_name=v)]
+            problems += [f"{v} vs b: {d}" for d in variants.compare(figs[v], figs["b"], ref_name=v, other_name="b")
+                         if "account" in d]
+        n_figures = len(figs["b"]["months"]) * len(variants.MONTH_FIELDS) + len(variants.ALL_FIELDS)
+        ok &= not problems
+        b_med = median([x["wall"] for x in runs["b"]])
+        results[label] = {
+            "rows": rows, "file_mb": round(csv.stat().st_size / 1e6, 1),
+            "variants": {v: {"name": VARIANTS[v], "walls": [round(x["wall"], 3) for x in runs[v]],
+                             "median_s": round(median([x["wall"] for x in runs[v]]), 3),
+                             "ratio_to_duckdb": round(median([x["wall"] for x in runs[v]]) / b_med, 2),
+                             "peak_mb": round(max(x["peak_mb"] for x in runs[v]))} for v in VARIANTS},
+            "agree": not problems, "figures_compared": n_figures,
+            "accounts_compared": len(figs["a"]["top_accounts"]), "problems": problems[:20],
+        }
+        log(f"  check: {'all three agree' if not problems else 'DIFFERENCES: ' + '; '.join(problems[:5])}")
+    return {"sizes": results, "agree": ok}
+
+
+# ------------------------------------------------------------------------------------------------ notebooks
+def floor_notebook(nb: dict[str, Any]) -> dict[str, Any]:
+    """A notebook with one code cell: the notebook's own import lines (same libraries, no work)."""
+    lines: list[str] = []
+    for c in nb["cells"]:
+        if c["cell_type"] != "code":
+            continue
+        src = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        for line in src.splitlines():
+            if re.match(r"^(import|from)\s+\S+", line) and line not in lines:
+                lines.append(line)
+    return {"cells": [{"cell_type": "code", "execution_count": None, "id": "floor", "metadata": {},
+                       "outputs": [], "source": "\n".join(lines)}],
+            "metadata": nb.get("metadata", {}), "nbformat": nb.get("nbformat", 4),
+            "nbformat_minor": nb.get("nbformat_minor", 5)}
+
+
+_PM_RUNNER = r"""
+import sys, time, logging
+import papermill as pm
+logging.getLogger("papermill").setLevel(logging.ERROR)
+src, dst, cwd, params = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+import json
+t0 = time.perf_counter()
+pm.execute_notebook(src, dst, parameters=json.loads(params), kernel_name="python3", language="python",
+                    cwd=cwd, progress_bar=False, log_output=False, execution_timeout=1200)
+print(time.perf_counter() - t0)
+"""
+
+
+def bench_notebooks(rounds: int, work: Path, log) -> dict[str, Any]:
+    nb_dir = ROOT / "notebooks"
+    env = dict(os.environ)
+    env.pop("MPLBACKEND", None)
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    results = {}
+    for path in sorted(nb_dir.glob("[0-9][0-9]_*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        floor = work / f"floor_{path.name}"
+        floor.write_text(json.dumps(floor_notebook(nb)), encoding="utf-8")
+        params = {"interactive": False} if "interactive" in _parameter_names(nb) else {}
+        times: dict[str, list[float]] = {"notebook": [], "floor": []}
+        for r in range(rounds):
+            order = ["floor", "notebook"] if r % 2 == 0 else ["notebook", "floor"]
+            for which in order:
+                src = floor if which == "floor" else path
+                res = run_measured([sys.executable, "-c", _PM_RUNNER, str(src), str(work / f"out_{which}_{path.name}"),
+                                    str(nb_dir), json.dumps(params if which == "notebook" else {})], env=env)
+                if res["returncode"] != 0:
+                    raise SystemExit(f"{path.name} ({which}) failed:\n{res['stderr'][-3000:]}")
+                secs = float(res["stdout"].strip().splitlines()[-1])
+                times[which].append(secs)
+                log(f"  round {r + 1} {path.stem:<20} {which:<8} {secs:6.2f} s")
+        med_nb, med_floor = median(times["notebook"]), median(times["floor"])
+        results[path.stem] = {"notebook_s": round(med_nb, 2), "floor_s": round(med_floor, 2),
+                              "ratio": round(med_nb / med_floor, 2),
+                              "notebook_runs": [round(x, 2) for x in times["notebook"]],
+                              "floor_runs": [round(x, 2) for x in times["floor"]]}
+    return results
+
+
+def _parameter_names(nb: dict[str, Any]) -> set[str]:
+    for c in nb["cells"]:
+        if c["cell_type"] == "code" and "parameters" in c.get("metadata", {}).get("tags", []):
+            src = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            return set(re.findall(r"^([A-Za-z_]\w*)\s*(?::[^=]*)?=", src, re.M))
+    return set()
+
+
+# ------------------------------------------------------------------------------------------------ startup
+def bench_startup(rounds: int, log) -> dict[str, Any]:
+    cmds = {"kpi-cases --help": kpi_cases_cmd() + ["--help"], "kpi-cases list": kpi_cases_cmd() + ["list"],
+            "python -c pass": [sys.executable, "-c", "pass"]}
+    times: dict[str, list[float]] = {k: [] for k in cmds}
+    for r in range(max(rounds, 5)):
+        for k, cmd in cmds.items():
+            res = run_measured(cmd)
+            if res["returncode"] != 0:
+                raise SystemExit(f"{k} failed:\n{res['stderr'][-2000:]}")
+            times[k].append(res["wall"])
+    out: dict[str, Any] = {k: {"median_s": round(median(v), 3), "max_s": round(max(v), 3)} for k, v in times.items()}
+    code = ("import sys, kpi_helpers, kpi_helpers.kpis, kpi_helpers.accounts, kpi_helpers.scorecard, "
+            "kpi_helpers.data, kpi_helpers.cases, kpi_helpers.cli; "
+            f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))")
+    res = run_measured([sys.executable, "-c", code])
+    out["heavy_modules_on_import"] = res["stdout"].strip()
+    for k, v in out.items():
+        log(f"  {k}: {v}")
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ report
+def report(m: dict[str, Any], before: str, after: str, kp: dict[str, Any] | None, nbs: dict[str, Any] | None,
+           st: dict[str, Any] | None, rounds: int) -> str:
+    lines = [f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; {m['os']}; Python {m['python']}, "
+             f"pandas {m['pandas']}, numpy {m['numpy']}, pyarrow {m['pyarrow']}, duckdb {m['duckdb']}. "
+             f"Load average before {before}, after {after}. {rounds} rounds, alternating; medians.", ""]
+    if kp:
+        lines += ["| rows | variant | median s (min-max) | ratio to DuckDB | peak MB |", "|---|---|---|---|---|"]
+        for label, r in kp["sizes"].items():
+            for v, x in r["variants"].items():
+                lo, hi = min(x["walls"]), max(x["walls"])
+                lines.append(f"| {label} | ({v}) {x['name']} | {x['median_s']:.2f} ({lo:.2f}-{hi:.2f}) | "
+                             f"{x['ratio_to_duckdb']:.2f}x | {x['peak_mb']:.0f} |")
+        checks = "; ".join(f"{label}: {'all three agree' if r['agree'] else 'DIFFER'} "
+                           f"({r['figures_compared']} figures, {r['accounts_compared']} key account(s))"
+                           for label, r in kp["sizes"].items())
+        lines += ["", f"Same numbers: {checks}.", ""]
+    if nbs:
+        lines += ["| notebook | papermill s | floor s (imports only) | ratio |", "|---|---|---|---|"]
+        for name, x in nbs.items():
+            lines.append(f"| {name} | {x['notebook_s']:.2f} | {x['floor_s']:.2f} | {x['ratio']:.2f}x |")
+        lines.append("")
+    if st:
+        lines += ["| start-up | median s | max s |", "|---|---|---|"]
+        for k in ("kpi-cases --help", "kpi-cases list", "python -c pass"):
+            lines.append(f"| `{k}` | {st[k]['median_s']:.3f} | {st[k]['max_s']:.3f} |")
+        lines += ["", f"Heavy modules loaded by `import kpi_helpers` and its computing modules: "
+                      f"{st['heavy_modules_on_import']}", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--only", default="kpis,notebooks,startup", help="comma list of kpis, notebooks, startup")
+    ap.add_argument("--sizes", default="1m,10m", help="comma list of row counts (1m, 10m, 20k, 500000)")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds per variant (at least 3 for the table)")
+    ap.add_argument("--out", type=Path, default=generate.CACHE / "results.md")
+    args = ap.parse_args(argv)
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
+    sizes = [_rows(s) for s in args.sizes.split(",") if s.strip()]
+    log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+    work = Path(tempfile.mkdtemp(prefix="kpi-bench-"))
+    try:
+        m = machine()
+        before = loadavg()
+        log(f"machine: {m}; load {before}")
+        kp = bench_kpis(sizes, args.rounds, work, log) if "kpis" in only else None
+        nbs = bench_notebooks(args.rounds, work, log) if "notebooks" in only else None
+        st = bench_startup(args.rounds, log) if "startup" in only else None
+        after = loadavg()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    text = report(m, before, after, kp, nbs, st, args.rounds)
+    print(text)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text + "\n", encoding="utf-8")
+    args.out.with_suffix(".json").write_text(json.dumps(
+        {"machine": m, "load_before": before, "load_after": after, "kpis": kp, "notebooks": nbs, "startup": st},
+        indent=1), encoding="utf-8")
+    log(f"written: {args.out} and {args.out.with_suffix('.json')}")
+    return 0 if (kp is None or kp["agree"]) else 1
+
+
+def _rows(text: str) -> int:
+    t = text.strip().lower()
+    mult = {"k": 1_000, "m": 1_000_000}.get(t[-1:], 1)
+    return int(float(t[:-1] if mult > 1 else t) * mult)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
