@@ -109,14 +109,43 @@ def test_papermill_sees_every_parameter(notebook):
     assert seen == set(_parameters_cell(notebook))
 
 
+def _outputs(nb: dict) -> list[tuple[str, list]]:
+    """(source, outputs) of each code cell, without the injected-parameters cell and volatile fields."""
+    out = []
+    for c in nb["cells"]:
+        if c["cell_type"] != "code" or "injected-parameters" in c.get("metadata", {}).get("tags", []):
+            continue
+        outputs = [{k: v for k, v in o.items() if k not in ("execution_count", "metadata")}
+                   for o in c.get("outputs", [])]
+        out.append(("".join(c["source"]), outputs))
+    return out
+
+
+def _assert_same_outputs(fresh: dict, committed: dict, skip: str = "kpi_table_path") -> None:
+    """Every output, PNG figures included (nbval skips those), equals the committed one."""
+    a, b = _outputs(fresh), _outputs(committed)
+    assert [s for s, _ in a] == [s for s, _ in b]
+    for (src, fresh_out), (_, committed_out) in zip(a, b):
+        if skip in src:
+            continue  # the cell that saves the table prints where it saved it
+        assert fresh_out == committed_out, f"output differs from the committed one in cell:\n{src[:300]}"
+
+
 @pytest.mark.parametrize("case", sorted(CASE_NOTEBOOKS))
-def test_notebook_kpi_table_equals_the_kpis_path(case, tmp_path):
-    """The table a notebook saves is byte-identical to what cases.analyse gives `kpi-cases kpis`."""
+def test_notebook_kpi_table_equals_the_kpis_path_and_outputs_repeat(case, tmp_path):
+    """The table a notebook saves is byte-identical to what cases.analyse gives `kpi-cases kpis`,
+    and a second run of the notebook (the first is the committed one) gives identical outputs."""
     saved = tmp_path / f"{case}_kpis.csv"
     nb = _execute(CASE_NOTEBOOKS[case], tmp_path / "out.ipynb", {"kpi_table_path": str(saved)})
     assert not _errors(nb)
     direct = cases.analyse(case, data.load_case(case, DATA / case)).kpis
     assert saved.read_text(encoding="utf-8") == scorecard.kpi_table_csv(direct)
+    _assert_same_outputs(nb, json.loads(CASE_NOTEBOOKS[case].read_text(encoding="utf-8")))
+
+
+def test_concepts_notebook_outputs_repeat(tmp_path):
+    nb = _execute(NOTEBOOKS / "00_concepts.ipynb", tmp_path / "out.ipynb", {})
+    _assert_same_outputs(nb, json.loads((NOTEBOOKS / "00_concepts.ipynb").read_text(encoding="utf-8")))
 
 
 @pytest.mark.parametrize("case", sorted(CASE_NOTEBOOKS))
