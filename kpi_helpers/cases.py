@@ -2053,3 +2053,14 @@ def account_comparison(result: CaseResult, account: str, kpi_ids: tuple[str, ...
     values = values.rename(index=names)
     values.index.name = "kpi"
     return values, units, tg
+
+# the per-notebook helpers appended above are public too
+__all__ += [
+    'ad_rates', 'guest_rfm', 'Scenario', 'scenario_without_account', 'weight_sweep', 't_quantile',
+    'mean_interval', 'guest_mix', 'rating_comparison', 'vip_vs_all', 'revpash_by_open_hours',
+    'visit_durations', 'restaurant_facts', 'format_restaurant_table', 'rating_intervals_by_month',
+    'ad_kpis_by', 'rate_weights', 'mean_of_rates_vs_ratio_of_sums', 'client_overview',
+    'account_vs_all', 'compare_by_segment', 'format_ad_frame', 'client_revenue_by_month',
+    'client_profile', 'project_ages', 'completion_time_summary', 'client_revenue_frame',
+    'format_columns', 'client_revenue_trend', 'clients_vs_firm', 'account_comparison',
+]

@@ -1949,3 +1949,9 @@ def client_timeline(
         _plain(leg.get_texts())
         _titles(ax, title if title is not None else "Projects from start to end", "", "project")
     return ax
+
+# the per-notebook helpers appended above are public too
+__all__ += [
+    'mean_with_interval', 'segment_trends_vs_all', 'paired_bars', 'rate_with_counts',
+    'client_timeline',
+]

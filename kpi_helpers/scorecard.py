@@ -35,9 +35,12 @@ __all__ = [
     "STATUSES",
     "UNDEFINED_WHEN",
     "UNITS",
+    "format_kpi_table",
     "format_value",
+    "kpi_table_csv",
     "kpi_from_catalogue",
     "kpi_table",
+    "save_kpi_table",
     "smart_check",
     "status",
 ]

@@ -719,3 +719,9 @@ def yield_explorer(steps: pd.DataFrame, step: str | None = None) -> YieldExplore
         and ``.refresh()``.
     """
     return YieldExplorer(steps, step)
+
+# the per-notebook helpers appended above are public too
+__all__ += [
+    'RevpashExplorer', 'revpash_explorer', 'SegmentTrendExplorer', 'segment_trend_explorer',
+    'ClientComparisonExplorer', 'client_comparison_explorer',
+]

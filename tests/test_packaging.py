@@ -117,3 +117,15 @@ def test_no_module_defines_a_top_level_name_twice(module):
     names = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
     twice = sorted(k for k, v in Counter(names).items() if v > 1)
     assert not twice, f"{module} defines {twice} more than once"
+
+
+@pytest.mark.parametrize("module", ["kpis", "accounts", "scorecard", "data", "cases", "plots", "widgets"])
+def test_public_functions_are_listed_in_all(module):
+    import ast
+    import importlib
+
+    tree = ast.parse((ROOT / "kpi_helpers" / f"{module}.py").read_text(encoding="utf-8"))
+    public = {n.name for n in tree.body
+              if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and not n.name.startswith("_")}
+    listed = set(importlib.import_module(f"kpi_helpers.{module}").__all__)
+    assert not public - listed, f"kpi_helpers.{module}.__all__ misses {sorted(public - listed)}"
