@@ -222,15 +222,9 @@ def month_periods(first: Any, last: Any) -> pd.DataFrame:
     1  2024-02    False
     2  2024-03    False
     """
-    first = pd.Timestamp(first).normalize()
-    last = pd.Timestamp(last).normalize()
-    if last < first:
-        raise ValueError(f"last date {last.date()} is before first date {first.date()}")
-    months = pd.period_range(first.to_period("M"), last.to_period("M"), freq="M")
-    starts = months.start_time.normalize()
-    ends = months.end_time.normalize()
-    partial = (starts < first) | (ends > last)
-    return pd.DataFrame({"period": months.strftime("%Y-%m"), "partial": np.asarray(partial, dtype=bool)})
+    from .data import month_table  # one definition of calendar months and partial ones
+
+    return month_table(first, last)
 
 
 def _months(tx: pd.DataFrame, date_range: tuple[Any, Any] | None) -> pd.DataFrame:

@@ -294,13 +294,18 @@ def _axis_formatter(unit: str, currency: str, values: Any = None) -> Any:
     return None
 
 
-def _num_decimals(values: Any) -> int:
-    """Decimals for plain-number ticks: the same on every tick, enough for the data's spread."""
+def _finite_array(values: Any) -> np.ndarray:
+    """The finite numbers among ``values`` (anything array-like, or None) as a flat float array."""
     if values is None:
-        return 1
+        return np.array([], dtype=float)
     v = np.asarray(pd.to_numeric(pd.Series(np.ravel(np.asarray(values, dtype=object))), errors="coerce"),
                    dtype=float)
-    v = v[np.isfinite(v)]
+    return v[np.isfinite(v)]
+
+
+def _num_decimals(values: Any) -> int:
+    """Decimals for plain-number ticks: the same on every tick, enough for the data's spread."""
+    v = _finite_array(values)
     if v.size == 0:
         return 1
     span = float(np.max(v) - np.min(v)) or float(np.max(np.abs(v)))
@@ -309,11 +314,7 @@ def _num_decimals(values: Any) -> int:
 
 def _pct_decimals(values: Any) -> int:
     """0 decimals for percentages that span a wide range, 1 for a narrow one (e.g. CTR 1-3 %)."""
-    if values is None:
-        return 0
-    v = np.asarray(pd.to_numeric(pd.Series(np.ravel(np.asarray(values, dtype=object))), errors="coerce"),
-                   dtype=float)
-    v = v[np.isfinite(v)]
+    v = _finite_array(values)
     if v.size == 0:
         return 0
     span = max(float(np.max(np.abs(v))), float(np.max(v) - np.min(v)))
