@@ -115,8 +115,16 @@ def _outputs(nb: dict) -> list[tuple[str, list]]:
     for c in nb["cells"]:
         if c["cell_type"] != "code" or "injected-parameters" in c.get("metadata", {}).get("tags", []):
             continue
-        outputs = [{k: v for k, v in o.items() if k not in ("execution_count", "metadata")}
-                   for o in c.get("outputs", [])]
+        outputs: list[dict] = []
+        for o in c.get("outputs", []):
+            o = {k: v for k, v in o.items() if k not in ("execution_count", "metadata")}
+            if o.get("output_type") == "stream":
+                o["text"] = "".join(o["text"])
+                prev = outputs[-1] if outputs else {}
+                if prev.get("output_type") == "stream" and prev.get("name") == o["name"]:
+                    prev["text"] += o["text"]  # two prints may arrive as one message or as two
+                    continue
+            outputs.append(o)
         out.append(("".join(c["source"]), outputs))
     return out
 
