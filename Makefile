@@ -16,7 +16,7 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: all run test test-browser chromium bench lab data notebooks setup clean help
+.PHONY: all run test test-browser chromium bench lab data notebooks golden setup clean help
 
 help:
 	@echo "make run    set up and run every case headless into reports/"
@@ -25,6 +25,7 @@ help:
 	@echo "make lab    open JupyterLab on notebooks/"
 	@echo "make data   regenerate data/ from the seeded generators"
 	@echo "make notebooks  re-execute the notebooks in place (refresh committed outputs)"
+	@echo "make golden  rewrite tests/golden/ (the KPI tables of the shipped cases; say why in the commit)"
 	@echo "make bench  performance: KPI path vs DuckDB vs pandas (1M, 10M rows), notebooks, start-up"
 
 setup: $(STAMP)
@@ -70,6 +71,10 @@ data: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/refresh_notebooks.py
+
+# The golden KPI tables: every change to them is deliberate and explained in its commit.
+golden: $(STAMP)
+	$(BIN)/kpi-cases kpis all --out tests/golden
 
 clean:
 	rm -rf reports build/browser .pytest_cache .hypothesis
