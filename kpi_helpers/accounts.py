@@ -35,6 +35,7 @@ from typing import Any
 from ._lazy import np, pd  # numpy and pandas, imported on first use
 
 from . import kpis
+from .periods import month_table, period_labels
 
 __all__ = [
     "ABC_CLASSES",
@@ -50,7 +51,6 @@ __all__ = [
     "hhi_band",
     "key_accounts",
     "major_customers",
-    "month_periods",
     "monthly_revenue_by_account",
     "pareto_table",
     "portfolio_matrix",
@@ -185,46 +185,8 @@ def _prepare_transactions(
         }
     )
     out = out[out["customer"].notna() & out["date"].notna()]
-    out["period"] = _period_labels(out["date"])
+    out["period"] = period_labels(out["date"])
     return out
-
-
-def _period_labels(dates: pd.Series) -> pd.Series:
-    """"YYYY-MM" labels of a datetime Series (formats each distinct month once: fast)."""
-    codes = dates.dt.year.to_numpy(dtype="int64") * 12 + dates.dt.month.to_numpy(dtype="int64") - 1
-    uniq, inverse = np.unique(codes, return_inverse=True)
-    labels = np.array([f"{c // 12:04d}-{c % 12 + 1:02d}" for c in uniq], dtype=object)
-    return pd.Series(labels[inverse], index=dates.index, dtype="str")
-
-
-def month_periods(first: Any, last: Any) -> pd.DataFrame:
-    """Calendar months from ``first`` to ``last`` with a partial-month flag.
-
-    A month is *partial* when the range ``first .. last`` (whole days) does not cover it
-    entirely: the first month is partial unless ``first`` is its 1st day, the last month is
-    partial unless ``last`` is its last day.
-
-    Parameters
-    ----------
-    first, last : date-like
-        First and last date of the data.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``period`` ("YYYY-MM", ascending) and ``partial`` (bool).
-
-    Examples
-    --------
-    >>> month_periods("2024-01-15", "2024-03-31")
-        period  partial
-    0  2024-01     True
-    1  2024-02    False
-    2  2024-03    False
-    """
-    from .data import month_table  # one definition of calendar months and partial ones
-
-    return month_table(first, last)
 
 
 def _months(tx: pd.DataFrame, date_range: tuple[Any, Any] | None) -> pd.DataFrame:
@@ -234,7 +196,7 @@ def _months(tx: pd.DataFrame, date_range: tuple[Any, Any] | None) -> pd.DataFram
         first, last = tx["date"].min(), tx["date"].max()
     else:
         return pd.DataFrame({"period": pd.Series([], dtype="str"), "partial": pd.Series([], dtype=bool)})
-    return month_periods(first, last)
+    return month_table(first, last)
 
 
 def _check_names(names: Iterable[Any], known: Sequence[Any], what: str) -> list[Any]:
@@ -631,7 +593,7 @@ def monthly_revenue_by_account(
         The data's date range, used to decide which months exist and which are partial.
         Default: first and last date of ``df``.
     complete_only : bool
-        Drop partial months (see :func:`month_periods`).
+        Drop partial months (see :func:`kpi_helpers.periods.month_table`).
 
     Returns
     -------

@@ -24,9 +24,10 @@ from typing import Any, Callable
 from ._lazy import np, pd  # numpy and pandas, imported on first use
 
 from . import accounts, kpis, scorecard
-from .data import CaseData, month_table
+from .data import CaseData
+from .periods import month_table, period_labels
 
-__all__ = ["Case", "CaseResult", "CASES", "analyse", "kpi_table", "known_parameters", "period_labels"]
+__all__ = ["Case", "CaseResult", "CASES", "analyse", "kpi_table", "known_parameters"]
 
 @dataclass(frozen=True)
 class Case:
@@ -56,23 +57,6 @@ class CaseResult:
 # ----------------------------------------------------------------------------------------------
 # small shared pieces
 # ----------------------------------------------------------------------------------------------
-
-def period_labels(dates: pd.Series) -> pd.Series:
-    """Calendar-month labels ``YYYY-MM`` for a datetime Series (vectorised, no per-row Python)."""
-    d = pd.to_datetime(dates)
-    codes = d.dt.year.to_numpy() * 12 + (d.dt.month.to_numpy() - 1)
-    if len(codes) and codes.dtype.kind == "i" and int(codes.max()) - int(codes.min()) < 1_000_000:
-        # months as small offsets: a lookup table instead of sorting every row (np.unique)
-        lo = int(codes.min())
-        present = np.flatnonzero(np.bincount(codes - lo))
-        table = np.zeros(int(present[-1]) + 1, dtype=np.intp)
-        table[present] = np.arange(len(present))
-        uniq, inverse = present + lo, table[codes - lo]
-    else:
-        uniq, inverse = np.unique(codes, return_inverse=True)
-    labels = np.array([f"{c // 12:04d}-{c % 12 + 1:02d}" for c in uniq], dtype=object)
-    return pd.Series(labels[inverse], index=dates.index, name="period", dtype="str")
-
 
 def _group_sum(values: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
     """Sum of ``values`` per code ``0 .. n-1`` (0.0 where a code has no rows).

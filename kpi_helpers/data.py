@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any, Iterable, Literal, Mapping
 
 from ._lazy import np, pd  # numpy and pandas, imported on first use
+from .periods import code_label, month_table, months_present
 
 __all__ = [
     "DataError",
@@ -66,7 +67,6 @@ __all__ = [
     "table_spec",
     "read_table",
     "load_case",
-    "month_table",
     "parse_column_map",
     "describe_tables",
     "write_template",
@@ -1925,11 +1925,11 @@ def load_case(
         months = month_table(*date_range)
         # a long stretch without rows usually is a mistyped year (2042 for 2024): every month in it is
         # reported as empty, so say where it is
-        codes = _months_present(d)
+        codes = months_present(d)
         steps = np.diff(codes) - 1
         if len(steps) and steps.max() >= _GAP_MONTHS:
             i = int(np.argmax(steps))
-            a, b = (f"{c // 12:04d}-{c % 12 + 1:02d}" for c in (codes[i] + 1, codes[i + 1] - 1))
+            a, b = code_label(codes[i] + 1), code_label(codes[i + 1] - 1)
             warnings.append(
                 f"{results[main].file}: no rows from {a} to {b} ({int(steps[i])} months) although there are rows "
                 "before and after; a mistyped year? Those months are reported as months without data.")
@@ -1952,63 +1952,6 @@ def load_case(
         dialects=types.MappingProxyType({k: r.dialect for k, r in results.items() if r.dialect is not None}),
         _codes={(k, c): v for k, r in results.items() for c, v in r.factorized.items()},
     )
-
-
-# --------------------------------------------------------------------------- months
-def _months_present(dates: pd.Series) -> np.ndarray:
-    """Sorted distinct calendar months (``year * 12 + month - 1``) of a datetime column.
-
-    The same as ``np.unique(d.dt.year * 12 + d.dt.month - 1)`` in linear time: the distinct days are
-    counted, and only they are turned into calendar months (a log of millions of rows has a few
-    hundred distinct days).
-    """
-    stamps = dates.to_numpy(dtype="datetime64[us]")
-    if np.isnat(stamps).any():
-        stamps = stamps[~np.isnat(stamps)]
-    if len(stamps) == 0:
-        return np.zeros(0, dtype=np.int64)
-    lo = int(stamps.view(np.int64).min()) // 86_400_000_000  # the first day (floor: before 1970 too)
-    day = stamps.view(np.int64) - lo * 86_400_000_000  # one temporary, then in place: days since it
-    day //= 86_400_000_000
-    if int(day.max()) > 10_000_000:
-        days = np.unique(day) + lo
-    else:
-        days = np.flatnonzero(np.bincount(day)) + lo
-    months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) + 1970 * 12
-    return np.unique(months)
-
-
-def month_table(first: Any, last: Any) -> pd.DataFrame:
-    """Calendar months from ``first`` to ``last`` and whether each is only partly covered.
-
-    A month is *partial* when the range first..last (dates, inclusive) does not cover it
-    entirely: the first month unless ``first`` is its 1st, the last month unless ``last`` is
-    its last day.
-
-    Returns
-    -------
-    DataFrame with columns ``period`` ("YYYY-MM", str) and ``partial`` (bool); empty when
-    either end is missing.
-
-    Examples
-    --------
-    >>> month_table("2024-01-15", "2024-03-31")
-        period  partial
-    0  2024-01     True
-    1  2024-02    False
-    2  2024-03    False
-    """
-    if first is None or last is None or pd.isna(first) or pd.isna(last):
-        return pd.DataFrame({"period": pd.Series([], dtype="str"), "partial": pd.Series([], dtype=bool)})
-    first = pd.Timestamp(first).normalize()
-    last = pd.Timestamp(last).normalize()
-    if last < first:
-        raise ValueError(f"last ({last:%Y-%m-%d}) is before first ({first:%Y-%m-%d})")
-    periods = pd.period_range(first, last, freq="M")
-    starts = periods.start_time.normalize()
-    ends = periods.end_time.normalize()
-    partial = np.asarray((starts < first) | (ends > last), dtype=bool)
-    return pd.DataFrame({"period": pd.Series([str(p) for p in periods], dtype="str"), "partial": partial})
 
 
 # --------------------------------------------------------------------------- for the CLI

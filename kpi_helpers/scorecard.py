@@ -19,12 +19,12 @@ Everything here is pure: no function changes its arguments.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from ._lazy import np, pd  # numpy and pandas, imported on first use
+from .periods import is_month_label
 
 __all__ = [
     "DIRECTIONS",
@@ -65,7 +65,6 @@ PER_MONTH_TARGET_KPIS = frozenset(
     {"revenue", "revenue_per_consultant", "active_customers", "visits", "rating_count"}
 )
 
-_PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 @dataclass(frozen=True)
@@ -613,7 +612,7 @@ def kpi_table(
     if bad_scope:
         raise ValueError(f"scope must be 'all' or 'account:<name>', got {bad_scope[:5]}")
     period_col = [str(p) for p in frame["period"]]
-    bad_period = sorted({p for p in period_col if p != "all" and not _PERIOD_RE.match(p)})
+    bad_period = sorted({p for p in period_col if p != "all" and not is_month_label(p)})
     if bad_period:
         raise ValueError(f"period must be 'all' or 'YYYY-MM', got {bad_period[:5]}")
     try:

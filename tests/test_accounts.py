@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpi_helpers import accounts
+from kpi_helpers.periods import month_table
 from kpi_helpers.accounts import (
     DEFAULT_WEIGHTS,
     HHI_BANDS_2023,
@@ -22,7 +23,6 @@ from kpi_helpers.accounts import (
     hhi_band,
     key_accounts,
     major_customers,
-    month_periods,
     monthly_revenue_by_account,
     pareto_table,
     portfolio_matrix,
@@ -247,11 +247,11 @@ def test_major_customer_at_exactly_ten_percent():
 # ---------------------------------------------------------------------------------------------
 # months, monthly revenue, account KPIs
 # ---------------------------------------------------------------------------------------------
-def test_month_periods_flags_partial_months():
-    m = month_periods("2024-01-15", "2024-04-30")
+def test_month_table_flags_partial_months():
+    m = month_table("2024-01-15", "2024-04-30")
     assert m["period"].tolist() == ["2024-01", "2024-02", "2024-03", "2024-04"]
     assert m["partial"].tolist() == [True, False, False, False]
-    m = month_periods("2024-02-01", "2024-02-28")  # 2024 is a leap year: Feb has 29 days
+    m = month_table("2024-02-01", "2024-02-28")  # 2024 is a leap year: Feb has 29 days
     assert m["partial"].tolist() == [True]
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kpi_helpers.periods import month_table
 from kpi_helpers.data import (
     TABLES,
     CaseData,
@@ -16,7 +17,6 @@ from kpi_helpers.data import (
     Dialect,
     describe_tables,
     load_case,
-    month_table,
     parse_column_map,
     read_table,
     table_spec,

@@ -4,7 +4,7 @@
   reader, on every shipped file and on consultant-style files: same frame, rows, warnings and
   dialect, or the same DataError message;
 * ``CaseData.factorize``, ``cases._group_sum``, the vectorised concentration KPIs, ``period_labels``,
-  ``data._months_present`` and the vectorised helpers of ``accounts`` against the code they replaced
+  ``periods.months_present`` and the vectorised helpers of ``accounts`` against the code they replaced
   (kept here as references);
 * the lazy numpy/pandas of the computing modules: ``kpi-cases list`` imports neither.
 """
@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi_helpers import accounts, cases, data, kpis
+from kpi_helpers import accounts, cases, data, kpis, periods
 from kpi_helpers.data import DataError, Dialect, load_case, read_table, table_spec
 
 REPO = Path(__file__).resolve().parents[1]
@@ -216,7 +216,7 @@ def test_period_labels_are_the_sorted_unique_labels():
     codes = d.dt.year.to_numpy() * 12 + d.dt.month.to_numpy() - 1
     uniq, inverse = np.unique(codes, return_inverse=True)
     ref = [f"{c // 12:04d}-{c % 12 + 1:02d}" for c in uniq[inverse]]
-    assert cases.period_labels(d).tolist() == ref
+    assert periods.period_labels(d).tolist() == ref
 
 
 def test_months_present_is_np_unique_of_year_month():
@@ -224,7 +224,7 @@ def test_months_present_is_np_unique_of_year_month():
     for span in (40, 4000, 400_000):
         stamps = (np.datetime64("2000-01-01") + rng.integers(-span, span, 3000)).astype("datetime64[us]")
         d = pd.Series(stamps + rng.integers(0, 86_400_000_000, 3000).astype("timedelta64[us]"))  # times of day
-        assert np.array_equal(data._months_present(d), np.unique((d.dt.year * 12 + d.dt.month - 1).to_numpy()))
+        assert np.array_equal(periods.months_present(d), np.unique((d.dt.year * 12 + d.dt.month - 1).to_numpy()))
 
 
 def test_month_numbers_are_calendar_months():

@@ -27,7 +27,7 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from kpi_helpers import accounts, cases, kpis, scorecard
+from kpi_helpers import accounts, cases, kpis, periods, scorecard
 from kpi_helpers.data import DATE_RANGE, TABLES, ColumnSpec, DataError, Dialect, TableSpec, load_case, read_table
 
 REPO = Path(__file__).resolve().parents[1]
@@ -417,7 +417,7 @@ def test_public_functions_do_not_change_their_input(tx, scores):
     assert_unchanged(accounts.key_accounts, scored)
     assert_unchanged(accounts.account_kpis, tx, tx["customer"].iloc[0])
     assert_unchanged(accounts.monthly_revenue_by_account, tx)
-    labels = assert_unchanged(cases.period_labels, tx["date"])
+    labels = assert_unchanged(periods.period_labels, tx["date"])
     monthly = tx.groupby(labels)["amount"].sum()
     for f in (kpis.mom_growth, kpis.cmgr_from_series):
         assert_unchanged(f, monthly)
