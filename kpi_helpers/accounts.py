@@ -32,6 +32,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from .kpis import Values
+
 from ._lazy import np, pd  # numpy and pandas, imported on first use
 
 from . import kpis
@@ -42,6 +44,7 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "HHI_BANDS_2010",
     "HHI_BANDS_2023",
+    "TOLERANCE",
     "QUADRANTS",
     "SCORE_CRITERIA",
     "abc_counts",
@@ -49,6 +52,9 @@ __all__ = [
     "account_kpis",
     "concentration",
     "hhi_band",
+    "KEY_ACCOUNT_REASONS",
+    "concentration_base",
+    "concentration_kpis",
     "key_accounts",
     "major_customers",
     "monthly_revenue_by_account",
@@ -61,7 +67,7 @@ __all__ = [
 
 #: Tolerance used when comparing cumulative shares with a threshold, so that a share that is
 #: 0.8 on paper but 0.7999999999999999 in floating point still "reaches" 80 %.
-_TOL = 1e-9
+TOLERANCE = 1e-9
 
 ABC_CLASSES = ("A", "B", "C")
 
@@ -69,8 +75,9 @@ ABC_CLASSES = ("A", "B", "C")
 #: below 1,500 unconcentrated, 1,500-2,500 moderately concentrated, above 2,500 highly
 #: concentrated.
 HHI_BANDS_2010 = (1500.0, 2500.0)
-#: HHI cut points of the 2023 DOJ/FTC Merger Guidelines: above 1,800 is highly concentrated
-#: (1,000-1,800 moderately, below 1,000 unconcentrated).
+#: HHI cut points of the 2023 DOJ/FTC Merger Guidelines, the default: above 1,800 is highly
+#: concentrated; 1,000-1,800 moderately and below 1,000 unconcentrated (the names of the 1992
+#: guidelines, which used the same 1,800 line; the 2023 text defines no lower band).
 HHI_BANDS_2023 = (1000.0, 1800.0)
 
 #: Default weights of the key-account score (they sum to 1).
@@ -363,8 +370,8 @@ def pareto_table(revenue: pd.Series, a: float = 0.80, b: float = 0.95) -> pd.Dat
     rank = np.arange(1, n + 1)
     classes = np.full(n, "C", dtype=object)
     if total > 0:
-        reached_a = np.flatnonzero(cum >= a - _TOL)
-        reached_b = np.flatnonzero(cum >= b - _TOL)
+        reached_a = np.flatnonzero(cum >= a - TOLERANCE)
+        reached_b = np.flatnonzero(cum >= b - TOLERANCE)
         last_a = int(reached_a[0]) if len(reached_a) else n - 1
         last_b = int(reached_b[0]) if len(reached_b) else n - 1
         last_b = max(last_b, last_a)
@@ -411,15 +418,16 @@ def abc_counts(pareto: pd.DataFrame) -> dict[str, int]:
 # ---------------------------------------------------------------------------------------------
 # concentration
 # ---------------------------------------------------------------------------------------------
-def hhi_band(hhi_value: float | None, cuts: tuple[float, float] = HHI_BANDS_2010) -> str:
+def hhi_band(hhi_value: float | None, cuts: tuple[float, float] = HHI_BANDS_2023) -> str:
     """Name the concentration band of a Herfindahl-Hirschman index (0..10,000).
 
-    The default cut points are the bands of the **2010 US DOJ/FTC Horizontal Merger
-    Guidelines**: below 1,500 "unconcentrated", 1,500 to 2,500 "moderately concentrated",
-    above 2,500 "highly concentrated". The **2023 Merger Guidelines** lowered them to
-    1,000 / 1,800: pass ``cuts=HHI_BANDS_2023`` to use those. The guidelines judge markets
-    (sellers' shares); applied to one firm's customer base the bands are an analogy that
-    tells how dependent the firm is on a few buyers.
+    The default cut points follow the **2023 US DOJ/FTC Merger Guidelines**, which call a
+    market with an HHI above 1,800 highly concentrated; 1,000-1,800 is "moderately concentrated"
+    and below 1,000 "unconcentrated", as the 1992 guidelines that used the same 1,800 line named
+    them (the 2023 text defines no lower band). The **2010 Horizontal Merger Guidelines** bands
+    (1,500 / 2,500) stay available: ``cuts=HHI_BANDS_2010``. The guidelines judge markets
+    (sellers' shares); applied to one firm's customer base the bands are an analogy that tells
+    how dependent the firm is on a few buyers.
 
     Parameters
     ----------
@@ -439,8 +447,8 @@ def hhi_band(hhi_value: float | None, cuts: tuple[float, float] = HHI_BANDS_2010
     --------
     >>> hhi_band(2600)
     'highly concentrated'
-    >>> hhi_band(2000), hhi_band(2000, cuts=HHI_BANDS_2023)
-    ('moderately concentrated', 'highly concentrated')
+    >>> hhi_band(2000), hhi_band(2000, cuts=HHI_BANDS_2010)
+    ('highly concentrated', 'moderately concentrated')
     >>> hhi_band(float("nan"))
     'n/a'
     """
@@ -493,30 +501,69 @@ def major_customers(revenue: pd.Series, threshold: float = 0.10) -> list[Any]:
         raise ValueError(f"threshold must be a fraction with 0 < threshold <= 1, got {threshold!r}")
     rev = _as_revenue(revenue)
     share = _shares(rev)
-    return rev.index[(share >= threshold - _TOL).to_numpy()].tolist()
+    return rev.index[(share >= threshold - TOLERANCE).to_numpy()].tolist()
+
+
+def concentration_kpis(revenue: Values, a: float = 0.80) -> dict[str, float]:
+    """The four concentration KPIs of the KPI table, by THE concentration rule.
+
+    Over the customer base of :func:`kpis.concentration_base` (customers with revenue > 0 in
+    the period, shares of their sum):
+
+    - ``top_customer_share`` = largest R_i / sum R_i;
+    - ``top20_share`` = revenue of the top ceil(20 % of customers) / sum R_i;
+    - ``hhi`` = sum of (100 x share_i)^2, 0..10,000;
+    - ``abc_a_count`` = customers in class A: largest first, those up to and including the one
+      whose cumulative share first reaches ``a`` (80 %), as in :func:`pareto_table`.
+
+    All NaN when no customer has revenue > 0. ``revenue`` is a Series or array of revenue per
+    customer (order and index do not matter).
+
+    Examples
+    --------
+    >>> k = concentration_kpis(pd.Series({"A": 30.0, "B": 30.0, "C": 20.0, "D": 20.0, "E": 0.0}))
+    >>> round(k["hhi"]), k["top_customer_share"], k["top20_share"], k["abc_a_count"]
+    (2600, 0.3, 0.3, 3.0)
+    """
+    values = revenue.to_numpy(dtype=float) if isinstance(revenue, pd.Series) else revenue
+    base = kpis.concentration_base(values)
+    if len(base) == 0:
+        return {"top_customer_share": math.nan, "top20_share": math.nan, "hhi": math.nan, "abc_a_count": math.nan}
+    share = base / float(base.sum())
+    reached = np.flatnonzero(np.cumsum(share) >= a - TOLERANCE)
+    return {
+        "top_customer_share": float(kpis.top_customer_share(base)),
+        "top20_share": float(kpis.top20_share(base)),
+        "hhi": float(kpis.hhi(share)),
+        "abc_a_count": float(reached[0] + 1 if len(reached) else len(share)),
+    }
 
 
 def concentration(
     revenue: pd.Series,
     top_n: int = 3,
     threshold: float = 0.10,
-    hhi_cuts: tuple[float, float] = HHI_BANDS_2010,
+    hhi_cuts: tuple[float, float] = HHI_BANDS_2023,
 ) -> dict[str, Any]:
     """How dependent is the business on a few customers?
 
-    All figures are computed over every customer in ``revenue`` (pass the customers of the
-    period you study; customers listed with zero revenue count in ``n_customers`` and in the
-    20 % of :func:`kpis.top20_share`).
+    The concentration figures follow THE concentration rule (:func:`kpis.concentration_base`):
+    they are computed over the customers with revenue > 0 in ``revenue`` (pass the customers of
+    the period you study), as shares of their sum; customers with zero revenue or only credit
+    notes are not part of the customer base. The same figures appear in the KPI table
+    (:func:`concentration_kpis`).
 
+    - ``n_customers`` = customers with revenue > 0;
+    - ``total`` = their revenue;
     - ``top_customer_share`` = largest customer's revenue / total (KPI ``top_customer_share``);
     - ``top_n_share`` = revenue of the ``top_n`` largest / total;
     - ``top20_share`` = revenue of the top ceil(20 % of customers) / total (KPI ``top20_share``);
     - ``hhi`` = sum over customers of (share in %)^2, 0..10,000 (KPI ``hhi``); 10,000 / N for N
       equal customers, 10,000 for a single one;
-    - ``hhi_band`` from :func:`hhi_band` with ``hhi_cuts``;
+    - ``hhi_band`` from :func:`hhi_band` with ``hhi_cuts`` (2023 US guidelines by default);
     - ``major_customers`` from :func:`major_customers` with ``threshold``.
 
-    Shares and HHI are NaN when the total is 0.
+    Shares and HHI are NaN when no customer has revenue > 0.
 
     Parameters
     ----------
@@ -527,38 +574,36 @@ def concentration(
     threshold : float
         Major-customer share threshold.
     hhi_cuts : (low, high)
-        Cut points for :func:`hhi_band` (2010 US guidelines by default).
+        Cut points for :func:`hhi_band` (:data:`HHI_BANDS_2023` by default).
 
     Returns
     -------
     dict
         Keys ``n_customers, total, top_customer, top_customer_share, top_n, top_n_share,
-        top20_share, hhi, hhi_band, major_customers``. ``top_customer`` is None when there are
-        no customers.
+        top20_share, hhi, hhi_band, major_customers``. ``top_customer`` is None when no
+        customer has revenue > 0.
 
     Examples
     --------
-    >>> c = concentration(pd.Series({"A": 30.0, "B": 30.0, "C": 20.0, "D": 20.0}), top_n=2)
-    >>> round(c["hhi"]), c["hhi_band"], c["top_customer"], c["top_n_share"]
-    (2600, 'highly concentrated', 'A', 0.6)
+    >>> c = concentration(pd.Series({"A": 30.0, "B": 30.0, "C": 20.0, "D": 20.0, "E": 0.0}), top_n=2)
+    >>> round(c["hhi"]), c["hhi_band"], c["top_customer"], c["top_n_share"], c["n_customers"]
+    (2600, 'highly concentrated', 'A', 0.6, 4)
     """
     if int(top_n) != top_n or top_n < 1:
         raise ValueError(f"top_n must be a whole number >= 1, got {top_n!r}")
     rev = _as_revenue(revenue)
-    n = len(rev)
-    total = float(rev.sum())
-    share = _shares(rev)
-    hhi_value = float(kpis.hhi(share)) if n else float("nan")
+    base = rev[rev > 0]
+    figures = concentration_kpis(base)
     return {
-        "n_customers": int(n),
-        "total": total,
-        "top_customer": rev.index[0] if n else None,
-        "top_customer_share": float(share.iloc[0]) if n else float("nan"),
+        "n_customers": int(len(base)),
+        "total": float(base.sum()),
+        "top_customer": base.index[0] if len(base) else None,
+        "top_customer_share": figures["top_customer_share"],
         "top_n": int(top_n),
-        "top_n_share": float(kpis.top_n_share(rev, int(top_n))) if n else float("nan"),
-        "top20_share": float(kpis.top20_share(rev)) if n else float("nan"),
-        "hhi": hhi_value,
-        "hhi_band": hhi_band(hhi_value, hhi_cuts),
+        "top_n_share": float(kpis.top_n_share(base.to_numpy(dtype=float), int(top_n))),
+        "top20_share": figures["top20_share"],
+        "hhi": figures["hhi"],
+        "hhi_band": hhi_band(figures["hhi"], hhi_cuts),
         "major_customers": major_customers(rev, threshold),
     }
 
@@ -1023,55 +1068,105 @@ def _sort_by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return tmp.set_index("customer")
 
 
-def key_accounts(
-    scored: pd.DataFrame, n: int = 5, must_include: Iterable[Any] | None = None
-) -> list[Any]:
-    """The key accounts: the ``n`` best scores, the largest account always among them.
+KEY_ACCOUNT_REASONS = ("largest", "major", "best_scored")
+"""Why the key-account rule picked an account (columns of :func:`key_accounts`), in rule order."""
 
-    The largest account by revenue (column ``revenue``, else ``revenue_share``) is always
-    included: if it is not in the top ``n`` by score it takes the place of the n-th. Names in
-    ``must_include`` are added too (so the list can be longer than ``n`` when they are many).
+
+def key_accounts(
+    revenue: pd.Series | Mapping[Any, float],
+    scores: pd.Series | Mapping[Any, float] | None = None,
+    *,
+    threshold: float = 0.10,
+    max_accounts: int = 5,
+) -> pd.DataFrame:
+    """THE key-account rule: which accounts are key accounts, and why.
+
+    The rule (DESIGN.md), applied to the accounts with revenue > 0 in the period:
+
+    1. the **largest** account by revenue is always a key account;
+    2. every **major** account: revenue share of the total at or above ``threshold``
+       (10 % by default; see :func:`major_customers`);
+    3. the **best-scored** account by the multi-criteria score, when ``scores`` are given
+       (accounts without a score are not candidates: a missing score is missing, not 0).
+
+    The picked accounts are listed in score order (best first) when ``scores`` are given, else
+    in revenue order (largest first); ties by revenue, then by name. At most ``max_accounts``
+    are kept: when the rule picks more, the list is cut, but the largest account always stays
+    (it moves to the front if the cut would drop it). Every caller (the KPI table, the
+    notebooks, the widgets, the restaurant with guests' spend and RFM scores) uses this one
+    function.
 
     Parameters
     ----------
-    scored : pandas.DataFrame
-        Output of :func:`score_accounts`.
-    n : int
-        How many accounts (>= 1).
-    must_include : iterable, optional
-        Accounts to include whatever their score (unknown names raise ValueError).
+    revenue : pandas.Series
+        Revenue per account (any order; NaN counts as 0). For the restaurant: spend per guest.
+    scores : pandas.Series, optional
+        Multi-criteria score per account, higher is better (e.g. ``score_accounts(...)["score"]``
+        or the restaurant's ``rfm_score``); NaN means "not scored".
+    threshold : float
+        Major-account share threshold, ``0 < threshold <= 1``.
+    max_accounts : int
+        The cap, a whole number >= 1 (the largest account is always a key account).
 
     Returns
     -------
-    list
-        Names in score order (best first).
+    pandas.DataFrame
+        One row per key account in selection order, indexed by ``account``, with columns
+        ``revenue``, ``share`` (of total revenue; NaN when the total is <= 0), ``score`` (NaN
+        when not scored) and the booleans ``largest``, ``major``, ``best_scored`` (why the rule
+        picked it; several can be true). Empty when no account has revenue > 0.
 
     Examples
     --------
-    >>> scored = pd.DataFrame({"revenue": [10.0, 20.0, 90.0], "score": [0.9, 0.8, 0.1]},
-    ...                       index=pd.Index(["B", "C", "A"], name="customer"))
-    >>> key_accounts(scored, n=2)
-    ['B', 'A']
+    >>> rev = pd.Series({"A": 60.0, "B": 25.0, "C": 9.0, "D": 6.0})
+    >>> key_accounts(rev).index.tolist()                       # A largest, A and B major
+    ['A', 'B']
+    >>> key_accounts(rev, pd.Series({"A": 0.5, "B": 0.4, "C": 0.9})).index.tolist()
+    ['C', 'A', 'B']
+    >>> key_accounts(rev, pd.Series({"C": 0.9}), max_accounts=1).index.tolist()
+    ['A']
     """
-    if int(n) != n or n < 1:
-        raise ValueError(f"n must be a whole number >= 1, got {n!r}")
-    n = int(n)
-    feats = _features_indexed(scored)
-    _require_columns(feats, ["score"], "scored table")
-    order = _sort_by(feats, "score").index.tolist()
-    chosen = order[:n]
-    size_col = next((c for c in ("revenue", "revenue_share") if c in feats.columns), None)
-    if size_col is not None and len(feats):
-        largest = _sort_by(feats, size_col).index[0]
-        if largest not in chosen:
-            chosen = chosen[: n - 1] + [largest]
-    if must_include is not None:
-        if isinstance(must_include, str):
-            must_include = [must_include]
-        extra = _check_names(must_include, order, "account(s) in must_include")
-        chosen = chosen + [x for x in extra if x not in chosen]
-    rank = {name: i for i, name in enumerate(order)}
-    return sorted(dict.fromkeys(chosen), key=rank.__getitem__)
+    if not isinstance(max_accounts, (int, np.integer)) or isinstance(max_accounts, bool) or max_accounts < 1:
+        raise ValueError(
+            f"max_accounts must be a whole number >= 1 (the largest account is always a key account), "
+            f"got {max_accounts!r}")
+    rev = _as_revenue(revenue)  # largest first, ties by name
+    majors = set(major_customers(rev, threshold=threshold)) if float(rev.sum()) > 0 else set()
+    base = rev[rev > 0]
+    columns = ["revenue", "share", "score", "largest", "major", "best_scored"]
+    if base.empty:
+        empty = pd.DataFrame({c: pd.Series([], dtype=bool if c in KEY_ACCOUNT_REASONS else float)
+                              for c in columns})
+        empty.index = pd.Index([], name="account", dtype=rev.index.dtype)
+        return empty
+    score = pd.Series(np.nan, index=base.index)
+    if scores is not None:
+        given = scores if isinstance(scores, pd.Series) else pd.Series(dict(scores), dtype=float)
+        given = pd.to_numeric(given, errors="raise").astype(float)
+        score = given.reindex(base.index)
+    table = pd.DataFrame({"revenue": base, "score": score})
+    table["share"] = np.asarray(kpis.safe_ratio(base.to_numpy(dtype=float), float(rev.sum())), dtype=float)
+    table.loc[table["share"] < 0, "share"] = np.nan  # a negative total: shares say nothing
+    table["largest"] = table.index == base.index[0]
+    table["major"] = table.index.isin(list(majors))
+    table["best_scored"] = False
+    # rank: by score (NaN last) when scores are given, then by revenue, then by name
+    table["name_rank"] = np.arange(len(table))  # base is already revenue-then-name ordered
+    if table["score"].notna().any():
+        best = table.sort_values(["score", "name_rank"], ascending=[False, True], na_position="last").index[0]
+        table.loc[best, "best_scored"] = True
+        order = table.sort_values(["score", "name_rank"], ascending=[False, True], na_position="last")
+    else:
+        order = table
+    picked = order[order["largest"] | order["major"] | order["best_scored"]]
+    if len(picked) > max_accounts:
+        kept = picked.iloc[:max_accounts]
+        if not kept["largest"].any():
+            kept = pd.concat([picked[picked["largest"]], kept.iloc[: max_accounts - 1]])
+        picked = kept
+    out = picked[columns].copy()
+    out.index = out.index.rename("account")
+    return out
 
 
 def portfolio_matrix(

@@ -266,7 +266,7 @@ def _concentration_values(top_down: np.ndarray, a: float, b: float) -> dict[str,
         accounts.pareto_table(pd.Series([], dtype=float), a=a, b=b)  # raises its ValueError
     total = float(top_down.sum())
     share = top_down / total
-    reached = np.flatnonzero(np.cumsum(share) >= a - accounts._TOL)
+    reached = np.flatnonzero(np.cumsum(share) >= a - accounts.TOLERANCE)
     # kpis.top20_share sorts again and adds np.sort(x)[::-1][:n]: the same view of the same ascending
     # array, without the sort
     top_n = -(-len(top_down) // 5)

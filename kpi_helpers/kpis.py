@@ -78,6 +78,8 @@ __all__ = [
     "rolled_throughput_yield",
     "avg_time_per_unit",
     "hhi",
+    "concentration_base",
+    "top_customer_share",
     "top_n_share",
     "top20_share",
 ]
@@ -892,42 +894,84 @@ def hhi(shares: Values) -> float:
         return _finish(((100.0 * arr) ** 2).sum(), _SCALAR)
 
 
-def top_n_share(amounts: Values, n: int) -> float:
-    """Share of the total that the n largest amounts make up.
+def concentration_base(amounts: Values) -> np.ndarray:
+    """THE customer base of every concentration KPI: the amounts above zero, largest first.
 
-    Formula: sum of the n largest amounts / sum of all amounts (missing
-    amounts skipped; n larger than the count takes all; n <= 0 takes none).
+    Rule (DESIGN.md): concentration (top customer share, top 20 % share, HHI, ABC class A) is
+    computed over the customers with revenue > 0 in the period, as shares of *their* sum. A
+    customer listed with zero revenue, or with only credit notes (a negative sum), is not part of
+    the customer base. Missing amounts are skipped. Every concentration function here, in
+    :mod:`kpi_helpers.accounts` and in the KPI table starts from this array.
+
+    Formula: {R_i : R_i > 0}, sorted largest first.
+    Unit: the amounts' unit (currency).
+    Undefined: never; empty when no customer has revenue > 0 (the KPIs built on it are then NaN).
+
+    Examples
+    --------
+    >>> concentration_base([0, 30, -5, 70, float("nan")]).tolist()
+    [70.0, 30.0]
+    """
+    arr = _to_float_1d(amounts)
+    positive = arr[arr > 0]  # NaN compares False: skipped too
+    return np.ascontiguousarray(np.sort(positive)[::-1])
+
+
+def top_customer_share(amounts: Values) -> float:
+    """Share of the largest customer in the customer base.
+
+    Formula: max(R_i) / sum(R_i) over the customers with R_i > 0 (:func:`concentration_base`).
     Unit: ratio.
-    Undefined (NaN): total == 0 (including no amounts).
+    Undefined (NaN): no customer with revenue > 0.
+
+    Examples
+    --------
+    >>> top_customer_share([60, 30, 10, 0, -20])
+    0.6
+    >>> top_customer_share([0, -5])
+    nan
+    """
+    base = concentration_base(amounts)
+    return top_n_share(base, 1)
+
+
+def top_n_share(amounts: Values, n: int) -> float:
+    """Share of the customer base's total that the n largest customers make up.
+
+    Formula: sum of the n largest R_i / sum of all R_i, over the customers with R_i > 0
+    (:func:`concentration_base`; n larger than the count takes all, n <= 0 takes none).
+    Unit: ratio.
+    Undefined (NaN): no customer with revenue > 0.
 
     Examples
     --------
     >>> top_n_share([50, 30, 20], 1)
     0.5
+    >>> top_n_share([50, 30, 20, 0, -10], 2)   # zero and credit-note-only customers left out
+    0.8
     >>> top_n_share([0, 0], 1)
     nan
     """
-    arr = _to_float_1d(amounts)
-    arr = arr[~np.isnan(arr)]
-    largest = np.sort(arr)[::-1][: max(int(n), 0)]
-    return _safe_div(float(largest.sum()), float(arr.sum()))
+    base = concentration_base(amounts)
+    return _safe_div(float(base[: max(int(n), 0)].sum()), float(base.sum()))
 
 
 def top20_share(amounts: Values) -> float:
     """Share of the total held by the top 20 % of customers.
 
-    Formula: top_n_share(amounts, n) with n = ceil(0.2 x number of amounts)
-    (missing amounts not counted; computed in integers, so 15 customers -> 3).
+    Formula: top_n_share(amounts, n) with n = ceil(0.2 x number of customers with revenue > 0)
+    (:func:`concentration_base`; computed in integers, so 15 customers -> 3).
     Unit: ratio.
-    Undefined (NaN): no amounts, or total == 0.
+    Undefined (NaN): no customer with revenue > 0.
 
     Examples
     --------
     >>> top20_share([60, 10, 10, 10, 10])     # n = 1: 60 / 100
     0.6
+    >>> top20_share([60, 10, 10, 10, 10, 0, 0, 0])   # zeros are not customers here: still n = 1
+    0.6
     >>> top20_share([])
     nan
     """
-    arr = _to_float_1d(amounts)
-    count = int((~np.isnan(arr)).sum())
-    return top_n_share(arr, -(-count // 5))
+    base = concentration_base(amounts)
+    return top_n_share(base, -(-len(base) // 5))

@@ -37,6 +37,9 @@ __all__ = [
     "UNITS",
     "format_kpi_table",
     "format_value",
+    "AT_TARGET_TOLERANCE",
+    "CSV_SIGNIFICANT_DIGITS",
+    "csv_number",
     "kpi_table_csv",
     "kpi_from_catalogue",
     "kpi_table",
@@ -50,9 +53,25 @@ UNITS = ("ratio", "currency", "days", "score", "count", "index")
 #: Which way is good.
 DIRECTIONS = ("higher", "lower")
 #: Values of the ``status`` column.
-STATUSES = ("on_track", "off_track", "no_target")
+STATUSES = ("on_track", "off_track", "no_target", "not_measurable", "insufficient_data")
+"""Values of the ``status`` column (DESIGN.md), decided by :func:`status`:
+
+- ``on_track`` / ``off_track``: from the value, the target and the KPI's direction; a value at its
+  target (within :data:`AT_TARGET_TOLERANCE`) is on track;
+- ``no_target``: the KPI has no target;
+- ``not_measurable``: the value is undefined (NaN: no previous month, no answers, no finished
+  project), whether or not there is a target; never ``off_track``;
+- ``insufficient_data``: the value is a mean or rate over fewer observations than the KPI's
+  minimum (ratings, survey answers, finished projects), where on/off track would be noise.
+"""
+#: Relative tolerance of "at target": |value - target| <= tolerance * max(1, |target|) is on track,
+#: so a CMGR of 0.030000000000000002 against a target of 0.03 is on track, as it is on paper.
+AT_TARGET_TOLERANCE = 1e-9
 #: Columns of the KPI table, in order.
-KPI_TABLE_COLUMNS = ["kpi", "scope", "period", "value", "unit", "target", "status", "partial", "note"]
+KPI_TABLE_COLUMNS = ["kpi", "scope", "period", "value", "unit", "target", "status", "partial", "observations",
+                     "note"]
+#: Significant digits of non-currency, non-count values in the KPI CSV (every engine writes the same).
+CSV_SIGNIFICANT_DIGITS = 12
 
 #: KPIs whose value is a total over the period (it grows with the period's length or is a part
 #: of the business's total). A target given for the KPI as a whole (``{"revenue": 100_000}``)
@@ -440,39 +459,54 @@ def smart_check(kpi: KPI | str, variant: str = "common") -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # status
 # ---------------------------------------------------------------------------------------------
-def status(value: Any, target: Any, direction: str) -> str:
-    """Is a KPI on track?
+def status(value: Any, target: Any, direction: str, *, observations: Any = None,
+           min_observations: Any = None) -> str:
+    """Is a KPI on track? The one rule behind the ``status`` column (see :data:`STATUSES`).
 
-    - no target (None or NaN) -> ``"no_target"``;
-    - a target but an undefined value (None, NaN or inf) -> ``"off_track"`` (you cannot show
-      you are on track without a number; the KPI table's note says why the value is undefined);
-    - ``direction="higher"``: on track when value >= target; ``"lower"``: when value <= target.
+    In this order:
+
+    1. an undefined value (None, NaN or inf) -> ``"not_measurable"``;
+    2. no target (None or NaN) -> ``"no_target"``;
+    3. fewer ``observations`` than ``min_observations`` (both given) -> ``"insufficient_data"``;
+    4. ``direction="higher"``: on track when value >= target; ``"lower"``: when value <= target;
+       a value at the target (within :data:`AT_TARGET_TOLERANCE`, relative) is on track.
 
     Parameters
     ----------
     value, target : float or None
     direction : {"higher", "lower"}
+    observations : int, optional
+        How many observations the value is a mean or rate of (ratings, answers, projects).
+    min_observations : int, optional
+        The KPI's minimum; below it a verdict would be noise.
 
     Returns
     -------
     str
-        ``"on_track"``, ``"off_track"`` or ``"no_target"``.
+        One of :data:`STATUSES`.
 
     Examples
     --------
     >>> status(0.025, 0.02, "higher"), status(420.0, 400.0, "lower"), status(1.0, None, "higher")
     ('on_track', 'off_track', 'no_target')
-    >>> status(float("nan"), 0.02, "higher")
-    'off_track'
+    >>> status(float("nan"), 0.02, "higher"), status(0.03, 0.03, "higher")
+    ('not_measurable', 'on_track')
+    >>> status(4.25, 4.5, "higher", observations=4, min_observations=10)
+    'insufficient_data'
     """
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be 'higher' or 'lower', got {direction!r}")
+    v = _number(value)
+    if v is None or not math.isfinite(v):
+        return "not_measurable"
     t = _number(target)
     if t is None or math.isnan(t):
         return "no_target"
-    v = _number(value)
-    if v is None or not math.isfinite(v):
-        return "off_track"
+    n, least = _number(observations), _number(min_observations)
+    if n is not None and least is not None and not math.isnan(n) and not math.isnan(least) and n < least:
+        return "insufficient_data"
+    if abs(v - t) <= AT_TARGET_TOLERANCE * max(1.0, abs(t)):
+        return "on_track"
     ok = v >= t if direction == "higher" else v <= t
     return "on_track" if ok else "off_track"
 
@@ -491,6 +525,7 @@ def _empty_table() -> pd.DataFrame:
             "target": pd.Series([], dtype=float),
             "status": pd.Series([], dtype="str"),
             "partial": pd.Series([], dtype=bool),
+            "observations": pd.Series([], dtype="Int64"),
             "note": pd.Series([], dtype="str"),
         }
     )
@@ -542,6 +577,7 @@ def kpi_table(
     targets: Mapping[Any, Any] | None = None,
     *,
     catalogue: Mapping[str, KPI] = KPI_CATALOGUE,
+    min_observations: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
     """Build the tidy KPI table (``<case>_kpis.csv``).
 
@@ -550,7 +586,8 @@ def kpi_table(
     rows : iterable of dicts, or DataFrame
         Each row has ``kpi`` (a catalogue id), ``scope`` (``"all"`` or ``"account:<name>"``),
         ``period`` (``"all"`` or ``"YYYY-MM"``) and ``value``; optional ``partial`` (bool,
-        default False), ``note`` (str, default "") and ``target``.
+        default False), ``observations`` (how many ratings, answers or projects a mean or rate
+        is over; None where it does not apply), ``note`` (str, default "") and ``target``.
     targets : dict, optional
         Targets by key, the most specific one wins:
 
@@ -567,11 +604,15 @@ def kpi_table(
     catalogue : mapping, optional
         KPI definitions (unit, direction); pass an extended copy of :data:`KPI_CATALOGUE` to add
         your own KPIs.
+    min_observations : dict, optional
+        KPI id -> the least number of observations for an on/off-track verdict; a row with fewer
+        gets ``insufficient_data`` (see :func:`status`) and a note saying how many it has.
 
     Returns
     -------
     pandas.DataFrame
-        Columns exactly ``kpi, scope, period, value, unit, target, status, partial, note``.
+        Columns exactly :data:`KPI_TABLE_COLUMNS` (``kpi, scope, period, value, unit, target,
+        status, partial, observations, note``; ``observations`` is a nullable integer).
         ``value`` is float with ``inf`` replaced by NaN; when a value is NaN and the row has no
         note, the note says when the KPI is undefined. Sorted: scope ``"all"`` first, then the
         accounts in the order they first appear in ``rows``; within a scope KPIs in catalogue
@@ -642,6 +683,11 @@ def kpi_table(
     else:
         notes = [""] * n
     row_targets = [_number(t) for t in frame["target"]] if "target" in frame.columns else [None] * n
+    counts = [_number(c) for c in frame["observations"]] if "observations" in frame.columns else [None] * n
+    least = dict(min_observations or {})
+    unknown_min = sorted(set(least) - set(catalogue))
+    if unknown_min:
+        raise ValueError(f"min_observations given for unknown KPI(s) {unknown_min}")
 
     by_kpi, by_scope, by_row = _split_targets(targets, catalogue)
     target_out: list[float] = []
@@ -666,10 +712,13 @@ def kpi_table(
         if t is not None and not math.isfinite(t):
             t = None
         target_out.append(float("nan") if t is None else float(t))
-        status_out.append(status(values[i], t, catalogue[k].direction))
+        st = status(values[i], t, catalogue[k].direction, observations=counts[i], min_observations=least.get(k))
+        status_out.append(st)
         if math.isnan(values[i]) and not notes[i]:
             when = UNDEFINED_WHEN.get(k, "")
             notes[i] = f"undefined: {when}" if when else "no value"
+        if st == "insufficient_data":
+            notes[i] = _join_note(notes[i], f"{counts[i]:.0f} observations, fewer than the minimum of {least[k]}")
 
     out = pd.DataFrame(
         {
@@ -681,6 +730,8 @@ def kpi_table(
             "target": np.array(target_out, dtype=float),
             "status": pd.array(status_out, dtype="str"),
             "partial": np.array(partial, dtype=bool),
+            "observations": pd.array([None if c is None or math.isnan(c) else int(c) for c in counts],
+                                     dtype="Int64"),
             "note": pd.array(notes, dtype="str"),
         }
     )
@@ -770,13 +821,44 @@ def format_kpi_table(table: pd.DataFrame, currency: str = "NOK",
     return out.reset_index(drop=True)
 
 
+def csv_number(value: Any, unit: str) -> str:
+    """How the KPI CSV writes one number: for machines, the same bytes from every engine.
+
+    Currency with two decimals (its cents), counts as integers, every other unit with at most
+    :data:`CSV_SIGNIFICANT_DIGITS` significant digits; never an exponent; undefined -> empty.
+
+    Examples
+    --------
+    >>> csv_number(10001071574.349998, "currency"), csv_number(12.0, "count"), csv_number(0.1 + 0.2, "ratio")
+    ('10001071574.35', '12', '0.3')
+    >>> csv_number(float("nan"), "ratio"), csv_number(1.5e-7, "ratio"), csv_number(2.5, "count")
+    ('', '0.00000015', '2.5')
+    """
+    v = _number(value)
+    if v is None or not math.isfinite(v):
+        return ""
+    if unit == "currency":
+        text = f"{v:.2f}"
+        return "0.00" if text == "-0.00" else text
+    if unit == "count" and float(v).is_integer():
+        return str(int(v))
+    text = np.format_float_positional(v, precision=CSV_SIGNIFICANT_DIGITS, unique=True, fractional=False,
+                                      trim="-")
+    return "0" if text == "-0" else text
+
+
 def kpi_table_csv(table: pd.DataFrame) -> str:
     """The KPI table as CSV text: UTF-8, ``,`` separator, ``.`` decimals, undefined values empty.
 
-    The notebook's saved table and ``kpi-cases kpis`` both go through this function, so the two files
-    are byte-identical for the same data and parameters.
+    Values and targets are written by :func:`csv_number` according to the row's unit. The
+    notebook's saved table and ``kpi-cases kpis`` both go through this function, so the two
+    files are byte-identical for the same data and parameters.
     """
-    return table.to_csv(index=False, lineterminator="\n", float_format="%.10g", na_rep="")
+    out = table.copy()
+    for col in ("value", "target"):
+        if col in out:
+            out[col] = pd.array([csv_number(v, u) for v, u in zip(table[col], table["unit"])], dtype="str")
+    return out.to_csv(index=False, lineterminator="\n", na_rep="")
 
 
 def save_kpi_table(table: pd.DataFrame, path: Any) -> str:

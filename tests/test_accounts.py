@@ -11,16 +11,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kpi_helpers import accounts
+from kpi_helpers import accounts, kpis
 from kpi_helpers.periods import month_table
 from kpi_helpers.accounts import (
     DEFAULT_WEIGHTS,
+    HHI_BANDS_2010,
     HHI_BANDS_2023,
     abc_counts,
     account_features,
     account_kpis,
     concentration,
     hhi_band,
+    concentration_kpis,
     key_accounts,
     major_customers,
     monthly_revenue_by_account,
@@ -218,15 +220,17 @@ def test_concentration_single_customer_is_10000():
     ],
 )
 def test_hhi_band_2010_guidelines(value, band):
-    assert hhi_band(value) == band
+    assert hhi_band(value, cuts=HHI_BANDS_2010) == band
 
 
-def test_hhi_band_2023_guidelines_and_custom_cuts():
-    # 2023 guidelines: above 1,800 highly concentrated, 1,000-1,800 moderately
-    assert hhi_band(999, cuts=HHI_BANDS_2023) == "unconcentrated"
-    assert hhi_band(1000, cuts=HHI_BANDS_2023) == "moderately concentrated"
-    assert hhi_band(2000, cuts=HHI_BANDS_2023) == "highly concentrated"
-    assert hhi_band(2000) == "moderately concentrated"
+def test_hhi_band_2023_guidelines_are_the_default():
+    # 2023 guidelines: above 1,800 highly concentrated; 1,000-1,800 moderately (1992 names)
+    assert hhi_band(999) == "unconcentrated"
+    assert hhi_band(1000) == "moderately concentrated"
+    assert hhi_band(1800) == "moderately concentrated"
+    assert hhi_band(1800.01) == "highly concentrated"
+    assert hhi_band(2000) == hhi_band(2000, cuts=HHI_BANDS_2023) == "highly concentrated"
+    assert hhi_band(2000, cuts=HHI_BANDS_2010) == "moderately concentrated"
     with pytest.raises(ValueError):
         hhi_band(1000, cuts=(2000, 1000))
 
@@ -434,18 +438,66 @@ def test_score_accounts_extra_numeric_column_is_a_criterion():
     assert s.index[0] == "A"  # min-max: A has the highest value
 
 
-def test_key_accounts_always_include_the_largest():
-    s = score_accounts(_features(), {"revenue_share": 3, "strategic_value": 7})  # B, A, C
-    assert key_accounts(s, n=2) == ["B", "A"]
-    # n = 1: B has the best score, but A is the largest by revenue and takes the place
-    assert key_accounts(s, n=1) == ["A"]
-    # must_include adds C even beyond n
-    assert key_accounts(s, n=1, must_include=["C"]) == ["A", "C"]
-    assert key_accounts(s, n=10) == ["B", "A", "C"]
-    with pytest.raises(ValueError):
-        key_accounts(s, n=0)
-    with pytest.raises(ValueError, match="must_include"):
-        key_accounts(s, must_include=["nobody"])
+def _ka(revenue, scores=None, **kw):
+    t = key_accounts(pd.Series(revenue, dtype=float), None if scores is None else pd.Series(scores, dtype=float), **kw)
+    return t.index.tolist()
+
+
+def test_key_account_rule_worked_examples():
+    # Worked by hand. Revenue 50 / 30 / 12 / 5 / 3 (total 100): shares 50 %, 30 %, 12 %, 5 %, 3 %.
+    rev = {"A": 50, "B": 30, "C": 12, "D": 5, "E": 3}
+    # no scores: the largest (A) and every major account (>= 10 %: A, B, C), in revenue order
+    assert _ka(rev) == ["A", "B", "C"]
+    # the threshold is a parameter: at 20 % only A and B are major
+    assert _ka(rev, threshold=0.20) == ["A", "B"]
+    # exactly at the threshold counts: C's 12 % reaches a 12 % threshold
+    assert _ka(rev, threshold=0.12) == ["A", "B", "C"]
+    # scores: the best-scored (E, 0.9) joins, and the list is in score order; unscored D is no candidate
+    scores = {"A": 0.5, "B": 0.7, "C": 0.2, "E": 0.9}
+    assert _ka(rev, scores) == ["E", "B", "A", "C"]
+    # the cap: at most 2, in score order, but the largest always stays (E, B -> A replaces B)
+    assert _ka(rev, scores, max_accounts=2) == ["A", "E"]
+    assert _ka(rev, scores, max_accounts=3) == ["E", "B", "A"]
+    assert _ka(rev, scores, max_accounts=1) == ["A"]
+    # a cap of 0 is refused: the largest account is always a key account
+    with pytest.raises(ValueError, match="max_accounts"):
+        key_accounts(pd.Series(rev, dtype=float), max_accounts=0)
+
+
+def test_key_account_rule_why_columns_and_ties():
+    t = key_accounts(pd.Series({"A": 50.0, "B": 30.0, "C": 12.0, "D": 5.0, "E": 3.0}),
+                     pd.Series({"A": 0.5, "B": 0.7, "E": 0.9}))
+    assert t.loc["E", ["largest", "major", "best_scored"]].tolist() == [False, False, True]
+    assert t.loc["A", ["largest", "major", "best_scored"]].tolist() == [True, True, False]
+    assert t.loc["C", "share"] == pytest.approx(0.12) and pd.isna(t.loc["C", "score"])
+    # ties in revenue: by name; ties in score: by revenue, then name
+    assert _ka({"Zed": 40, "Alf": 40, "Bo": 20}) == ["Alf", "Zed", "Bo"]
+    assert _ka({"Zed": 40, "Alf": 40, "Bo": 20}, max_accounts=1) == ["Alf"]
+    assert _ka({"A": 50, "B": 9, "C": 8, "D": 33}, {"B": 0.8, "C": 0.8}) == ["B", "A", "D"]
+
+
+def test_key_account_rule_zero_and_negative_revenue():
+    # nobody with revenue > 0: no key accounts
+    assert _ka({"A": 0, "B": -10}) == []
+    assert _ka({}) == []
+    # a credit-note-only or zero customer is never picked, even when best-scored
+    assert _ka({"A": 100, "B": 0, "C": -5}, {"B": 1.0, "C": 1.0, "A": 0.1}) == ["A"]
+
+
+def test_concentration_rule_leaves_out_zero_and_credit_note_customers():
+    # The customer base is the customers with revenue > 0: A 60, B 30, C 10 (Z 0 and N -40 left out).
+    rev = pd.Series({"A": 60.0, "B": 30.0, "C": 10.0, "Z": 0.0, "N": -40.0})
+    c = concentration(rev)
+    assert c["n_customers"] == 3 and c["total"] == 100.0
+    # shares of 100 (not of 60): HHI = 60^2 + 30^2 + 10^2 = 4,600; top 20 % = ceil(0.6) = 1 customer
+    assert c["hhi"] == pytest.approx(4600.0)
+    assert c["top_customer_share"] == pytest.approx(0.6) and c["top20_share"] == pytest.approx(0.6)
+    k = concentration_kpis(rev)
+    assert k == pytest.approx({"top_customer_share": 0.6, "top20_share": 0.6, "hhi": 4600.0, "abc_a_count": 2.0})
+    # kpis, accounts and the KPI-table function agree, whatever zeros are listed
+    assert kpis.top20_share(rev.to_numpy()) == c["top20_share"] == k["top20_share"]
+    assert concentration_kpis(rev[rev > 0]) == k
+    assert all(math.isnan(v) for v in concentration_kpis(pd.Series({"Z": 0.0, "N": -1.0})).values())
 
 
 def test_portfolio_matrix_quadrants():
@@ -490,7 +542,7 @@ def test_no_function_mutates_its_inputs():
     s = score_accounts(feats, {"revenue_share": 1, "strategic_value": 1})
     s_copy = copy.deepcopy(s)
     score_accounts(f)
-    key_accounts(s, n=1)
+    key_accounts(r, s["score"], max_accounts=1)
     portfolio_matrix(f)
     monthly_revenue_by_account(tx)
     account_kpis(tx, "A")

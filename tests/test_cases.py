@@ -7,7 +7,7 @@ import textwrap
 import pandas as pd
 import pytest
 
-from kpi_helpers import cases, data
+from kpi_helpers import cases, data, scorecard
 
 
 def _write(folder, name, text):
@@ -215,7 +215,9 @@ def test_shipped_cases_give_complete_tables_without_inf(case):
     t = r.kpis
     assert list(t.columns[:7]) == ["kpi", "scope", "period", "value", "unit", "target", "status"]
     assert not t["value"].isin([math.inf, -math.inf]).any()
-    assert set(t["status"]) <= {"on_track", "off_track", "no_target"}
+    assert set(t["status"]) <= set(scorecard.STATUSES)
+    # an undefined value is never on or off track; a defined one is never "not measurable"
+    assert (t["status"] == "not_measurable").tolist() == t["value"].isna().tolist()
     assert r.key_accounts and len(r.key_accounts) <= 5
     assert not t.duplicated(["kpi", "scope", "period"]).any()
     # same input, same table (determinism)

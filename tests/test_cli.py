@@ -68,13 +68,17 @@ def read_kpi_csv(path: Path) -> pd.DataFrame:
 
 
 def assert_same_table(got: pd.DataFrame, expected: pd.DataFrame) -> None:
-    """Same columns, same rows in the same order, same values (floats to the CSV's 10 digits, NaN = NaN)."""
+    """Same columns, same rows in the same order, same values (as the CSV writes them: cents for
+    currency, 12 significant digits otherwise; NaN = NaN)."""
     assert list(got.columns) == list(expected.columns)
     assert len(got) == len(expected)
     for c in expected.columns:
         e = expected[c]
         if c in ("value", "target"):
-            np.testing.assert_allclose(got[c].to_numpy(float), e.to_numpy(float), rtol=1e-9, atol=0,
+            written = [float(t) if t else np.nan for t in map(scorecard.csv_number, e, expected["unit"])]
+            np.testing.assert_allclose(got[c].to_numpy(float), written, rtol=1e-12, atol=0,
+                                       equal_nan=True, err_msg=c)
+            np.testing.assert_allclose(got[c].to_numpy(float), e.to_numpy(float), rtol=1e-4, atol=0.005,
                                        equal_nan=True, err_msg=c)
         elif c == "partial":
             assert got[c].tolist() == e.astype(bool).tolist()

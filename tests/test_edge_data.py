@@ -218,7 +218,8 @@ def assert_sensible(table: pd.DataFrame) -> None:
     missing = table["value"].isna()
     assert notes[missing].str.len().gt(0).all(), table[missing & notes.eq("")]
     assert not (notes.str.startswith("undefined") & ~missing).any()
-    assert set(table["status"]) <= {"on_track", "off_track", "no_target"}
+    assert set(table["status"]) <= set(scorecard.STATUSES)
+    assert (table["status"] == "not_measurable").tolist() == missing.tolist()
 
 
 @pytest.mark.parametrize("edge", EDGES, ids=[e.id for e in EDGES])

@@ -18,6 +18,7 @@ from kpi_helpers.scorecard import (
     KPI_CATALOGUE,
     KPI_TABLE_COLUMNS,
     UNITS,
+    csv_number,
     format_value,
     kpi_from_catalogue,
     kpi_table,
@@ -157,10 +158,13 @@ def test_smart_check_accepts_a_catalogue_id():
         (401.0, 400.0, "lower", "off_track"),
         (5.0, None, "higher", "no_target"),
         (5.0, float("nan"), "lower", "no_target"),
-        (float("nan"), 0.02, "higher", "off_track"),
-        (None, 0.02, "lower", "off_track"),
-        (float("inf"), 0.02, "higher", "off_track"),
-        (float("nan"), None, "higher", "no_target"),
+        (float("nan"), 0.02, "higher", "not_measurable"),  # undefined is never off track
+        (None, 0.02, "lower", "not_measurable"),
+        (float("inf"), 0.02, "higher", "not_measurable"),
+        (float("nan"), None, "higher", "not_measurable"),
+        (0.1 + 0.2, 0.3, "higher", "on_track"),  # at the target in floating point: on track
+        (0.3, 0.1 + 0.2, "lower", "on_track"),
+        (0.0299999, 0.03, "higher", "off_track"),  # a real shortfall is not "at target"
     ],
 )
 def test_status(value, target, direction, expected):
@@ -257,7 +261,8 @@ def test_kpi_table_columns_sort_units_and_inf():
     assert growth_jan["note"] == "no previous month"  # an explicit note is kept
     assert t["partial"].dtype == bool
     assert t["partial"].sum() == 1
-    assert (t["status"] == "no_target").all()
+    assert set(t["status"]) == {"no_target", "not_measurable"}
+    assert (t["status"] == "not_measurable").tolist() == t["value"].isna().tolist()
     assert t["target"].isna().all()
     assert t["value"].dtype == float
 
@@ -271,11 +276,12 @@ def test_kpi_table_targets_by_kpi_scope_and_row():
         ("revenue_share", "account:Acme", "all"): 0.5,
     }
     t = kpi_table(_rows(), targets=targets).set_index(["kpi", "scope", "period"])
-    # mom_growth: 0.05 >= 0.03 on track; NaN with a target: off track
+    # mom_growth: 0.05 >= 0.03 on track; NaN with a target: not measurable (never off track)
     assert t.loc[("mom_growth", "all", "2024-02"), "status"] == "on_track"
-    assert t.loc[("mom_growth", "all", "2024-01"), "status"] == "off_track"
-    # cpa is undefined (was inf): off track
-    assert t.loc[("cpa", "all", "all"), "status"] == "off_track"
+    assert t.loc[("mom_growth", "all", "2024-01"), "status"] == "not_measurable"
+    assert t.loc[("mom_growth", "all", "2024-01"), "target"] == 0.03  # the target is still shown
+    # cpa is undefined (was inf): not measurable
+    assert t.loc[("cpa", "all", "all"), "status"] == "not_measurable"
     # revenue: monthly target applied to the months: 1000 < 1050 off, 1100 >= 1050 on
     assert t.loc[("revenue", "all", "2024-01"), "status"] == "off_track"
     assert t.loc[("revenue", "all", "2024-02"), "status"] == "on_track"
@@ -291,6 +297,39 @@ def test_kpi_table_targets_by_kpi_scope_and_row():
     assert t.loc[("revenue", "account:Acme", "all"), "status"] == "no_target"
     # row target: 500 / 2100 = 0.238 < 0.5
     assert t.loc[("revenue_share", "account:Acme", "all"), "status"] == "off_track"
+
+
+def test_kpi_table_insufficient_data_below_the_minimum_count():
+    rows = [
+        {"kpi": "avg_rating", "scope": "all", "period": "all", "value": 4.6, "observations": 120},
+        {"kpi": "avg_rating", "scope": "account:G7", "period": "all", "value": 4.25, "observations": 4},
+        {"kpi": "avg_rating", "scope": "account:G8", "period": "all", "value": 4.8, "observations": 10},
+        {"kpi": "avg_rating", "scope": "account:G9", "period": "all", "value": float("nan"), "observations": 0},
+    ]
+    t = kpi_table(rows, {"avg_rating": 4.5}, min_observations={"avg_rating": 10})
+    assert t["status"].tolist() == ["on_track", "insufficient_data", "on_track", "not_measurable"]
+    assert t["observations"].tolist() == [120, 4, 10, 0]
+    assert "4 observations, fewer than the minimum of 10" in t.loc[1, "note"]
+    # without a minimum the same rows get verdicts
+    assert kpi_table(rows, {"avg_rating": 4.5})["status"].tolist()[:2] == ["on_track", "off_track"]
+    with pytest.raises(ValueError, match="unknown KPI"):
+        kpi_table(rows, min_observations={"nope": 3})
+
+
+@pytest.mark.parametrize("value, unit, text", [
+    (123456789.12, "currency", "123456789.12"),  # cents kept (%.10g wrote 123456789.1)
+    (10_001_071_574.35, "currency", "10001071574.35"),  # never an exponent
+    (-0.001, "currency", "0.00"),
+    (3.0, "count", "3"),
+    (2600.000000000001, "index", "2600"),
+    (0.030000000000000002, "ratio", "0.03"),
+    (1 / 3, "ratio", "0.333333333333"),
+    (1.5e-7, "ratio", "0.00000015"),
+    (float("nan"), "ratio", ""),
+    (None, "currency", ""),
+])
+def test_csv_number_cents_integers_and_twelve_digits(value, unit, text):
+    assert csv_number(value, unit) == text
 
 
 def test_kpi_table_rate_targets_apply_to_accounts_too():
@@ -367,7 +406,8 @@ def test_property_kpi_table_values_never_inf_and_status_valid(values):
     ]
     t = kpi_table(rows, {"ctr": 0.02})
     assert not np.isinf(t["value"]).any()
-    assert set(t["status"]) <= {"on_track", "off_track"}
+    assert set(t["status"]) <= {"on_track", "off_track", "not_measurable"}
+    assert (t["status"] == "not_measurable").tolist() == t["value"].isna().tolist()
     assert t["period"].tolist() == sorted(t["period"])
     assert (t.loc[t["value"].isna(), "note"] != "").all()
 
