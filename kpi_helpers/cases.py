@@ -19,13 +19,15 @@ from __future__ import annotations
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ._lazy import np, pd  # numpy and pandas, imported on first use
 
 from . import accounts, kpis, scorecard
-from .data import CaseData
 from .periods import month_table, period_labels
+
+if TYPE_CHECKING:  # annotations only: loading a case needs pandas, listing the cases does not
+    from .data import CaseData
 
 __all__ = ["Case", "CaseResult", "CASES", "analyse", "kpi_table", "known_parameters"]
 

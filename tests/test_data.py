@@ -22,6 +22,7 @@ from kpi_helpers.data import (
     table_spec,
     write_template,
 )
+from kpi_helpers.data import errors as data_errors
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -834,3 +835,94 @@ def test_unreadable_binary_files_are_data_errors(tmp_path, name):
     with pytest.raises(DataError) as ei:
         load_case("startup", d)
     assert f"startup/{name}" in str(ei.value) and ei.value.file == f"startup/{name}"
+
+
+# --------------------------------------------------------------------------- DataError.kind
+KIND_CASES = [
+    # (name, case, override, extra files, column map, expected kind, expected column)
+    ("required table missing", "startup", {"invoices": None}, {}, None, "missing_file", None),
+    ("required column missing", "startup", {"invoices": "date,amount\n2024-01-01,5\n"}, {}, None,
+     "missing_column", "customer"),
+    ("not a number", "startup", {"invoices": "date,customer,amount\n2024-01-01,A,abc\n"}, {}, None,
+     "bad_value", "amount"),
+    ("key not in the other table", "consultancy",
+     {"timesheets": "date,consultant,project_id,hours\n2024-01-03,Kari,P99,7.5\n"}, {}, None,
+     "bad_reference", "project_id"),
+    ("ragged row", "startup", {"invoices": "date,customer,amount\n2024-01-01,A,1,2\n"}, {}, None,
+     "unreadable", None),
+    ("required file empty", "startup", {"invoices": ""}, {}, None, "empty_file", None),
+    ("required file header only", "startup", {"invoices": "date,customer,amount\n"}, {}, None, "no_rows", None),
+    ("two files for a table", "startup", {}, {"invoices.txt": "date,customer,amount\n2024-01-01,A,1\n"}, None,
+     "ambiguous", None),
+    ("map source not in the file", "startup", {}, {}, {"invoices": {"Dato": "date"}}, "bad_map", "Dato"),
+    ("map names an unknown table", "startup", {}, {}, {"bills": {"Dato": "date"}}, "bad_map", "bills"),
+]
+
+
+@pytest.mark.parametrize("name, case, override, extra, cmap, kind, column", KIND_CASES,
+                         ids=[c[0] for c in KIND_CASES])
+def test_data_error_kind(tmp_path, name, case, override, extra, cmap, kind, column):
+    d = write_case(tmp_path, case, override)
+    for fname, text in extra.items():
+        (d / fname).write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as ei:
+        load_case(case, d, cmap)
+    assert ei.value.kind == kind, str(ei.value)
+    assert ei.value.column == column
+    assert all(p.kind in data_errors.KINDS for p in ei.value.problems)
+
+
+def test_data_error_kind_of_a_missing_folder(tmp_path):
+    with pytest.raises(DataError) as ei:
+        load_case("startup", tmp_path / "nowhere")
+    assert ei.value.kind == "missing_file"
+
+
+def test_data_error_kinds_are_a_fixed_vocabulary():
+    assert DataError("x").kind == "bad_value"
+    with pytest.raises(ValueError, match="unknown DataError kind"):
+        DataError("x", kind="oops")
+
+
+@pytest.mark.parametrize("text, warning", [("", "is empty"), ("customer,strategic_value\n", "has a header but no data rows")])
+def test_an_empty_optional_table_is_missing_with_a_warning(tmp_path, text, warning):
+    cd = load_case("startup", write_case(tmp_path, "startup", {"customers": text}))
+    assert "customers" in cd.missing_tables
+    assert any(f"startup/customers.csv {warning}; it is treated as missing." == w for w in cd.warnings)
+
+
+def test_limit_rule_warns_and_names_the_rows(tmp_path):
+    visits = ("date,seated_at,left_at,table,guest_id,covers,bill,rating\n"
+              "2024-01-05,18:00,19:30,T1,G1,2,500,5\n2024-01-05,19:00,21:00,T2,,6,900,\n")
+    cd = load_case("restaurant", write_case(tmp_path, "restaurant", {"visits": visits, "tables": "table,seats\nT1,2\nT2,4\n"}))
+    assert ("restaurant/visits.csv: 1 visit has more covers than the table's seats (row 3); kept as they are "
+            "(walk-ins squeeze in), but seat occupancy can exceed 100%.") in cd.warnings
+    cd = load_case("restaurant", write_case(tmp_path, "restaurant", {"visits": visits, "tables": None}, folder="r2"))
+    assert not any("seats" in w for w in cd.warnings)  # no tables.csv: the rule has nothing to compare with
+
+
+def test_schemas_errors_and_dialect_import_neither_numpy_nor_pandas():
+    code = ("import sys; import kpi_helpers.data as d; from kpi_helpers.data import TABLES, DataError, Dialect, "
+            "table_spec, write_template; import kpi_helpers.data.schemas, kpi_helpers.data.errors, "
+            "kpi_helpers.data.dialect; print(sorted(m for m in ('numpy', 'pandas') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_package_lists_and_gives_every_public_name():
+    import kpi_helpers.data as d
+
+    assert sorted(dir(d)) == sorted(d.__all__)
+    for name in d.__all__:
+        assert getattr(d, name) is not None
+    with pytest.raises(AttributeError):
+        d.no_such_name  # noqa: B018
+
+
+def test_an_empty_optional_workbook_is_missing_like_an_empty_csv(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    d = write_case(tmp_path, "startup", {"customers": None})
+    openpyxl.Workbook().save(d / "customers.xlsx")
+    cd = load_case("startup", d)
+    assert "customers" in cd.missing_tables
+    assert "startup/customers.xlsx is empty; it is treated as missing." in cd.warnings

@@ -1,6 +1,6 @@
 """The fast paths give what the straightforward code gives, to the last bit.
 
-* ``data._read_text_fast`` (pyarrow's CSV reader, checks once per distinct value) against the robust
+* ``readers.read_text_fast`` (pyarrow's CSV reader, checks once per distinct value) against the robust
   reader, on every shipped file and on consultant-style files: same frame, rows, warnings and
   dialect, or the same DataError message;
 * ``CaseData.factorize``, ``cases._group_sum``, the vectorised concentration KPIs, ``period_labels``,
@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from kpi_helpers import accounts, cases, data, kpis, periods
-from kpi_helpers.data import DataError, Dialect, load_case, read_table, table_spec
+from kpi_helpers.data import DataError, Dialect, load_case, read_table, readers, table_spec
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((REPO / "data").glob("*/*.csv"))
@@ -30,12 +30,10 @@ def _both(path: Path, spec, monkeypatch, **kw):
     """(fast result or error message, robust result or error message)."""
     out = []
     for fast in (True, False):
-        monkeypatch.setattr(data, "_FAST_TEXT", fast)
         try:
-            out.append(read_table(path, spec, **kw))
+            out.append(read_table(path, spec, fast=fast, **kw))
         except DataError as e:
             out.append(str(e))
-    monkeypatch.setattr(data, "_FAST_TEXT", True)
     return out
 
 
@@ -65,7 +63,7 @@ def test_shipped_files_read_the_same_both_ways(path, monkeypatch):
 
 def test_the_fast_reader_takes_the_plain_case():
     spec = table_spec("your_data", "transactions")
-    got = data._read_text_fast(REPO / "data/your_data/transactions.csv", "t", Dialect(), spec, {}, {})
+    got = readers.read_text_fast(REPO / "data/your_data/transactions.csv", "t", Dialect(), spec, {}, {})
     assert got is not None
     frame, rows, used, warnings, preparsed, factorized = got
     assert set(preparsed) == {"date", "customer", "amount"} and "customer" in factorized

@@ -124,8 +124,14 @@ def test_public_functions_are_listed_in_all(module):
     import ast
     import importlib
 
-    tree = ast.parse((ROOT / "kpi_helpers" / f"{module}.py").read_text(encoding="utf-8"))
-    public = {n.name for n in tree.body
-              if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and not n.name.startswith("_")}
-    listed = set(importlib.import_module(f"kpi_helpers.{module}").__all__)
-    assert not public - listed, f"kpi_helpers.{module}.__all__ misses {sorted(public - listed)}"
+    package = ROOT / "kpi_helpers" / module
+    if package.is_dir():  # a package: every public module lists its own public names
+        names = [f"{module}.{p.stem}" for p in sorted(package.glob("[!_]*.py"))]
+    else:
+        names = [module]
+    for name in names:
+        tree = ast.parse((ROOT / "kpi_helpers" / f"{name.replace('.', '/')}.py").read_text(encoding="utf-8"))
+        public = {n.name for n in tree.body
+                  if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and not n.name.startswith("_")}
+        listed = set(importlib.import_module(f"kpi_helpers.{name}").__all__)
+        assert not public - listed, f"kpi_helpers.{name}.__all__ misses {sorted(public - listed)}"

@@ -1,0 +1,59 @@
+"""How a text file is written: separator, decimal mark, day-first dates, encoding.
+
+Decides: what a consultant may say about their files (:class:`Dialect`; ``None`` = detect), which
+separators are detected (:data:`SEPARATORS`) and how a dialect is named in summaries.
+Standard library only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Dialect", "SEPARATORS", "dialect_words"]
+
+#: The separators a text file's header is sniffed for, in order of preference on a tie.
+SEPARATORS: tuple[str, ...] = (",", ";", "\t")
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How text files are written. ``None`` means: detect it.
+
+    Parameters
+    ----------
+    sep : {",", ";", "\\t", None}
+        Field separator; ``None`` sniffs ``,`` ``;`` or tab from the header line
+        (``.tsv`` files default to tab). ``"tab"`` and ``"\\\\t"`` are accepted for tab.
+    decimal : {".", ",", None}
+        Decimal mark; ``None`` means ``,`` when the separator is not ``,`` and the numbers
+        look like ``12,50``, else ``.``.
+    dayfirst : bool
+        Read ``01/02/2024`` and ``01-02-2024`` as day first (1 February). Dotted dates
+        (``01.02.2024``) are always day first; ISO and ``YYYYMMDD`` are recognised anyway.
+    encoding : str or None
+        Text encoding; ``None`` tries UTF-8 (with or without BOM; UTF-16 with a BOM)
+        and falls back to Windows-1252 with a warning.
+    """
+
+    sep: str | None = None
+    decimal: str | None = None
+    dayfirst: bool = False
+    encoding: str | None = None
+
+    def __post_init__(self) -> None:
+        sep = self.sep
+        if sep is not None:
+            if sep.lower() in ("tab", "\\t"):
+                sep = "\t"
+            if len(sep) != 1:
+                raise ValueError(f"sep must be one character such as ',' ';' or tab, not {self.sep!r}")
+            object.__setattr__(self, "sep", sep)
+        if self.decimal not in (None, ".", ","):
+            raise ValueError(f"decimal must be '.' or ',', not {self.decimal!r}")
+        if self.encoding is not None and not str(self.encoding).strip():
+            object.__setattr__(self, "encoding", None)
+
+
+def dialect_words(d: Dialect) -> str:
+    """The dialect in words for a summary table, e.g. ``sep ';', decimal ',', utf-8, day first``."""
+    sep = {"\t": "tab", ",": "','", ";": "';'"}.get(d.sep or ",", repr(d.sep))
+    return f"sep {sep}, decimal '{d.decimal}', {d.encoding}" + (", day first" if d.dayfirst else "")

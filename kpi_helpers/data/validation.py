@@ -1,0 +1,439 @@
+"""Validation: a raw table becomes the canonical frame, or every problem becomes one DataError.
+
+Decides which source column is which canonical column (exact name, then case-insensitive, then the
+column map; two candidates are ``ambiguous``), which values are acceptable (kind, range, empty,
+unique, row rules such as ``clicks <= impressions``, plausible dates), the times of day (the row's
+date plus HH:MM, ``left_at`` past midnight on the next day) and the rules between tables declared in
+the schemas (:class:`~kpi_helpers.data.schemas.Reference`, :class:`~kpi_helpers.data.schemas.Limit`).
+
+Validation choice: **plain pandas, not pandera.** The type conversion is ours anyway (it has
+to know decimal commas, day-first dates and spreadsheet row numbers), so pandera would only
+have checked ranges and uniqueness -- a few vectorised lines here. Its failures come back as a
+table of index positions and check names that would have to be mapped back to rows and
+re-worded, and importing it costs about 0.25 s. Plain checks give the message we want
+directly: file, column, spreadsheet rows, offending values and what was expected, e.g.
+``startup/invoices.csv, column 'amount': 3 values are not numbers (rows 4, 9, 17: '12,5x',
+'abc', 'n/a'); expected a number such as 1234.50 or 1234,50 with --decimal ,.``
+Row numbers are spreadsheet rows: the header is row 1, the first data row is row 2.
+"""
+from __future__ import annotations
+
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ._messages import MAX_LISTED, clean_name, plural, quote_list, rows_text, short_value
+from .dialect import SEPARATORS, Dialect
+from .errors import DataError
+from .parsers import is_text_dtype, parse_date, parse_number, parse_text, parse_time, sniff_decimal, split_raw
+from .schemas import DATE_RANGE, ColumnSpec, TableSpec
+
+__all__ = [
+    "TableResult",
+    "Problem",
+    "problem",
+    "raise_problems",
+    "resolve_columns",
+    "check_duplicate_headers",
+    "check_table",
+    "check_between_tables",
+]
+
+
+@dataclass(frozen=True)
+class TableResult:
+    """What :func:`read_table` returns: the frame and what was noticed on the way."""
+
+    frame: pd.DataFrame
+    file: str
+    path: Path
+    rows: np.ndarray  # spreadsheet row number of each frame row
+    missing_columns: tuple[str, ...]
+    warnings: tuple[str, ...]
+    dialect: Dialect | None  # the dialect actually used (text files), else None
+    columns_used: Mapping[str, str]  # canonical -> source column name
+    # canonical id column -> (codes, sorted distinct values), when the reader had them anyway
+    factorized: Mapping[str, tuple[np.ndarray, pd.Index]] = field(default_factory=dict, repr=False)
+
+
+# --------------------------------------------------------------------------- column mapping
+
+def resolve_columns(raw_cols: list[str], spec: TableSpec, table_map: Mapping[str, str],
+                     star_map: Mapping[str, str], file: str, path: Path) -> dict[str, str]:
+    """Return canonical name -> raw column name for the canonical columns found."""
+    cleaned = {c: clean_name(c) for c in raw_cols}
+    found_txt = quote_list(cleaned.values())
+
+    def lookup(source: str) -> str | None:
+        src = clean_name(source)
+        exact = [c for c, cl in cleaned.items() if cl == src]
+        if exact:
+            return exact[0]
+        folded = [c for c, cl in cleaned.items() if cl.casefold() == src.casefold()]
+        return folded[0] if len(folded) == 1 else None
+
+    chosen: dict[str, str] = {}
+    sources_used: set[str] = set()
+    for source, target in table_map.items():  # the table's own map: every entry must fit
+        target = clean_name(target)
+        if target not in spec.column_names:
+            raise DataError(
+                f"{file}: the column map sends '{clean_name(source)}' to '{target}', which is not a column of "
+                f"{spec.name}; expected one of {', '.join(spec.column_names)}.",
+                kind="bad_map", file=file, column=clean_name(source), path=path, expected=", ".join(spec.column_names))
+        col = lookup(source)
+        if col is None:
+            raise DataError(
+                f"{file}: column '{clean_name(source)}' from the column map is not in the file "
+                f"(columns found: {found_txt}); expected one of these names on the left of the map.",
+                kind="bad_map", file=file, column=clean_name(source), path=path, expected=f"one of {found_txt}")
+        if target in chosen:
+            raise DataError(
+                f"{file}: the column map sends both '{cleaned[chosen[target]]}' and '{clean_name(source)}' to "
+                f"'{target}'; expected one source column per canonical column.",
+                kind="bad_map", file=file, column=target, path=path, expected="one source column per canonical column")
+        chosen[target] = col
+        sources_used.add(col)
+    for source, target in star_map.items():  # the map for all tables: applies where it fits
+        target = clean_name(target)
+        if target not in spec.column_names or target in chosen:
+            continue
+        col = lookup(source)
+        if col is None or col in sources_used:
+            continue
+        chosen[target] = col
+        sources_used.add(col)
+    for name in spec.column_names:
+        if name in chosen:
+            continue
+        candidates = [c for c, cl in cleaned.items() if c not in sources_used and cl == name]
+        if not candidates:
+            candidates = [c for c, cl in cleaned.items() if c not in sources_used and cl.casefold() == name]
+        if len(candidates) > 1:
+            raise DataError(
+                f"{file}: several columns could be '{name}' ({quote_list(cleaned[c] for c in candidates)}); "
+                f"expected exactly one, or a column map saying which.",
+                kind="ambiguous", file=file, column=name, path=path, expected="one column per name")
+        if candidates:
+            chosen[name] = candidates[0]
+            sources_used.add(candidates[0])
+    return chosen
+
+
+def check_duplicate_headers(source: list[str], raw_cols: list[str], chosen: Mapping[str, str],
+                             file: str, path: Path) -> None:
+    """A column used by the reader whose name is in the header twice: which one is meant is a guess."""
+    cleaned = [clean_name(n) for n in source]
+    for canonical, col in chosen.items():
+        pos = raw_cols.index(col)
+        name = cleaned[pos]
+        where = [i + 1 for i, n in enumerate(cleaned) if n == name]
+        if len(where) > 1:
+            raise DataError(
+                f"{file}: column '{name}' appears {len(where)} times in the header (columns "
+                f"{', '.join(map(str, where))}); expected each column once. Rename or remove the extra one"
+                + (f" (or map one onto '{canonical}' with --map)." if name != canonical else "."),
+                kind="ambiguous", file=file, column=name, path=path, expected="each column name once in the header")
+
+
+# --------------------------------------------------------------------------- problems
+@dataclass
+class Problem:
+    """One problem in one column: the offending rows and values, in words; many make one DataError."""
+
+    column: str
+    rows: list[int]
+    values: list[str] | None
+    what_one: str
+    what_many: str
+    expected: str
+    kind: str = "bad_value"
+
+    def message(self, file: str) -> str:
+        n = len(self.rows)
+        what = self.what_one if n == 1 else self.what_many
+        return (f"{file}, column '{self.column}': {n} {what} ({rows_text(self.rows, self.values)}); "
+                f"expected {self.expected}.")
+
+    def short(self) -> str:
+        n = len(self.rows)
+        return f"column '{self.column}' ({n} {self.what_one if n == 1 else self.what_many})"
+
+
+def raise_problems(problems: list[Problem], file: str, path: Path) -> None:
+    """Raise one DataError for every problem in ``file`` (the first in full, the others named); none: return."""
+    if not problems:
+        return
+    errors = [DataError(p.message(file), kind=p.kind, file=file, column=p.column, rows=p.rows,
+                        expected=p.expected, path=path)
+              for p in problems]
+    first = errors[0]
+    msg = first.message
+    if len(problems) > 1:
+        msg += " Further problems in this file: " + "; ".join(p.short() for p in problems[1:]) + "."
+    raise DataError(msg, kind=first.kind, file=file, column=first.column, rows=first.rows, expected=first.expected,
+                    path=path, problems=errors)
+
+
+def problem(column: str, rows: np.ndarray, raw_display: pd.Series | None, mask: np.ndarray,
+            one: str, many: str, expected: str, kind: str = "bad_value") -> Problem:
+    """The :class:`Problem` of the rows where ``mask`` holds (their values shown from ``raw_display``)."""
+    idx = np.flatnonzero(mask)
+    values = None
+    if raw_display is not None:
+        values = ["'" + short_value(raw_display.iloc[i]) + "'" for i in idx[:MAX_LISTED]]
+    return Problem(column, rows[idx].tolist(), values, one, many, expected, kind)
+
+
+def _date_expectation(dayfirst: bool) -> str:
+    base = "a date such as 2024-01-31, 20240131 or 31.01.2024"
+    return base + (" (31/01/2024 is read day first)" if dayfirst else " (31/01/2024 with --dayfirst)")
+
+
+def _number_expectation(col: ColumnSpec, decimal: str) -> str:
+    if col.kind == "integer":
+        return col.expectation()
+    example = "a number such as 1234.50 or 1234,50 with --decimal ," if decimal == "." else \
+        "a number with a decimal comma such as 1234,50 or 1 234,50 (or --decimal . for 1234.50)"
+    rng = col.constraint()
+    return example + (f", {rng}" if rng else "")
+
+
+# --------------------------------------------------------------------------- one table
+def check_table(path: Path, spec: TableSpec, column_map: Mapping[str, str] | None, dialect: Dialect,
+                 star_map: Mapping[str, str] | None, file: str, raw: pd.DataFrame, rows: np.ndarray,
+                 used_dialect: Dialect | None, warnings: list[str], preparsed: Iterable[str] = (),
+                 factorized: Mapping[str, tuple[np.ndarray, pd.Index]] | None = None) -> TableResult:
+    """Turn a raw table into the canonical frame: the conversions and checks of :func:`read_table`.
+
+    ``preparsed`` raw columns already hold their final values (the fast text reader parsed them once
+    per distinct value); ``factorized`` (canonical column -> codes, sorted distinct values) is kept
+    for :meth:`CaseData.factorize`.
+    """
+    preparsed = set(preparsed)
+    factorized = dict(factorized or {})
+    source_columns = raw.attrs.pop("source_columns", None)
+
+    # drop blank rows (keeping the spreadsheet row numbers of the others)
+    if len(raw.columns):
+        blank = np.ones(len(raw), dtype=bool)
+        for c in raw.columns:
+            s = raw[c]
+            if c in preparsed or not (is_text_dtype(s) or s.dtype == object):
+                blank &= s.isna().to_numpy()  # typed values (Parquet, parsed): blank = missing
+                continue
+            text, native = split_raw(s)
+            blank &= (text == "").to_numpy()
+            if native is not None:
+                blank &= native.isna().to_numpy()
+        if blank.any():
+            raw = raw.loc[~blank].reset_index(drop=True)
+            rows = rows[~blank]
+            factorized = {k: (codes[~blank], u) for k, (codes, u) in factorized.items()}
+    if len(raw) == 0:
+        raise DataError(
+            f"{file}: no data rows (only a header); expected at least one row below the header.",
+            kind="no_rows", file=file, path=path, expected="at least one data row")
+
+    cols = resolve_columns(list(raw.columns), spec, column_map or {}, star_map or {}, file, path)
+    check_duplicate_headers(source_columns or list(raw.columns), list(raw.columns), cols, file, path)
+    missing_req = [c for c in spec.required_columns if c not in cols]
+    if missing_req:
+        found = quote_list(clean_name(c) for c in raw.columns)
+        which = (f"required column '{missing_req[0]}' is missing" if len(missing_req) == 1 else
+                 f"required columns {quote_list(missing_req)} are missing")
+        example = f"{spec.name}.YOUR_NAME={missing_req[0]}"
+        them = "the column, or map your own name onto it" if len(missing_req) == 1 else \
+            "the columns, or map your own names onto them"
+        hint = f"Rename {them} (--map {example})."
+        if len(raw.columns) == 1 and any(ch in clean_name(raw.columns[0]) for ch in SEPARATORS):
+            hint = "The header was read as one column: is the separator right (--sep)?"
+        raise DataError(
+            f"{file}: {which} (columns found: {found}); expected columns {', '.join(spec.required_columns)}. "
+            + hint,
+            kind="missing_column", file=file, column=missing_req[0], path=path, expected=", ".join(spec.required_columns))
+    missing_opt = tuple(c for c in spec.optional_columns if c not in cols)
+
+    decimal = dialect.decimal or sniff_decimal(raw, spec, cols, used_dialect.sep if used_dialect else None)
+    if used_dialect is not None:
+        used_dialect = Dialect(sep=used_dialect.sep, decimal=decimal, dayfirst=dialect.dayfirst,
+                               encoding=used_dialect.encoding)
+
+    out: dict[str, pd.Series] = {}
+    problems: list[Problem] = []
+    empties: dict[str, np.ndarray] = {}
+    for col in spec.columns:
+        if col.name not in cols or col.kind == "time":
+            continue
+        s = raw[cols[col.name]]
+        if cols[col.name] in preparsed:
+            values, bad = s, np.zeros(len(s), dtype=bool)
+        elif col.kind in ("id", "text"):
+            values, bad = parse_text(s)
+        elif col.kind == "date":
+            values, bad = parse_date(s, dialect.dayfirst)
+            if bad.any():
+                problems.append(problem(col.name, rows, s, bad, "value is not a date", "values are not dates",
+                                         _date_expectation(dialect.dayfirst)))
+        else:
+            values, bad = parse_number(s, decimal)
+            if bad.any():
+                problems.append(problem(col.name, rows, s, bad, "value is not a number", "values are not numbers",
+                                         _number_expectation(col, decimal)))
+        if col.kind == "date":  # also for dates the fast reader parsed
+            lo, hi = (np.datetime64(d, "us") for d in DATE_RANGE)
+            arr = values.to_numpy(dtype="datetime64[us]")
+            implausible = ~np.isnat(arr) & ((arr < lo) | (arr > hi))
+            if implausible.any():
+                problems.append(problem(col.name, rows, s, implausible, "date is out of range",
+                                         "dates are out of range", f"a date from {DATE_RANGE[0]} to {DATE_RANGE[1]}"))
+                values = values.where(~implausible)
+                bad = bad | implausible
+        if col.kind == "integer":
+            arr = values.to_numpy()
+            frac = ~bad & ~np.isnan(arr) & (arr != np.round(arr))
+            if frac.any():
+                problems.append(problem(col.name, rows, s, frac, "value is not a whole number",
+                                         "values are not whole numbers", col.expectation()))
+                bad = bad | frac
+        empty = values.isna().to_numpy() & ~bad
+        empties[col.name] = empty
+        if not col.nullable and empty.any():
+            problems.append(problem(col.name, rows, None, empty, "value is empty", "values are empty",
+                                     f"{col.expectation()} in every row"))
+        if col.kind in ("number", "integer") and (col.min is not None or col.max is not None):
+            arr = values.to_numpy()
+            out_of = np.zeros(len(arr), dtype=bool)
+            with np.errstate(invalid="ignore"):
+                if col.min is not None:
+                    out_of |= (arr <= col.min) if col.min_exclusive else (arr < col.min)
+                if col.max is not None:
+                    out_of |= arr > col.max
+            out_of &= ~np.isnan(arr)
+            if out_of.any():
+                problems.append(problem(col.name, rows, s, out_of, "value is out of range",
+                                         "values are out of range", col.expectation()))
+        if col.unique:
+            dup = (values.duplicated(keep=False) & values.notna()).to_numpy()
+            if dup.any():
+                problems.append(problem(col.name, rows, s, dup, "value appears more than once",
+                                         "values appear more than once", f"each {col.name} only once"))
+        out[col.name] = values
+
+    # times: the row's date plus HH:MM; left_at past midnight moves to the next day
+    time_cols = [c for c in spec.columns if c.kind == "time" and c.name in cols]
+    secs: dict[str, np.ndarray] = {}
+    for col in time_cols:
+        s = raw[cols[col.name]]
+        sec, bad = parse_time(s)
+        if bad.any():
+            problems.append(problem(col.name, rows, s, bad, "value is not a time", "values are not times",
+                                     "a time of day such as 18:30 (HH:MM)"))
+        empty = np.isnan(sec) & ~bad
+        if not col.nullable and empty.any():
+            problems.append(problem(col.name, rows, None, empty, "value is empty", "values are empty",
+                                     f"{col.expectation()} in every row"))
+        secs[col.name] = sec
+    if time_cols:
+        base = out["date"].to_numpy(dtype="datetime64[us]") if "date" in out else \
+            np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[us]")
+        seated = None
+        for col in time_cols:
+            sec = secs[col.name]
+            delta = np.where(np.isnan(sec), np.timedelta64("NaT"),
+                             (np.nan_to_num(sec) * 1e6).astype("int64").astype("timedelta64[us]"))
+            stamp = base + delta
+            if col.name == "seated_at":
+                seated = stamp
+            elif col.name == "left_at" and seated is not None:
+                earlier = ~np.isnat(stamp) & ~np.isnat(seated) & (stamp < seated)
+                stamp = np.where(earlier, stamp + np.timedelta64(1, "D"), stamp)
+            out[col.name] = pd.Series(stamp, index=raw.index, dtype="datetime64[us]")
+
+    for rule in spec.orders:
+        if rule.column not in out or rule.other not in out:
+            continue
+        a, b = out[rule.column], out[rule.other]
+        both = a.notna().to_numpy() & b.notna().to_numpy()
+        broken = both & ((a > b) if rule.op == "<=" else (a < b)).to_numpy(dtype=bool)
+        if broken.any():
+            is_date = spec.column(rule.column).kind in ("date", "time")
+            word = ("after" if rule.op == "<=" else "before") if is_date else ("above" if rule.op == "<=" else "below")
+            sign = ">" if rule.op == "<=" else "<"
+            idx = np.flatnonzero(broken)
+            vals = [f"{short_value(a.iloc[i])} {sign} {short_value(b.iloc[i])}" for i in idx[:MAX_LISTED]]
+            problems.append(Problem(rule.column, rows[idx].tolist(), vals, f"value is {word} {rule.other}",
+                                     f"values are {word} {rule.other}", f"{rule.column} {rule.op} {rule.other}"))
+
+    raise_problems(problems, file, path)
+
+    frame = pd.DataFrame({c.name: out[c.name] for c in spec.columns if c.name in out}, copy=False)
+    for c in spec.columns:
+        if c.name in frame.columns and c.kind == "integer" and not c.nullable:
+            frame[c.name] = frame[c.name].astype("int64")
+    frame = frame.reset_index(drop=True)
+    return TableResult(frame=frame, file=file, path=path, rows=rows, missing_columns=missing_opt,
+                       warnings=tuple(warnings), dialect=used_dialect,
+                       columns_used=types.MappingProxyType({k: clean_name(v) for k, v in cols.items()}),
+                       factorized=types.MappingProxyType(factorized))
+
+
+# --------------------------------------------------------------------------- between tables
+def check_between_tables(specs: Mapping[str, TableSpec], results: Mapping[str, TableResult]) -> list[str]:
+    """Run the declared cross-table rules of every loaded table against the other loaded tables.
+
+    :class:`Reference` rules first (a key not in the table it refers to is a ``bad_reference``
+    :class:`DataError` for the first table that has one; with ``warn_only`` a warning), then
+    :class:`Limit` rules (warnings). A rule whose other table or columns were not loaded is skipped.
+    Returns the warnings.
+    """
+    warnings: list[str] = []
+    for name, res in results.items():
+        problems: list[Problem] = []
+        for ref in specs[name].references:
+            if ref.table not in results or ref.column not in res.frame.columns:
+                continue
+            target = results[ref.table].frame[ref.target_column]
+            values = res.frame[ref.column]
+            coded = res.factorized.get(ref.column)
+            if coded is not None:  # look each distinct value up once, not every row
+                codes, uniques = coded
+                known = pd.Index(pd.unique(target.dropna())).get_indexer(uniques) >= 0
+                unknown = (codes >= 0) & ~known[np.maximum(codes, 0)]
+            else:
+                unknown = (values.notna() & ~values.isin(target.dropna())).to_numpy()
+            if not unknown.any():
+                continue
+            tfile = results[ref.table].file
+            if ref.warn_only:
+                names = sorted(pd.unique(values[unknown].astype(object)))
+                total = values.nunique()
+                warnings.append(
+                    f"{res.file}: {len(names)} of {total} {ref.column}s have no row in {tfile} "
+                    f"({quote_list(names[:MAX_LISTED])}{' and more' if len(names) > MAX_LISTED else ''}); "
+                    "their qualitative scores are missing.")
+                continue
+            problems.append(problem(ref.column, res.rows, values, unknown, f"value is not in {tfile}",
+                                    f"values are not in {tfile}", f"a {ref.target_column} listed in {tfile}",
+                                    kind="bad_reference"))
+        raise_problems(problems, res.file, res.path)
+
+    for name, res in results.items():
+        for lim in specs[name].limits:
+            if lim.table not in results or not {lim.column, lim.key} <= set(res.frame.columns):
+                continue
+            other = results[lim.table].frame
+            if not {lim.key, lim.limit} <= set(other.columns):
+                continue
+            cap = res.frame[lim.key].map(other.set_index(lim.key)[lim.limit])
+            over = (res.frame[lim.column] > cap).to_numpy(dtype=bool)
+            if over.any():
+                n = int(over.sum())
+                warnings.append(
+                    f"{res.file}: {plural(n, lim.one, lim.many)} {lim.what} ({rows_text(res.rows[over].tolist())})"
+                    + (f"; {lim.note}" if lim.note else "."))
+    return warnings
