@@ -44,10 +44,12 @@ __all__ = [
     "HHI_BANDS_2023",
     "QUADRANTS",
     "SCORE_CRITERIA",
+    "SHARE_TOLERANCE",
     "abc_counts",
     "account_features",
     "account_kpis",
     "concentration",
+    "features_from_sums",
     "hhi_band",
     "key_accounts",
     "major_customers",
@@ -61,7 +63,7 @@ __all__ = [
 
 #: Tolerance used when comparing cumulative shares with a threshold, so that a share that is
 #: 0.8 on paper but 0.7999999999999999 in floating point still "reaches" 80 %.
-_TOL = 1e-9
+SHARE_TOLERANCE = 1e-9
 
 ABC_CLASSES = ("A", "B", "C")
 
@@ -363,8 +365,8 @@ def pareto_table(revenue: pd.Series, a: float = 0.80, b: float = 0.95) -> pd.Dat
     rank = np.arange(1, n + 1)
     classes = np.full(n, "C", dtype=object)
     if total > 0:
-        reached_a = np.flatnonzero(cum >= a - _TOL)
-        reached_b = np.flatnonzero(cum >= b - _TOL)
+        reached_a = np.flatnonzero(cum >= a - SHARE_TOLERANCE)
+        reached_b = np.flatnonzero(cum >= b - SHARE_TOLERANCE)
         last_a = int(reached_a[0]) if len(reached_a) else n - 1
         last_b = int(reached_b[0]) if len(reached_b) else n - 1
         last_b = max(last_b, last_a)
@@ -493,7 +495,7 @@ def major_customers(revenue: pd.Series, threshold: float = 0.10) -> list[Any]:
         raise ValueError(f"threshold must be a fraction with 0 < threshold <= 1, got {threshold!r}")
     rev = _as_revenue(revenue)
     share = _shares(rev)
-    return rev.index[(share >= threshold - _TOL).to_numpy()].tolist()
+    return rev.index[(share >= threshold - SHARE_TOLERANCE).to_numpy()].tolist()
 
 
 def concentration(
@@ -793,11 +795,11 @@ def account_features(
         r_now = tx[tx["period"].isin(recent)].groupby("customer", observed=True)["amount"].sum()
         r_before = tx[tx["period"].isin(before)].groupby("customer", observed=True)["amount"].sum()
         windows = (r_now, r_before)
-    return _features_from_sums(revenue, windows, customers, customer)
+    return features_from_sums(revenue, windows, customers, customer)
 
 
-def _features_from_sums(revenue: pd.Series, windows: tuple[pd.Series, pd.Series] | None,
-                        customers: pd.DataFrame | None, customer: str = "customer") -> pd.DataFrame:
+def features_from_sums(revenue: pd.Series, windows: tuple[pd.Series, pd.Series] | None,
+                       customers: pd.DataFrame | None, customer: str = "customer") -> pd.DataFrame:
     """:func:`account_features` from sums already made.
 
     ``revenue``: total per customer; ``windows``: revenue per customer in the recent and in the
