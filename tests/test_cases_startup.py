@@ -1,4 +1,4 @@
-"""Helpers for the startup notebook: scenario_without_account and weight_sweep (worked by hand)."""
+"""Helpers for the startup notebook: scenario_without and weight_sweep (worked by hand)."""
 from __future__ import annotations
 
 import doctest
