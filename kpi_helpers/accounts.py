@@ -47,10 +47,12 @@ __all__ = [
     "TOLERANCE",
     "QUADRANTS",
     "SCORE_CRITERIA",
+    "TOLERANCE",
     "abc_counts",
     "account_features",
     "account_kpis",
     "concentration",
+    "features_from_sums",
     "hhi_band",
     "KEY_ACCOUNT_REASONS",
     "concentration_base",
@@ -838,11 +840,11 @@ def account_features(
         r_now = tx[tx["period"].isin(recent)].groupby("customer", observed=True)["amount"].sum()
         r_before = tx[tx["period"].isin(before)].groupby("customer", observed=True)["amount"].sum()
         windows = (r_now, r_before)
-    return _features_from_sums(revenue, windows, customers, customer)
+    return features_from_sums(revenue, windows, customers, customer)
 
 
-def _features_from_sums(revenue: pd.Series, windows: tuple[pd.Series, pd.Series] | None,
-                        customers: pd.DataFrame | None, customer: str = "customer") -> pd.DataFrame:
+def features_from_sums(revenue: pd.Series, windows: tuple[pd.Series, pd.Series] | None,
+                       customers: pd.DataFrame | None, customer: str = "customer") -> pd.DataFrame:
     """:func:`account_features` from sums already made.
 
     ``revenue``: total per customer; ``windows``: revenue per customer in the recent and in the

@@ -79,6 +79,7 @@ __all__ = [
     "avg_time_per_unit",
     "hhi",
     "concentration_base",
+    "share_of_total",
     "top_customer_share",
     "top_n_share",
     "top20_share",
@@ -233,16 +234,36 @@ def growth(current: Values, previous: Values) -> Values:
 
     Formula: (current - previous) / previous.
     Unit: ratio (0.25 = 25 % growth; -1.0 = fell to zero).
-    Undefined (NaN): previous == 0 or missing.
+    Undefined (NaN): previous <= 0 or missing. Growth on a negative base (a month whose credit
+    notes exceed its sales) has no meaning: -322 % "growth" while revenue rose.
 
     Examples
     --------
     >>> growth(125, 100)
     0.25
-    >>> growth(50, 0)
-    nan
+    >>> growth(50, 0), growth(50, -20)
+    (nan, nan)
     """
-    return _safe_div(_apply(lambda c, p: c - p, current, previous), previous)
+    base = _apply(lambda p: _where(p > 0, p), previous)
+    return _safe_div(_apply(lambda c, p: c - p, current, previous), base)
+
+
+def share_of_total(part: Values, total: Values) -> Values:
+    """A part's share of a total, e.g. an account's revenue share.
+
+    Formula: part / total.
+    Unit: ratio.
+    Undefined (NaN): total <= 0 or missing (a share of a zero or negative total says nothing:
+    with credit notes above sales it would print as 264 %).
+
+    Examples
+    --------
+    >>> share_of_total(30, 120)
+    0.25
+    >>> share_of_total(30, 0), share_of_total(30, -10)
+    (nan, nan)
+    """
+    return _safe_div(part, _apply(lambda t: _where(t > 0, t), total))
 
 
 def mom_growth(monthly: Values) -> Values:
@@ -252,7 +273,7 @@ def mom_growth(monthly: Values) -> Values:
     given order (sort by month first; missing months are not filled in).
     Unit: ratio.
     Undefined (NaN): the first month (no previous month), and any month whose
-    previous month is 0 or missing.
+    previous month is 0, negative or missing.
 
     Returns
     -------

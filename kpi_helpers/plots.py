@@ -1582,7 +1582,7 @@ def mean_with_interval(
     Parameters
     ----------
     frame : DataFrame
-        Indexed by group (e.g. ``cases.rating_comparison(...)``), with the columns named by
+        Indexed by group (e.g. ``cases.restaurant.rating_comparison(...)``), with the columns named by
         ``mean``, ``low``, ``high`` and ``count``.
     limits : (float, float), optional
         The value axis range (the 1-5 rating scale by default).
@@ -1760,7 +1760,7 @@ def paired_bars(
     ----------
     table : DataFrame
         Index = categories (channels, months), columns = ``[account, reference, ...]``
-        (e.g. ``cases.compare_by_segment(...)``).
+        (e.g. ``cases.marketing_agency.compare_by_segment(...)``).
 
     Returns
     -------
@@ -1893,7 +1893,7 @@ def client_timeline(
     Parameters
     ----------
     ages : DataFrame
-        :func:`kpi_helpers.cases.project_ages` output (project_id, client, start_date, planned_end,
+        :func:`kpi_helpers.cases.consultancy.project_ages` output (project_id, client, start_date, planned_end,
         actual_end, finished, overdue).
     highlight : client name(s)
         Projects of these clients in the key-account colour, the others grey.

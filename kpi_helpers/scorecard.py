@@ -718,7 +718,8 @@ def kpi_table(
             when = UNDEFINED_WHEN.get(k, "")
             notes[i] = f"undefined: {when}" if when else "no value"
         if st == "insufficient_data":
-            notes[i] = _join_note(notes[i], f"{counts[i]:.0f} observations, fewer than the minimum of {least[k]}")
+            notes[i] = _join_note(notes[i], f"{counts[i]:.0f} observation{'' if counts[i] == 1 else 's'}, "
+                                             f"fewer than the minimum of {least[k]}")
 
     out = pd.DataFrame(
         {

@@ -405,7 +405,7 @@ def segment_trend_explorer(monthly: pd.DataFrame, by_segment_month: pd.DataFrame
         The whole business per period (``frames["monthly"]``).
     by_segment_month : DataFrame
         Long frame with the ``segment`` column, ``x`` and the KPI columns
-        (``frames["by_client_month"]``, or ``cases.ad_kpis_by(daily, ["channel", "period"])``).
+        (``frames["by_client_month"]``, or ``cases.marketing_agency.ad_kpis_by(daily, ["channel", "period"])``).
     segment : str
         The segment column (``client``, ``channel``).
     kpis : list of str
@@ -502,7 +502,7 @@ def client_comparison_explorer(table: pd.DataFrame, *, reference: str = "all", i
     ----------
     table : DataFrame
         One row per scope, the ``reference`` row (the whole firm) and one per client; one column per
-        KPI (``cases.clients_vs_firm(result)``).
+        KPI (``cases.consultancy.clients_vs_firm(result)``).
     reference : str
         The row drawn grey in every panel (default ``"all"``).
     initial : str, optional

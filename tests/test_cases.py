@@ -240,3 +240,32 @@ def test_consultancy_project_ending_after_the_data_is_still_ongoing(tmp_path):
     # the data end on 2024-01-31: P2's end date lies in the future, so only P1 (17 days) is finished
     assert _value(r.kpis, "avg_completion_days") == pytest.approx(17)
     assert r.frames["projects"].set_index("project_id").at["P2", "status"] == "ongoing"
+
+
+def test_the_registry_imports_neither_numpy_nor_pandas():
+    import subprocess
+    import sys
+
+    code = ("import sys; from kpi_helpers import cases; cases.known_parameters('startup'); dir(cases); "
+            "print(sorted(m for m in ('numpy', 'pandas') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_case_modules_load_on_first_use():
+    assert set(cases.CASE_MODULES) == set(cases.CASES)
+    assert set(cases.CASE_MODULES) <= set(dir(cases)) and set(cases.CASE_MODULES) <= set(cases.__all__)
+    for name in cases.CASE_MODULES:
+        module = getattr(cases, name)
+        assert module.__name__ == f"kpi_helpers.cases.{name}" and callable(module.run)
+    with pytest.raises(AttributeError):
+        cases.no_such_case  # noqa: B018
+
+
+
+@pytest.mark.parametrize("name", cases.CASE_MODULES)
+def test_doctests_of_the_case_modules(name):
+    import doctest
+
+    result = doctest.testmod(getattr(cases, name), optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0

@@ -65,7 +65,7 @@ def tiny(tiny_dir):
 
 def test_client_revenue_by_month(tiny):
     _, r = tiny
-    m = cases.client_revenue_by_month(r.frames)
+    m = cases.consultancy.client_revenue_by_month(r)
     assert list(m.columns) == ["A", "B"]  # A 14,000 before B 10,000
     assert list(m.index) == ["2024-01", "2024-02"]
     assert m.loc["2024-01", "A"] == 12_000 and m.loc["2024-01", "B"] == 0
@@ -76,7 +76,7 @@ def test_client_revenue_by_month(tiny):
 
 def test_client_profile(tiny):
     _, r = tiny
-    p = cases.client_profile(r.frames)
+    p = cases.consultancy.client_profile(r)
     assert list(p.index) == ["A", "B"]
     assert p.at["A", "revenue_share"] == pytest.approx(14_000 / 24_000)
     assert p.at["A", "hours_share"] == pytest.approx(14 / 19)
@@ -92,13 +92,13 @@ def test_project_ages_and_summary(tiny):
     cd, r = tiny
     as_of = cd.date_range[1]
     assert as_of == pd.Timestamp("2024-02-29")
-    ages = cases.project_ages(r.frames["projects"], as_of).set_index("project_id")
+    ages = cases.consultancy.project_ages(r.frames["projects"], as_of).set_index("project_id")
     assert ages["days"].tolist() == [30, 36, 28]
     assert ages["planned_days"].tolist() == [30, 26, 14]
     assert ages["overdue"].tolist() == [False, False, True]
     assert ages.at["P3", "days_overdue"] == 14
     assert ages["projected_days"].tolist() == [30, 36, 28]
-    s = cases.completion_time_summary(r.frames["projects"], as_of)
+    s = cases.consultancy.completion_time_summary(r.frames["projects"], as_of)
     assert (s["finished"], s["ongoing"], s["overdue"], s["late"]) == (2, 1, 1, 1)
     assert s["avg_completion_days"] == pytest.approx(33.0)
     assert s["on_time_rate"] == pytest.approx(0.5)
@@ -117,9 +117,9 @@ def test_project_ages_and_summary(tiny):
 def test_projected_days_when_ongoing_is_not_late():
     p = pd.DataFrame({"project_id": ["a"], "start_date": pd.to_datetime(["2024-01-01"]),
                       "planned_end": pd.to_datetime(["2024-03-01"]), "actual_end": pd.to_datetime([None])})
-    ages = cases.project_ages(p, "2024-01-11")
+    ages = cases.consultancy.project_ages(p, "2024-01-11")
     assert ages["days"].iloc[0] == 10 and ages["projected_days"].iloc[0] == 60 and not ages["overdue"].iloc[0]
-    s = cases.completion_time_summary(p, "2024-01-11")
+    s = cases.consultancy.completion_time_summary(p, "2024-01-11")
     assert math.isnan(s["avg_completion_days"]) and math.isnan(s["on_time_rate"])
     assert math.isnan(s["on_time_rate_with_overdue"]) and s["ongoing_longer_than_avg"] == 0
 
@@ -129,20 +129,21 @@ def test_client_revenue_trend():
     work = pd.DataFrame({"period": periods * 2, "client": ["A"] * 5 + ["B"] * 5,
                          "revenue": [10.0, 10.0, 15.0, 15.0, 99.0, 10.0, 10.0, 5.0, 5.0, 99.0]})
     monthly = pd.DataFrame({"period": periods, "partial": [False] * 4 + [True]})
-    t = cases.client_revenue_trend({"work": work, "monthly": monthly}, "A")
+    result = cases.CaseResult("consultancy", {"work": work, "monthly": monthly}, [], pd.DataFrame(), [])
+    t = cases.consultancy.client_revenue_trend(result, "A")
     # the partial month is left out; two blocks of two complete months
     assert t["window"] == 2
     assert (t["previous_months"], t["recent_months"]) == ("2024-01 to 2024-02", "2024-03 to 2024-04")
     assert (t["previous"], t["recent"]) == (20.0, 30.0)
     assert t["growth"] == pytest.approx(0.5)
     assert t["share_previous"] == pytest.approx(0.5) and t["share_recent"] == pytest.approx(0.75)
-    short = cases.client_revenue_trend({"work": work, "monthly": monthly}, "A", window=3)
+    short = cases.consultancy.client_revenue_trend(result, "A", window=3)
     assert math.isnan(short["growth"]) and short["recent_months"] == ""
 
 
 def test_client_revenue_frame(tiny):
     _, r = tiny
-    f = cases.client_revenue_frame(r.frames, "B")
+    f = cases.consultancy.client_revenue_frame(r, "B")
     assert f["revenue"].tolist() == [0.0, 10_000.0]
     assert f["other_revenue"].tolist() == [12_000.0, 2_000.0]
     assert f["revenue_share"].tolist() == pytest.approx([0.0, 10_000 / 12_000])
@@ -150,14 +151,14 @@ def test_client_revenue_frame(tiny):
 
 def test_clients_vs_firm_and_account_comparison(tiny):
     _, r = tiny
-    t = cases.clients_vs_firm(r)
+    t = cases.consultancy.clients_vs_firm(r)
     assert list(t.index) == ["all", "A", "B"]
     assert list(t.columns) == ["csat", "on_time_rate", "avg_completion_days"]
     assert t.at["all", "csat"] == pytest.approx(0.5)  # one of two answers is 4-5
     assert t.at["A", "on_time_rate"] == pytest.approx(0.5)
     assert t.at["A", "avg_completion_days"] == pytest.approx(33.0)
     assert t.loc["B"].isna().all()  # no answers, nothing finished
-    values, units, targets = cases.account_comparison(r, "A", targets={"csat": 0.85})
+    values, units, targets = cases.consultancy.account_comparison(r, "A", targets={"csat": 0.85})
     assert list(values.columns) == ["all", "A"]
     assert list(values.index) == ["Customer satisfaction (CSAT)", "On-time delivery rate",
                                   "Average project completion time"]
@@ -171,15 +172,15 @@ def test_missing_optional_tables(tiny_dir):
     (tiny_dir / "consultants.csv").unlink()
     cd = data.load_case("consultancy", tiny_dir)
     r = cases.analyse("consultancy", cd)
-    t = cases.clients_vs_firm(r)
+    t = cases.consultancy.clients_vs_firm(r)
     assert "csat" not in t.columns  # undefined for everyone: left out
-    assert cases.client_profile(r.frames)["consultants"].tolist() == [2, 1]
+    assert cases.consultancy.client_profile(r)["consultants"].tolist() == [2, 1]
 
 
 def test_format_columns():
     f = pd.DataFrame({"share": [0.25, float("nan")], "money": [1234.4, 5.0],
                       "start": pd.to_datetime(["2024-03-05", None]), "other": [1, 2]})
-    out = cases.format_columns(f, {"share": "ratio", "money": "currency", "start": "month", "missing": "ratio"},
+    out = cases.consultancy.format_columns(f, {"share": "ratio", "money": "currency", "start": "month", "missing": "ratio"},
                                currency="EUR")
     assert out["share"].tolist() == ["25.0%", "n/a"]
     assert out["money"].tolist() == ["EUR 1,234", "EUR 5.00"]
@@ -198,7 +199,7 @@ def test_rate_with_counts_and_timeline(tiny):
     assert bottom.get_ylabel() == "answers" and bottom.get_xlabel() == "month"
     assert any("target" in t.get_text() for t in top.get_legend().get_texts())
     plt.close(fig)
-    ages = cases.project_ages(r.frames["projects"], cd.date_range[1])
+    ages = cases.consultancy.project_ages(r.frames["projects"], cd.date_range[1])
     ax = plots.client_timeline(ages, highlight="A", as_of=cd.date_range[1])
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == ["P1", "P2", "P3"]
@@ -209,7 +210,7 @@ def test_rate_with_counts_and_timeline(tiny):
 
 def test_client_comparison_explorer(tiny):
     _, r = tiny
-    table = cases.clients_vs_firm(r)
+    table = cases.consultancy.clients_vs_firm(r)
     n_open = len(plt.get_fignums())
     ex = widgets.client_comparison_explorer(table, initial="A", units={"csat": "ratio", "on_time_rate": "ratio",
                                                                        "avg_completion_days": "days"},

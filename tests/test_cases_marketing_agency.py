@@ -20,8 +20,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from kpi_helpers import cases, data, plots, widgets  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-HELPERS = (cases.ad_kpis_by, cases.rate_weights, cases.mean_of_rates_vs_ratio_of_sums, cases.client_overview,
-           cases.account_vs_all, cases.compare_by_segment, cases.format_ad_frame)
+HELPERS = (cases.marketing_agency.ad_kpis_by, cases.marketing_agency.rate_weights, cases.marketing_agency.mean_of_rates_vs_ratio_of_sums, cases.marketing_agency.client_overview,
+           cases.marketing_agency.account_vs_all, cases.marketing_agency.compare_by_segment, cases.marketing_agency.format_ad_frame)
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +49,7 @@ def test_doctests_of_the_marketing_agency_helpers():
     for fn in HELPERS:
         finder = doctest.DocTestFinder()
         runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
-        tests = finder.find(fn, fn.__name__, globs={"pd": pd, **vars(cases)})
+        tests = finder.find(fn, fn.__name__, globs={"pd": pd, **vars(cases.marketing_agency)})
         assert tests and any(t.examples for t in tests), fn.__name__
         for test in tests:
             runner.run(test)
@@ -61,7 +61,7 @@ def test_doctests_of_the_marketing_agency_helpers():
 # ---------------------------------------------------------------------------------------------
 
 def test_ad_kpis_by_campaign_and_period_by_hand():
-    t = cases.ad_kpis_by(_daily(), ["campaign", "period"])
+    t = cases.marketing_agency.ad_kpis_by(_daily(), ["campaign", "period"])
     assert list(t[["campaign", "period"]].itertuples(index=False, name=None)) == [
         ("huge", "2025-01"), ("huge", "2025-02"), ("o1", "2025-01"), ("o1", "2025-02"), ("tiny", "2025-01")]
     row = t.iloc[0]  # huge, January: no conversions
@@ -77,14 +77,14 @@ def test_ad_kpis_by_campaign_and_period_by_hand():
 
 def test_ad_kpis_by_keeps_rows_with_an_empty_key_and_adds_up():
     d = _daily()
-    t = cases.ad_kpis_by(d, ["channel"])
+    t = cases.marketing_agency.ad_kpis_by(d, ["channel"])
     assert t["channel"].isna().sum() == 1  # the row without a channel is its own group
     assert t["impressions"].sum() == d["impressions"].sum()
     assert t["spend"].sum() == d["spend"].sum()
 
 
 def test_ad_kpis_by_without_conversion_value_has_no_roas():
-    t = cases.ad_kpis_by(_daily().drop(columns="conversion_value"), ["client"])
+    t = cases.marketing_agency.ad_kpis_by(_daily().drop(columns="conversion_value"), ["client"])
     assert "roas" not in t.columns and "roi" not in t.columns
     assert t["cpa"].tolist() == pytest.approx([2050 / 7, 3000 / 30])
 
@@ -94,7 +94,7 @@ def test_ad_kpis_by_does_not_change_its_input_and_emits_no_warning():
     before = d.copy()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        cases.ad_kpis_by(d, ["client", "campaign", "period"])
+        cases.marketing_agency.ad_kpis_by(d, ["client", "campaign", "period"])
     pd.testing.assert_frame_equal(d, before)
 
 
@@ -103,11 +103,11 @@ def test_ad_kpis_by_does_not_change_its_input_and_emits_no_warning():
 # ---------------------------------------------------------------------------------------------
 
 def _campaigns() -> pd.DataFrame:
-    return cases.ad_kpis_by(_daily(), ["campaign"]).set_index("campaign")
+    return cases.marketing_agency.ad_kpis_by(_daily(), ["campaign"]).set_index("campaign")
 
 
 def test_rate_weights_by_hand():
-    w = cases.rate_weights(_campaigns(), "clicks", "impressions")
+    w = cases.marketing_agency.rate_weights(_campaigns(), "clicks", "impressions")
     # CTRs: tiny 20/100 = 0.2, o1 300/10,000 = 0.03, huge 200/100,000 = 0.002
     assert list(w.index) == ["tiny", "o1", "huge"]
     assert w["rate"].tolist() == pytest.approx([0.2, 0.03, 0.002])
@@ -119,7 +119,7 @@ def test_rate_weights_by_hand():
 
 def test_rate_weights_undefined_rate_is_last_with_zero_weight_in_the_mean():
     g = pd.DataFrame({"clicks": [0, 5, 1], "impressions": [0, 100, 10]}, index=["none", "b", "a"])
-    w = cases.rate_weights(g, "clicks", "impressions")
+    w = cases.marketing_agency.rate_weights(g, "clicks", "impressions")
     assert list(w.index) == ["a", "b", "none"]
     assert math.isnan(w.at["none", "rate"])
     assert w.at["none", "weight_in_mean"] == 0.0
@@ -128,11 +128,11 @@ def test_rate_weights_undefined_rate_is_last_with_zero_weight_in_the_mean():
 
 def test_rate_weights_ties_broken_by_name():
     g = pd.DataFrame({"clicks": [1, 1], "impressions": [10, 10]}, index=["b", "a"])
-    assert list(cases.rate_weights(g, "clicks", "impressions").index) == ["a", "b"]
+    assert list(cases.marketing_agency.rate_weights(g, "clicks", "impressions").index) == ["a", "b"]
 
 
 def test_mean_of_rates_vs_ratio_of_sums_by_hand():
-    r = cases.mean_of_rates_vs_ratio_of_sums(_campaigns(), "clicks", "impressions")
+    r = cases.marketing_agency.mean_of_rates_vs_ratio_of_sums(_campaigns(), "clicks", "impressions")
     assert r["mean_of_rates"] == pytest.approx((0.2 + 0.03 + 0.002) / 3)
     assert r["ratio_of_sums"] == pytest.approx(520 / 110_100)
     assert r["weighted_mean_of_rates"] == pytest.approx(r["ratio_of_sums"])
@@ -148,7 +148,7 @@ def test_mean_of_rates_matches_the_plot_and_agrees_on_the_shipped_data():
     cd = data.load_case("marketing_agency", ROOT / "data" / "marketing_agency")
     res = cases.analyse("marketing_agency", cd)
     per = res.frames["by_campaign"].set_index("campaign")
-    r = cases.mean_of_rates_vs_ratio_of_sums(per, "clicks", "impressions")
+    r = cases.marketing_agency.mean_of_rates_vs_ratio_of_sums(per, "clicks", "impressions")
     assert r["ratio_of_sums"] == pytest.approx(res.frames["totals"]["ctr"])
     assert r["mean_of_rates"] == pytest.approx(per["ctr"].mean())
     assert r["n_rates"] == len(per)
@@ -161,7 +161,7 @@ def test_mean_of_rates_all_denominators_zero_is_nan_not_an_error():
     g = pd.DataFrame({"clicks": [0, 0], "impressions": [0, 0]}, index=["a", "b"])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        r = cases.mean_of_rates_vs_ratio_of_sums(g, "clicks", "impressions")
+        r = cases.marketing_agency.mean_of_rates_vs_ratio_of_sums(g, "clicks", "impressions")
     assert math.isnan(r["mean_of_rates"]) and math.isnan(r["ratio_of_sums"])
     assert r["n_rates"] == 0 and r["highest"] is None and r["largest"] is None
 
@@ -171,13 +171,13 @@ def test_mean_of_rates_all_denominators_zero_is_nan_not_an_error():
 # ---------------------------------------------------------------------------------------------
 
 def _by_client() -> pd.DataFrame:
-    bc = cases.ad_kpis_by(_daily(), ["client"]).set_index("client")
+    bc = cases.marketing_agency.ad_kpis_by(_daily(), ["client"]).set_index("client")
     bc["spend_share"] = bc["spend"] / bc["spend"].sum()
     return bc.loc[["O", "K"]]  # O spends more: first
 
 
 def test_client_overview_by_hand():
-    o = cases.client_overview(_daily(), _by_client())
+    o = cases.marketing_agency.client_overview(_daily(), _by_client())
     assert list(o.index) == ["O", "K"]
     assert o["campaigns"].tolist() == [1, 2]
     assert o["channels"].tolist() == [1, 2]  # the empty channel is not counted
@@ -188,12 +188,12 @@ def test_client_overview_by_hand():
 def test_client_overview_without_channel_and_value():
     d = _daily().drop(columns=["channel", "conversion_value"])
     bc = _by_client().drop(columns=["conversion_value", "roas", "roi"])
-    o = cases.client_overview(d, bc)
+    o = cases.marketing_agency.client_overview(d, bc)
     assert list(o.columns) == ["campaigns", "spend", "spend_share"]
 
 
 def test_account_vs_all_by_hand():
-    v = cases.account_vs_all(_by_client(), ["K"])
+    v = cases.marketing_agency.account_vs_all(_by_client(), ["K"])
     assert list(v.columns) == ["all clients", "K", "all other clients"]
     assert list(v.index) == ["ctr", "cvr", "cpc", "cpa", "roas", "roi"]
     assert v.at["ctr", "all clients"] == pytest.approx(520 / 110_100)
@@ -205,23 +205,23 @@ def test_account_vs_all_by_hand():
 
 def test_account_vs_all_only_client_has_no_others_column():
     bc = _by_client().loc[["K"]]
-    v = cases.account_vs_all(bc, ["K"], ["ctr", "roas"])
+    v = cases.marketing_agency.account_vs_all(bc, ["K"], ["ctr", "roas"])
     assert list(v.columns) == ["all clients", "K"]
     assert v.loc["ctr"].tolist() == pytest.approx([220 / 100_100] * 2)
 
 
 def test_account_vs_all_skips_missing_kpis_and_unknown_accounts():
     bc = _by_client().drop(columns=["conversion_value", "roas", "roi"])
-    v = cases.account_vs_all(bc, ["K", "nobody"], others_label=None)
+    v = cases.marketing_agency.account_vs_all(bc, ["K", "nobody"], others_label=None)
     assert list(v.columns) == ["all clients", "K"]
     assert "roas" not in v.index
 
 
 def test_compare_by_segment_by_hand():
     d = _daily()
-    by_channel = cases.ad_kpis_by(d, ["channel"]).dropna(subset=["channel"]).set_index("channel")
-    per = cases.ad_kpis_by(d, ["client", "channel"])
-    c = cases.compare_by_segment(by_channel, per, "K", "ctr")
+    by_channel = cases.marketing_agency.ad_kpis_by(d, ["channel"]).dropna(subset=["channel"]).set_index("channel")
+    per = cases.marketing_agency.ad_kpis_by(d, ["client", "channel"])
+    c = cases.marketing_agency.compare_by_segment(by_channel, per, "K", "ctr")
     assert list(c.index) == ["Display", "Search", "Social"]
     assert list(c.columns) == ["K", "all clients"]
     assert c["K"].tolist()[0] == pytest.approx(0.002) and math.isnan(c.at["Search", "K"])
@@ -230,8 +230,8 @@ def test_compare_by_segment_by_hand():
 
 
 def test_format_ad_frame_says_n_a_never_inf():
-    t = cases.ad_kpis_by(_daily(), ["campaign", "period"])
-    f = cases.format_ad_frame(t)
+    t = cases.marketing_agency.ad_kpis_by(_daily(), ["campaign", "period"])
+    f = cases.marketing_agency.format_ad_frame(t)
     assert f.at[0, "cpa"] == "n/a"
     assert f.at[0, "spend"] == "NOK 1,000" and f.at[0, "impressions"] == "50,000"
     assert f.at[0, "ctr"] == "0.20%" and f.at[0, "cvr"] == "0.0%"
@@ -245,12 +245,12 @@ def test_notebook_helpers_on_the_shipped_data():
     res = cases.analyse("marketing_agency", cd)
     f = res.frames
     key = res.key_accounts[0]
-    o = cases.client_overview(f["daily"], f["by_client"])
+    o = cases.marketing_agency.client_overview(f["daily"], f["by_client"])
     assert o.index[0] == key and o.at[key, "campaigns"] == 6 and o.at[key, "channels"] == 4
-    v = cases.account_vs_all(f["by_client"], [key])
+    v = cases.marketing_agency.account_vs_all(f["by_client"], [key])
     assert v.at["ctr", "all clients"] == pytest.approx(f["totals"]["ctr"])
     assert v.at["roas", key] == pytest.approx(f["by_client"].at[key, "roas"])
-    t = cases.ad_kpis_by(f["daily"], ["campaign", "channel", "period"])
+    t = cases.marketing_agency.ad_kpis_by(f["daily"], ["campaign", "channel", "period"])
     assert t["clicks"].sum() == f["totals"]["clicks"]
     zero = t[t["conversions"] == 0]
     assert len(zero) > 0 and zero["cpa"].isna().all()
@@ -262,9 +262,9 @@ def test_notebook_helpers_on_the_shipped_data():
 
 def _monthly() -> tuple[pd.DataFrame, pd.DataFrame]:
     d = _daily()
-    m = cases.ad_kpis_by(d, ["period"])
+    m = cases.marketing_agency.ad_kpis_by(d, ["period"])
     m.insert(1, "partial", [False, True])
-    cm = cases.ad_kpis_by(d, ["client", "period"])
+    cm = cases.marketing_agency.ad_kpis_by(d, ["client", "period"])
     return m, cm
 
 

@@ -50,57 +50,12 @@ def _close_figures():
 
 
 # ---------------------------------------------------------------------------------------------
-# t quantile and mean interval
-# ---------------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("p, df, expected", [
-    # textbook t table values
-    (0.975, 1, 12.706), (0.975, 2, 4.303), (0.975, 3, 3.182), (0.975, 8, 2.306), (0.975, 9, 2.262),
-    (0.975, 30, 2.042), (0.95, 4, 2.132), (0.995, 10, 3.169), (0.975, 1000, 1.962),
-])
-def test_t_quantile_matches_tables(p, df, expected):
-    assert cases.t_quantile(p, df) == pytest.approx(expected, abs=5e-4)
-
-
-def test_t_quantile_symmetry_and_undefined():
-    assert cases.t_quantile(0.025, 8) == pytest.approx(-cases.t_quantile(0.975, 8))
-    assert cases.t_quantile(0.5, 3) == 0.0
-    for p, df in [(0.0, 5), (1.0, 5), (0.9, 0), (float("nan"), 3)]:
-        assert math.isnan(cases.t_quantile(p, df))
-
-
-def test_mean_interval_by_hand():
-    # values 4, 5, 5, 3, 4: mean 4.2, sample sd sqrt(2.8/4) = 0.83666, se = 0.37417,
-    # t(0.975, 4) = 2.7764 -> half width 1.0389 -> [3.161, 5.239]
-    r = cases.mean_interval([4, 5, 5, 3, 4])
-    assert r["n"] == 5 and r["mean"] == pytest.approx(4.2)
-    assert r["std"] == pytest.approx(math.sqrt(0.7))
-    assert r["low"] == pytest.approx(3.1611, abs=1e-3) and r["high"] == pytest.approx(5.2389, abs=1e-3)
-    clipped = cases.mean_interval([4, 5, 5, 3, 4], bounds=(1, 5))
-    assert clipped["high"] == 5.0 and clipped["low"] == pytest.approx(3.1611, abs=1e-3)
-
-
-def test_mean_interval_few_values_and_missing():
-    assert cases.mean_interval([])["n"] == 0 and math.isnan(cases.mean_interval([])["mean"])
-    one = cases.mean_interval([float("nan"), 4.0, None])
-    assert one["n"] == 1 and one["mean"] == 4.0 and math.isnan(one["low"]) and math.isnan(one["high"])
-    same = cases.mean_interval([4, 4, 4])  # no spread: the interval is the point
-    assert same["low"] == same["high"] == 4.0
-
-
-def test_interval_narrows_with_more_ratings():
-    few = cases.mean_interval([3, 5, 4, 5, 4, 5, 4, 5, 5])
-    many = cases.mean_interval([3, 5, 4, 5, 4, 5, 4, 5, 5] * 50)
-    assert (many["high"] - many["low"]) < (few["high"] - few["low"]) / 5
-
-
-# ---------------------------------------------------------------------------------------------
 # guests
 # ---------------------------------------------------------------------------------------------
 
 def test_guest_mix(restaurant_dir):
     cd = data.load_case("restaurant", restaurant_dir)
-    mix = cases.guest_mix(cd["visits"])
+    mix = cases.restaurant.guest_mix(cd["visits"])
     # 3 of 4 visits have an id (G1 twice, G2 once): 2 guests; revenue 3100 of 5100
     assert mix.loc["known guests", "visits"] == 3 and mix.loc["walk-ins (no id)", "visits"] == 1
     assert mix["visit_share"].tolist() == [0.75, 0.25]
@@ -110,18 +65,18 @@ def test_guest_mix(restaurant_dir):
 
 def test_guest_mix_without_guest_column():
     v = pd.DataFrame({"bill": [10.0, 30.0]})
-    mix = cases.guest_mix(v)
+    mix = cases.restaurant.guest_mix(v)
     assert mix["visits"].tolist() == [0, 2] and mix["visit_share"].tolist() == [0.0, 1.0]
 
 
 def test_guest_mix_empty_has_nan_shares():
-    mix = cases.guest_mix(pd.DataFrame({"guest_id": pd.Series([], dtype="str"), "bill": pd.Series([], dtype=float)}))
+    mix = cases.restaurant.guest_mix(pd.DataFrame({"guest_id": pd.Series([], dtype="str"), "bill": pd.Series([], dtype=float)}))
     assert mix["visit_share"].isna().all() and mix["revenue_share"].isna().all()
 
 
 def test_rating_comparison(restaurant_dir):
     cd = data.load_case("restaurant", restaurant_dir)
-    rc = cases.rating_comparison(cd["visits"], ["G1", "G2"])
+    rc = cases.restaurant.rating_comparison(cd["visits"], ["G1", "G2"])
     assert list(rc.index) == ["all guests", "G1", "G2"]
     # all: ratings 5, 3, 4 -> mean 4, 3 ratings, 4 visits; G1: 5, 4 -> 4.5; G2: none
     assert rc["ratings"].tolist() == [3, 2, 0]
@@ -136,7 +91,7 @@ def test_rating_comparison(restaurant_dir):
 
 def test_rating_comparison_without_rating_column():
     v = pd.DataFrame({"guest_id": ["A"], "bill": [1.0]})
-    rc = cases.rating_comparison(v, ["A"])
+    rc = cases.restaurant.rating_comparison(v, ["A"])
     assert rc["ratings"].tolist() == [0, 0] and rc["avg_rating"].isna().all()
 
 
@@ -144,9 +99,9 @@ def test_vip_vs_all(restaurant_dir):
     cd = data.load_case("restaurant", restaurant_dir)
     res = cases.analyse("restaurant", cd)
     assert res.key_accounts[0] == "G1"  # most visits
-    table = cases.vip_vs_all(cd["visits"], res.frames["guests"], ["G1"])
+    table = cases.restaurant.vip_vs_all(cd["visits"], res.frames["guests"], ["G1"])
     assert list(table.columns) == ["all guests", "G1"]
-    assert set(table.index) == set(cases.VIP_VS_ALL_UNITS)
+    assert set(table.index) == set(cases.restaurant.VIP_VS_ALL_UNITS)
     # visits per known guest: (2 + 1) / 2 = 1.5; all: 5100 / 11 covers; G1: 2200 / 4 covers
     assert table.loc["visits per guest", "all guests"] == pytest.approx(1.5)
     assert table.loc["average check", "all guests"] == pytest.approx(5100 / 11)
@@ -162,18 +117,18 @@ def test_vip_vs_all(restaurant_dir):
 def test_revpash_by_open_hours(restaurant_dir):
     cd = data.load_case("restaurant", restaurant_dir)
     monthly = cases.analyse("restaurant", cd).frames["monthly"]
-    out = cases.revpash_by_open_hours(monthly, 6, [4, 6])
+    out = cases.restaurant.revpash_by_open_hours(monthly, 6, [4, 6])
     # 5100 / (6 seats x 4 h x 2 days) = 106.25; at 6 h: 70.83
     assert list(out.columns) == ["period", "partial", "4 h open", "6 h open"]
     assert out.loc[0, "4 h open"] == pytest.approx(106.25)
     assert out.loc[0, "6 h open"] == pytest.approx(5100 / 72)
     assert out["6 h open"].isna().sum() == 0
-    assert cases.revpash_by_open_hours(monthly, float("nan"), [6])["6 h open"].isna().all()
+    assert cases.restaurant.revpash_by_open_hours(monthly, float("nan"), [6])["6 h open"].isna().all()
 
 
 def test_visit_durations_past_midnight(restaurant_dir):
     cd = data.load_case("restaurant", restaurant_dir)
-    d = cases.visit_durations(cd["visits"])
+    d = cases.restaurant.visit_durations(cd["visits"])
     # 120, 130 (22:30 -> 00:40 next day), 90, 120 minutes
     assert d["minutes"].tolist() == [120.0, 130.0, 90.0, 120.0]
     assert d["past_midnight"].tolist() == [False, True, False, False]
@@ -183,7 +138,7 @@ def test_visit_durations_past_midnight(restaurant_dir):
 def test_restaurant_facts(restaurant_dir):
     cd = data.load_case("restaurant", restaurant_dir)
     res = cases.analyse("restaurant", cd)
-    f = cases.restaurant_facts(cd, res)
+    f = cases.restaurant.restaurant_facts(cd, res)
     assert f["first"] == "2025-01-03" and f["last"] == "2025-01-04" and f["months"] == 1
     assert f["partial_months"] == ["2025-01"]
     assert (f["visits"], f["covers"], f["revenue"], f["open_days"]) == (4, 11, 5100.0, 2)
@@ -201,7 +156,7 @@ def test_restaurant_facts_without_tables_and_times(tmp_path):
         """)
     cd = data.load_case("restaurant", d)
     res = cases.analyse("restaurant", cd)
-    f = cases.restaurant_facts(cd, res)
+    f = cases.restaurant.restaurant_facts(cd, res)
     assert math.isnan(f["seats"]) and f["tables"] == 1 and f["past_midnight"] == 0
     assert math.isnan(f["walk_in_share"]) and f["known_guests"] == 0
 
@@ -245,7 +200,7 @@ def test_revpash_explorer(restaurant_dir):
 def test_format_restaurant_table():
     f = pd.DataFrame({"revenue": [1234.5, float("nan")], "last_visit": pd.to_datetime(["2025-12-27", None]),
                       "share": [0.25, 0.5], "other": [1, 2]}, index=pd.Index(["G1", "G2"], name="guest_id"))
-    out = cases.format_restaurant_table(f, {"share": "ratio", "revenue": "currency", "last_visit": "date",
+    out = cases.restaurant.format_restaurant_table(f, {"share": "ratio", "revenue": "currency", "last_visit": "date",
                                             "missing": "count"}, currency="EUR")
     assert list(out.columns) == ["share", "revenue", "last_visit"]
     assert out.loc["G1"].tolist() == ["25.0%", "EUR 1,234", "2025-12-27"]
@@ -256,11 +211,11 @@ def test_format_restaurant_table():
 
 def test_rating_intervals_by_month(restaurant_dir):
     cd = data.load_case("restaurant", restaurant_dir)
-    by_month = cases.rating_intervals_by_month(cd["visits"])
+    by_month = cases.restaurant.rating_intervals_by_month(cd["visits"])
     # January: ratings 5, 3, 4 -> mean 4, sd 1, se 1/sqrt(3), t(0.975, 2) = 4.303 -> 4 -/+ 2.484, clipped
     assert list(by_month.index) == ["2025-01"]
     row = by_month.loc["2025-01"]
     assert row["ratings"] == 3 and row["avg_rating"] == pytest.approx(4.0)
     assert row["low"] == pytest.approx(4 - 4.3027 / math.sqrt(3), abs=1e-3) and row["high"] == 5.0
-    empty = cases.rating_intervals_by_month(cd["visits"].iloc[0:0])
+    empty = cases.restaurant.rating_intervals_by_month(cd["visits"].iloc[0:0])
     assert empty.empty and list(empty.columns) == ["ratings", "avg_rating", "low", "high"]

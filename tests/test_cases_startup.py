@@ -1,4 +1,4 @@
-"""Helpers for the startup notebook: scenario_without_account and weight_sweep (worked by hand)."""
+"""Helpers for the startup notebook: scenario_without and weight_sweep (worked by hand)."""
 from __future__ import annotations
 
 import doctest
@@ -21,16 +21,16 @@ def _matrix() -> pd.DataFrame:
 
 
 def test_doctests_of_the_startup_helpers():
-    for fn in (cases.scenario_without_account, cases.weight_sweep):
+    for fn in (cases.startup.scenario_without, cases.startup.weight_sweep):
         finder = doctest.DocTestFinder()
         runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
-        for test in finder.find(fn, fn.__name__, globs={"pd": pd, **vars(cases)}):
+        for test in finder.find(fn, fn.__name__, globs={"pd": pd, **vars(cases.startup)}):
             runner.run(test)
         assert runner.failures == 0, fn.__name__
 
 
 def test_scenario_monthly_by_hand():
-    s = cases.scenario_without_account(_matrix(), "A")
+    s = cases.startup.scenario_without(_matrix(), "A")
     m = s.monthly
     assert m["period"].tolist() == ["2024-01", "2024-02", "2024-03"]
     assert m["revenue"].tolist() == [100.0, 100.0, 120.0]
@@ -44,7 +44,7 @@ def test_scenario_monthly_by_hand():
 
 
 def test_scenario_summary_by_hand():
-    s = cases.scenario_without_account(_matrix(), "A")
+    s = cases.startup.scenario_without(_matrix(), "A")
     sm = s.summary
     assert list(sm.index) == ["revenue", "cmgr", "active_customers", "top_customer_share", "top20_share",
                               "hhi", "abc_a_count"]
@@ -70,21 +70,21 @@ def test_scenario_summary_by_hand():
 def test_scenario_does_not_mutate_and_rejects_unknown_account():
     m = _matrix()
     before = m.copy()
-    cases.scenario_without_account(m, "B")
+    cases.startup.scenario_without(m, "B")
     pd.testing.assert_frame_equal(m, before)
     with pytest.raises(KeyError, match="Z"):
-        cases.scenario_without_account(m, "Z")
+        cases.startup.scenario_without(m, "Z")
     with pytest.raises(TypeError):
-        cases.scenario_without_account({"A": 1}, "A")
+        cases.startup.scenario_without({"A": 1}, "A")
     with pytest.raises(ValueError, match="periods"):
-        cases.scenario_without_account(m, "A", partial=[True, False])
+        cases.startup.scenario_without(m, "A", partial=[True, False])
 
 
 def test_scenario_partial_months_left_out_of_growth():
-    s = cases.scenario_without_account(_matrix(), "A", partial=[False, False, True])
+    s = cases.startup.scenario_without(_matrix(), "A", partial=[False, False, True])
     assert math.isnan(s.monthly["mom_growth"].iloc[2])
     assert s.summary.at["cmgr", "with"] == pytest.approx(0.0)  # 100 -> 100 over complete months
-    s2 = cases.scenario_without_account(_matrix(), "A", partial=[False, False, True], include_partial_months=True)
+    s2 = cases.startup.scenario_without(_matrix(), "A", partial=[False, False, True], include_partial_months=True)
     assert s2.monthly["mom_growth"].iloc[2] == pytest.approx(0.2)
 
 
@@ -101,7 +101,7 @@ def test_scenario_from_a_case_result_matches_the_kpi_table(tmp_path):
         2024-03-20,B,10
     """), encoding="utf-8")
     r = cases.analyse("startup", data.load_case("startup", d))
-    s = cases.scenario_without_account(r, "A")
+    s = cases.startup.scenario_without(r, "A")
     # 2024-03 is partial (data end on the 20th): left out of growth, as in the KPI table
     assert s.monthly["partial"].tolist() == [False, False, True]
     kpi = r.kpis.set_index(["kpi", "scope", "period"])["value"]
@@ -114,7 +114,7 @@ def test_scenario_from_a_case_result_matches_the_kpi_table(tmp_path):
 
 def test_scenario_without_the_only_customer_is_undefined_not_an_error():
     m = pd.DataFrame({"A": [10.0, 20.0]}, index=pd.Index(["2024-01", "2024-02"], name="period"))
-    s = cases.scenario_without_account(m, "A")
+    s = cases.startup.scenario_without(m, "A")
     assert s.summary.at["revenue", "without"] == 0.0
     assert math.isnan(s.summary.at["hhi", "without"])
     assert math.isnan(s.summary.at["cmgr", "without"])
@@ -130,7 +130,7 @@ def _features() -> pd.DataFrame:
 
 
 def test_weight_sweep_by_hand():
-    s = cases.weight_sweep(_features(), dict(accounts.DEFAULT_WEIGHTS), steps=3)
+    s = cases.startup.weight_sweep(_features(), dict(accounts.DEFAULT_WEIGHTS), steps=3)
     assert s["weight"].tolist() == [0.0, 0.5, 1.0]
     assert list(s.columns) == ["weight", "key_account", "A", "B"]
     # weight 1: only revenue share counts (A 1, B 0); weight 0: B is best on every other criterion
@@ -146,7 +146,7 @@ def test_weight_sweep_by_hand():
 def test_weight_sweep_matches_score_accounts_at_the_given_weights():
     w = dict(accounts.DEFAULT_WEIGHTS)
     w["revenue_share"] = 0.35
-    s = cases.weight_sweep(_features(), w, steps=21)
+    s = cases.startup.weight_sweep(_features(), w, steps=21)
     row = s[np.isclose(s["weight"], 0.35)].iloc[0]
     scored = accounts.score_accounts(_features(), w)
     assert row["A"] == pytest.approx(scored.at["A", "score"])
@@ -155,13 +155,13 @@ def test_weight_sweep_matches_score_accounts_at_the_given_weights():
 
 def test_weight_sweep_bad_input():
     with pytest.raises(ValueError, match="steps"):
-        cases.weight_sweep(_features(), dict(accounts.DEFAULT_WEIGHTS), steps=1)
+        cases.startup.weight_sweep(_features(), dict(accounts.DEFAULT_WEIGHTS), steps=1)
     with pytest.raises(ValueError, match="not one of"):
-        cases.weight_sweep(_features(), {"engagement": 1.0}, criterion="revenue_share")
+        cases.startup.weight_sweep(_features(), {"engagement": 1.0}, criterion="revenue_share")
     with pytest.raises(ValueError, match="other criterion"):
-        cases.weight_sweep(_features(), {"revenue_share": 1.0})
+        cases.startup.weight_sweep(_features(), {"revenue_share": 1.0})
     # other criteria at 0: they share the rest equally
-    s = cases.weight_sweep(_features(), {"revenue_share": 1.0, "engagement": 0.0}, steps=2)
+    s = cases.startup.weight_sweep(_features(), {"revenue_share": 1.0, "engagement": 0.0}, steps=2)
     assert s["key_account"].tolist() == ["B", "A"]
 
 
@@ -173,7 +173,7 @@ def test_weight_sweep_equals_score_accounts_at_every_step_with_missing_values():
         index=pd.Index(["Ø AS", "B", "C & co", "D"], name="customer"))
     w = {"revenue_share": 2.0, "revenue_growth": 1.0, "strategic_value": 1.0, "growth_potential": 0.5,
          "engagement": 0.5}
-    sweep = cases.weight_sweep(f, w, steps=11)
+    sweep = cases.startup.weight_sweep(f, w, steps=11)
     rest = {k: v for k, v in w.items() if k != "revenue_share"}
     for _, row in sweep.iterrows():
         x = row["weight"]

@@ -449,10 +449,10 @@ def test_analyse_does_not_change_the_loaded_frames(tmp_path, case):
     if case == "restaurant":
         visits = cd["visits"]
         snap = visits.copy(deep=True)
-        assert_unchanged(cases.guest_rfm, visits, cd.date_range[1])
+        assert_unchanged(cases.restaurant.guest_rfm, visits, cd.date_range[1])
         pd.testing.assert_frame_equal(visits, snap)
     if case == "marketing_agency":
-        sums = result.frames["by_client"][cases.AD_SUMS].copy()
-        assert_unchanged(cases.ad_rates, sums)
+        sums = result.frames["by_client"][cases.marketing_agency.AD_SUMS].copy()
+        assert_unchanged(cases.marketing_agency.ad_rates, sums)
     # and a second analysis of the same data gives the same table
     pd.testing.assert_frame_equal(cases.analyse(case, cd).kpis, result.kpis, check_exact=True)

@@ -788,7 +788,7 @@ PLANNED_PUBLIC = [
     "revenue_per_consultant", "ctr", "cvr", "cpc", "cpa", "roas", "roi", "avg_check",
     "revenue_per_table", "table_turnover", "revpash", "seat_occupancy", "avg_rating",
     "rating_count", "defect_rate", "defect_free_share", "first_pass_yield",
-    "rolled_throughput_yield", "avg_time_per_unit", "hhi", "top_n_share", "concentration_base", "top_customer_share", "top20_share",
+    "rolled_throughput_yield", "avg_time_per_unit", "hhi", "top_n_share", "share_of_total", "concentration_base", "top_customer_share", "top20_share",
 ]  # fmt: skip
 
 

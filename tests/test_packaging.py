@@ -89,7 +89,9 @@ HEAVY = ("matplotlib", "seaborn", "ipywidgets", "papermill", "IPython", "pandera
 @pytest.mark.parametrize(
     "module",
     ["kpi_helpers", "kpi_helpers.kpis", "kpi_helpers.accounts", "kpi_helpers.scorecard",
-     "kpi_helpers.data", "kpi_helpers.cases"],
+     "kpi_helpers.data", "kpi_helpers.stats", "kpi_helpers.cases", "kpi_helpers.cases.startup",
+     "kpi_helpers.cases.consultancy", "kpi_helpers.cases.marketing_agency", "kpi_helpers.cases.restaurant",
+     "kpi_helpers.cases.your_data"],
 )
 def test_computing_layers_import_no_plotting_widget_or_papermill(module):
     code = (
@@ -107,7 +109,8 @@ def test_console_script_answers_help():
     assert "kpi-cases" in out.stdout
 
 
-@pytest.mark.parametrize("module", sorted(p.name for p in (ROOT / "kpi_helpers").glob("*.py")))
+@pytest.mark.parametrize("module", sorted(str(p.relative_to(ROOT / "kpi_helpers"))
+                                          for p in (ROOT / "kpi_helpers").rglob("*.py")))
 def test_no_module_defines_a_top_level_name_twice(module):
     """A second ``def f`` silently replaces the first (it happened once in cases.py)."""
     import ast
@@ -119,18 +122,23 @@ def test_no_module_defines_a_top_level_name_twice(module):
     assert not twice, f"{module} defines {twice} more than once"
 
 
-@pytest.mark.parametrize("module", ["kpis", "accounts", "scorecard", "data", "cases", "plots", "widgets"])
+@pytest.mark.parametrize("module", ["kpis", "accounts", "scorecard", "data", "stats", "cases", "cases.startup",
+                                    "cases.consultancy", "cases.marketing_agency", "cases.restaurant",
+                                    "cases.your_data", "plots", "widgets"])
 def test_public_functions_are_listed_in_all(module):
     import ast
     import importlib
 
-    package = ROOT / "kpi_helpers" / module
-    if package.is_dir():  # a package: every public module lists its own public names
-        names = [f"{module}.{p.stem}" for p in sorted(package.glob("[!_]*.py"))]
+    package = ROOT / "kpi_helpers" / module.replace(".", "/")
+    if package.is_dir():  # a package: its __init__ and every public module list their own public names
+        names = [module] + [f"{module}.{p.stem}" for p in sorted(package.glob("[!_]*.py"))]
     else:
         names = [module]
     for name in names:
-        tree = ast.parse((ROOT / "kpi_helpers" / f"{name.replace('.', '/')}.py").read_text(encoding="utf-8"))
+        path = ROOT / "kpi_helpers" / f"{name.replace('.', '/')}.py"
+        if not path.is_file():
+            path = path.with_suffix("") / "__init__.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
         public = {n.name for n in tree.body
                   if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and not n.name.startswith("_")}
         listed = set(importlib.import_module(f"kpi_helpers.{name}").__all__)
