@@ -32,9 +32,9 @@ text        the value as it is                                   "Ærlig & Sønn
 Undefined values (None, NaN, ``pd.NA``, NaT, inf, anything that is not a number) are
 ``"n/a"``. A number that rounds to zero never shows a minus sign ("0.0%", not "-0.0%").
 ``decimals=`` overrides the rule's number of decimals (for ratios: decimals of the percent).
-``compact=True`` is the short form for figures and running text: money and counts in thousands
-(``k``), millions (``M``) and billions (``bn``) with three significant digits ("NOK 1.2M",
-"NOK 350k", "48.2k"); other units are unchanged.
+``compact=True`` is the short form of money for figures and running text: thousands (``k``),
+millions (``M``) and billions (``bn``) with three significant digits ("NOK 1.2M", "NOK 350k");
+other units are unchanged.
 
 Languages
 =========
@@ -297,7 +297,7 @@ def format_value(value: Any, unit: str, *, currency: str = "NOK", lang: str = "e
     decimals : int, optional
         Decimals instead of the unit's rule (for ratios: decimals of the percent).
     compact : bool
-        The short form of money and counts for figures and running text ("NOK 1.2M").
+        The short form of money for figures and running text ("NOK 1.2M").
 
     Examples
     --------
@@ -317,13 +317,15 @@ def format_value(value: Any, unit: str, *, currency: str = "NOK", lang: str = "e
     if unit == "text":
         if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
             return na
+        if isinstance(value, (float, np.floating)) and not math.isfinite(value):
+            return na  # never "inf"
         return str(value)
     if unit in ("date", "month"):
         return _time_text(value, "%Y-%m-%d" if unit == "date" else "%Y-%m", na)
     x = _number(value)
     if x is None:
         return na
-    if compact and unit in ("currency", "count", "number") and decimals is None:
+    if compact and unit == "currency" and decimals is None:
         number = _compact(x, lg)
     else:
         d = _default_decimals(x, unit) if decimals is None else decimals
@@ -345,10 +347,15 @@ def _texts_against_target(value: Any, target: Any, unit: str, status: Any, *, cu
     v_text = format_value(value, unit, currency=currency, lang=lang, decimals=decimals)
     t_text = format_value(target, unit, currency=currency, lang=lang, decimals=decimals)
     v, t = _number(value), _number(target)
-    if (v_text != t_text or v is None or t is None or v == t
-            or status not in ("on_track", "off_track") or unit not in scorecard.UNITS + ("multiple", "number")):
+    if (v is None or t is None or v == t or status not in ("on_track", "off_track")
+            or unit not in (*scorecard.UNITS, "multiple", "number")):
         return v_text, t_text
-    start = _default_decimals(v, unit) if decimals is None else decimals
+    scale = 100 if unit == "ratio" else 1
+    dv = _default_decimals(v, unit) if decimals is None else decimals
+    dt = _default_decimals(t, unit) if decimals is None else decimals
+    if round(v * scale, dv) != round(t * scale, dt):  # the numbers shown differ: nothing hidden
+        return v_text, t_text
+    start = max(dv, dt)
     for d in range(start + 1, start + 13):
         v_text = format_value(v, unit, currency=currency, lang=lang, decimals=d)
         t_text = format_value(t, unit, currency=currency, lang=lang, decimals=d)
