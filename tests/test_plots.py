@@ -463,7 +463,7 @@ def test_histogram():
     ratings = pd.Series([1, 2, 2, 3, 4, 4, 4, 5, 5, np.nan, np.inf], name="rating")
     ax = plots.histogram(ratings, vline={"mean": 3.33, "target": 4.3}, unit="score")
     _assert_labelled(ax)
-    assert [ln.get_label() for ln in ax.get_lines()] == ["mean 3.33", "target 4.3"]
+    assert [ln.get_label() for ln in ax.get_lines()] == ["mean 3.33", "target 4.30"]  # scores: two decimals
     assert len(ax.patches) == 5  # one bar per rating 1..5
     assert sum(p.get_height() for p in ax.patches) == 9
     empty = plots.histogram(pd.Series([], dtype=float), title="nothing", xlabel="x")
