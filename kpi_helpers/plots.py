@@ -479,7 +479,8 @@ def line_with_target(
         if not finite.size:
             _no_data(ax)
         default_y = _label_with_unit(ys[0] if len(ys) == 1 else "value", unit, currency)
-        _titles(ax, title if title is not None else _sentence(display.label(ys[0] if len(ys) == 1 else "KPIs") + " by period"),
+        _titles(ax, title if title is not None
+                else _sentence(display.label(ys[0] if len(ys) == 1 else "KPIs") + " by period"),
                 xlabel if xlabel is not None else display.label(x), ylabel if ylabel is not None else default_y)
         if len(ys) > 1 or len(handles) > len(ys):
             _legend_outside(ax, handles, leg_labels)
@@ -695,7 +696,8 @@ def bar_by_category(
         shown = n - (1 if other_added else 0)
         if shown < n_total:
             clabel = f"{clabel} (top {shown} of {n_total}" + (f"; the rest in {other_label})" if other_added else ")")
-        _titles(ax, title if title is not None else _sentence(f"{display.label(name)} by {display.label(frame.index.name or 'category')}"),
+        _titles(ax, title if title is not None
+                else _sentence(f"{display.label(name)} by {display.label(frame.index.name or 'category')}"),
                 vlabel if horizontal else clabel, clabel if horizontal else vlabel)
         if handles:
             _legend_outside(ax, handles, labels)
@@ -862,8 +864,9 @@ def pareto_chart(
         twin.set_ylim(0, 1.05)
         twin.yaxis.set_major_formatter(percent_formatter(0))
         twin.set_ylabel("cumulative share of revenue (%)", **_PLAIN)
-        la = twin.axhline(a, color=TARGET_COLOR, ls="--", lw=1.2, label=f"class A up to {display.format_value(a, 'ratio', decimals=0)}")
-        lb = twin.axhline(b, color=TARGET_COLOR, ls=":", lw=1.4, label=f"class B up to {display.format_value(b, 'ratio', decimals=0)}")
+        a_text, b_text = (display.format_value(x, "ratio", decimals=0) for x in (a, b))
+        la = twin.axhline(a, color=TARGET_COLOR, ls="--", lw=1.2, label=f"class A up to {a_text}")
+        lb = twin.axhline(b, color=TARGET_COLOR, ls=":", lw=1.4, label=f"class B up to {b_text}")
         if n:
             ax.set_xlim(-0.6, n - 0.4)
             _set_category_ticks(ax.xaxis, pos, [_label_text(c) for c in p["customer"]], rotate=True)
@@ -1436,7 +1439,8 @@ def ratio_of_sums_vs_mean(
             ax.plot(np.zeros(fin_rates.size), fin_rates, ls="none", marker="o", ms=4, color="0.25", alpha=0.6,
                     zorder=4, label=f"one {per_group.index.name or 'group'}'s {display.label(rate_name)}")
         for p_, val in zip(pos, vals):
-            ax.annotate(_chart_value(val, unit, currency, decimals=2 if unit == "ratio" else None), (p_ + 0.32, val if np.isfinite(val) else 0.0),
+            ax.annotate(_chart_value(val, unit, currency, decimals=2 if unit == "ratio" else None),
+                        (p_ + 0.32, val if np.isfinite(val) else 0.0),
                         xytext=(3, 0), textcoords="offset points", ha="left", va="center", fontsize=10,
                         fontweight="bold", color="0.15", **_PLAIN)
         n_groups = len(per_group)
@@ -1455,7 +1459,8 @@ def ratio_of_sums_vs_mean(
         if n_used < n_groups:
             ax.text(0.0, -0.22, f"{n_groups - n_used} group(s) with {display.label(denominator)} = 0 left out of the mean",
                     transform=ax.transAxes, fontsize=9, color="0.4", ha="left", va="top", **_PLAIN)
-        _titles(ax, title if title is not None else _sentence(f"{display.label(rate_name)}: average of rates vs ratio of sums"), "",
+        _titles(ax, title if title is not None
+                else _sentence(f"{display.label(rate_name)}: average of rates vs ratio of sums"), "",
                 _label_with_unit(rate_name, unit, currency))
         h, lab = ax.get_legend_handles_labels()
         if h:
@@ -1561,7 +1566,8 @@ def mean_with_interval(
         _apply_unit_axis(ax.xaxis, unit, currency, m)
         if not np.isfinite(m).any():
             _no_data(ax)
-        _titles(ax, title if title is not None else _sentence(f"{display.label(mean)} with its {display.format_value(level, 'ratio', decimals=0)} interval"),
+        level_text = display.format_value(level, "ratio", decimals=0)
+        _titles(ax, title if title is not None else _sentence(f"{display.label(mean)} with its {level_text} interval"),
                 value_label if value_label is not None else _label_with_unit(mean, unit, currency), None)
         _legend_outside(ax, handles, [h.get_label() for h in handles])
     return ax

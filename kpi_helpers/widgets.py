@@ -301,7 +301,8 @@ class RevpashExplorer(widgets.VBox):
         self.frame = frame
         self.revpash = float(revpash(float(m["revenue"].sum()), self.seats, h, float(m["open_days"].sum())))
         whole = display.format_value(self.revpash, "currency", currency=self.currency)
-        tgt = "" if self.target is None else f" (target {display.format_value(self.target, 'currency', currency=self.currency)})"
+        tgt = ("" if self.target is None
+               else f" (target {display.format_value(self.target, 'currency', currency=self.currency)})")
         self.summary.value = f"RevPASH over the whole period at {h:g} open hours a day: {whole}{tgt}"
         # a fixed y axis (room for the fewest hours on the slider), so moving the slider moves the line
         at_min = revpash(m["revenue"].astype(float), self.seats, float(self.slider.min), m["open_days"].astype(float))
@@ -473,9 +474,11 @@ class ClientComparisonExplorer(widgets.VBox):
         self.values = values
         units = {self.names.get(k, k): u for k, u in self.units.items()}
         targets = {self.names.get(k, k): t for k, t in self.targets.items()}
-        parts = [f"{name}: {display.format_value(values.at[name, client], units.get(name, 'number'), currency=self.currency)}"
-                 f" ({self.reference_label} "
-                 f"{display.format_value(values.at[name, self.reference_label], units.get(name, 'number'), currency=self.currency)})"
+
+        def text(name: str, column: str) -> str:
+            return display.format_value(values.at[name, column], units.get(name, "number"), currency=self.currency)
+
+        parts = [f"{name}: {text(name, client)} ({self.reference_label} {text(name, self.reference_label)})"
                  for name in values.index]
         self.summary.value = _prose(html.escape(f"{client}: " + "; ".join(parts)))
         fig = plots.compare_account_vs_all(values, units=units, targets=targets, currency=self.currency,
