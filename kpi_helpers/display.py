@@ -452,14 +452,16 @@ def format_kpi_table(table: pd.DataFrame, *, currency: str = "NOK", lang: str = 
     out = table.copy()
     out.insert(1, "name", [kpi_name(k, lang, names) for k in table["kpi"]])
     statuses = list(table["status"]) if "status" in table else [None] * len(table)
+    given = list(table["target"]) if "target" in table else [None] * len(table)
     values, targets = [], []
-    for k, v, u, t, s in zip(table["kpi"], table["value"], table["unit"], table["target"], statuses):
+    for k, v, u, t, s in zip(table["kpi"], table["value"], table["unit"], given, statuses):
         unit = KPI_DISPLAY_UNITS.get(k, u)
         v_text, t_text = _texts_against_target(v, t, unit, s, currency=currency, lang=lang, decimals=None)
         values.append(v_text)
         targets.append(t_text if _number(t) is not None else "")
     out["value"] = pd.Series(values, index=out.index, dtype=object)
-    out["target"] = pd.Series(targets, index=out.index, dtype=object)
+    if "target" in table:
+        out["target"] = pd.Series(targets, index=out.index, dtype=object)
     if "status" in table:
         undefined = [_number(v) is None and s == "off_track" for v, s in zip(table["value"], statuses)]
         out["status"] = pd.Series([status_text("not_measurable" if u else s, lang)

@@ -332,6 +332,17 @@ def test_format_kpi_table_names_and_currency():
     assert format_kpi_table(t).set_index("kpi").at["sla_rate", "name"] == "sla_rate"
 
 
+def test_format_kpi_table_words_for_every_status_and_a_table_without_targets():
+    t = pd.DataFrame({"kpi": ["avg_rating", "csat", "revenue"], "scope": "all", "period": "all",
+                      "value": [4.6, math.nan, 10.0], "unit": ["score", "ratio", "currency"],
+                      "target": [4.5, 0.8, math.nan], "status": ["insufficient_data", "not_measurable", "no_target"]})
+    f = format_kpi_table(t)
+    assert f["status"].tolist() == ["insufficient data", "not measurable", "no target"]
+    assert f["value"].tolist() == ["4.60", "n/a", "NOK 10.00"]
+    g = format_kpi_table(t.drop(columns=["target", "status"]))
+    assert g["value"].tolist() == ["4.60", "n/a", "NOK 10.00"] and "target" not in g
+
+
 def test_the_kpi_csv_stays_machine_text():
     t = _kpi_table()
     assert "%" not in scorecard.kpi_table_csv(t)
