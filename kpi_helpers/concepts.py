@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import kpis, scorecard
+from . import display, kpis, scorecard
 from .exercises import CheckResult
 
 __all__ = [
@@ -67,6 +67,8 @@ SLA_KPI = scorecard.KPI(
 
 #: The case catalogue plus ``sla_rate``: what :func:`bank_client_kpi_table` builds its table from.
 CATALOGUE: dict[str, scorecard.KPI] = {**scorecard.KPI_CATALOGUE, "sla_rate": SLA_KPI}
+#: Readable names of :data:`CATALOGUE` for :mod:`kpi_helpers.display`.
+_NAMES: dict[str, str] = {k: v.name for k, v in CATALOGUE.items()}
 
 _BANK_COLUMNS = ("month", "revenue", "support_tickets", "tickets_resolved_in_sla", "csat_responses",
                  "csat_satisfied", "nps_promoters", "nps_detractors", "nps_responses")
@@ -539,18 +541,18 @@ def kpi_status_pivot(table: pd.DataFrame, currency: str = "NOK") -> pd.DataFrame
     periods = sorted(set(table["period"]), key=lambda p: (p != "all", p))
     cells = {(k, p): "" for k in kpi_order for p in periods}
     for k, p, v, u, s in zip(table["kpi"], table["period"], table["value"], table["unit"], table["status"]):
-        text = scorecard.format_value(v, u, currency)
+        text = display.format_value(v, display.KPI_DISPLAY_UNITS.get(k, u), currency=currency)
         cells[(k, p)] = text + (" ✗" if s == "off_track" else "")
-    names = [CATALOGUE[k].name if k in CATALOGUE else k for k in kpi_order]
+    names = [display.kpi_name(k, names=_NAMES) for k in kpi_order]
     out = pd.DataFrame({n: [cells[(k, p)] for p in periods] for n, k in zip(names, kpi_order)},
                        index=pd.Index(periods, name="period", dtype="str"))
     return out
 
 
 def format_kpi_table(table: pd.DataFrame, currency: str = "NOK") -> pd.DataFrame:
-    """:func:`kpi_helpers.scorecard.format_kpi_table` with the names of :data:`CATALOGUE`.
+    """:func:`kpi_helpers.display.format_kpi_table` with the names of :data:`CATALOGUE`.
 
-    The scorecard's formatter names KPIs from the case catalogue only; this one also knows
+    The display's formatter names KPIs from the case catalogue; this one also knows
     ``sla_rate`` ("Tickets resolved within SLA").
 
     Examples
@@ -560,6 +562,4 @@ def format_kpi_table(table: pd.DataFrame, currency: str = "NOK") -> pd.DataFrame
     >>> format_kpi_table(t)[["name", "value"]].iloc[0].tolist()
     ['Tickets resolved within SLA', '90.0%']
     """
-    out = scorecard.format_kpi_table(table, currency=currency)
-    out["name"] = [CATALOGUE[k].name if k in CATALOGUE else str(k) for k in table["kpi"]]
-    return out
+    return display.format_kpi_table(table, currency=currency, names=_NAMES)

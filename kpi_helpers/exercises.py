@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from . import display
+
 __all__ = ["CheckResult", "check_answer"]
 
 
@@ -30,13 +32,8 @@ class CheckResult:
 
 
 def _fmt(value: float, unit: str) -> str:
-    if unit == "ratio":
-        return f"{value:.1%}"
-    if unit == "currency":
-        return f"{value:,.0f}"
-    if unit == "count":
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
+    """The answer as text (:func:`kpi_helpers.display.format_value`; money without a currency code)."""
+    return display.format_value(value, unit, currency="")
 
 
 def check_answer(answer: Any, expected: float, *, unit: str = "number", rel_tol: float = 0.01,

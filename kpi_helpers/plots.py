@@ -10,7 +10,8 @@ Rules every function here follows
   ``matplotlib.rcParams``. Call :func:`use_style` explicitly to get the same look for your own
   ad-hoc plots;
 * titles and axis labels always say the unit; money is shown as ``NOK 1.2M`` / ``NOK 350k``
-  (:func:`currency_formatter`), ratios as percentages (:func:`percent_formatter`);
+  (:func:`currency_formatter`), ratios as percentages (:func:`percent_formatter`); every number,
+  unit and name on a figure is :mod:`kpi_helpers.display`'s text (money in its compact form);
 * key accounts are drawn in one strong colour (:data:`HIGHLIGHT`), everything else in grey;
 * target lines are dashed and labelled ``target 3.0%``; partial months are drawn lighter and
   hatched (bars) or hollow and dashed (lines), with a legend note;
@@ -40,10 +41,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from . import display
+
 __all__ = [
-    "PALETTE", "PRIMARY", "HIGHLIGHT", "GREY", "DISPLAY_NAMES", "LIGHT_GREY", "TARGET_COLOR", "FIGSIZE", "UNITS",
+    "PALETTE", "PRIMARY", "HIGHLIGHT", "GREY", "LIGHT_GREY", "TARGET_COLOR", "FIGSIZE", "UNITS",
     "theme_rc", "use_style", "style_context",
-    "format_currency", "currency_formatter", "percent_formatter", "format_value", "unit_label",
+    "currency_formatter", "percent_formatter",
     "line_with_target", "bar_by_category", "stacked_area_by_account", "pareto_chart", "share_bar",
     "score_contributions", "portfolio_chart", "compare_account_vs_all", "heatmap", "histogram",
     "ratio_of_sums_vs_mean",
@@ -133,48 +136,13 @@ def style_context() -> Iterator[None]:
 # formatting
 # ---------------------------------------------------------------------------------------------
 
-def _trim(number: str) -> str:
-    return number.rstrip("0").rstrip(".") if "." in number else number
-
-
-def format_currency(value: Any, currency: str = "NOK", digits: int = 3) -> str:
-    """Money in short form: ``NOK 1.2M``, ``NOK 350k``, ``NOK 950``, ``n/a`` for NaN.
-
-    ``digits`` significant digits (trailing zeros dropped): 1,234,567 -> ``NOK 1.23M``.
-
-    >>> format_currency(1_200_000), format_currency(350_000), format_currency(float("nan"))
-    ('NOK 1.2M', 'NOK 350k', 'n/a')
-    >>> format_currency(-2_500, "EUR"), format_currency(0)
-    ('EUR -2.5k', 'NOK 0')
-    """
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return "n/a"
-    if not math.isfinite(x):
-        return "n/a"
-    a = abs(x)
-    for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
-        # round first, so that 999,999 becomes "1M" and not "1e+03k"
-        if a >= size * (1 - 0.5 * 10 ** (-digits)):
-            scaled = x / size
-            decimals = max(digits - 1 - int(math.floor(math.log10(abs(scaled)))), 0) if scaled else 0
-            text = _trim(f"{scaled:.{decimals}f}") + suffix
-            break
-    else:
-        text = f"{x:,.0f}" if a >= 1 or x == 0 else _trim(f"{x:.2f}")
-    if text in ("-0", "-0k", "-0M"):
-        text = text[1:]
-    return f"{currency} {text}" if currency else text
-
-
-def currency_formatter(currency: str = "NOK", digits: int = 3) -> FuncFormatter:
-    """A tick formatter showing money as ``NOK 1.2M`` / ``NOK 350k``.
+def currency_formatter(currency: str = "NOK") -> FuncFormatter:
+    """A tick formatter showing money as ``NOK 1.2M`` / ``NOK 350k`` (``display.format_value``, compact).
 
     >>> currency_formatter()(1_200_000), currency_formatter("NOK")(350_000)
     ('NOK 1.2M', 'NOK 350k')
     """
-    return FuncFormatter(lambda x, pos=None: format_currency(x, currency, digits))
+    return FuncFormatter(lambda x, pos=None: display.format_value(x, "currency", currency=currency, compact=True))
 
 
 def percent_formatter(decimals: int = 0) -> FuncFormatter:
@@ -183,77 +151,22 @@ def percent_formatter(decimals: int = 0) -> FuncFormatter:
     >>> percent_formatter(1)(0.034), percent_formatter()(0.25)
     ('3.4%', '25%')
     """
-    def fmt(x: float, pos: Any = None) -> str:
-        if x is None or not math.isfinite(x):
-            return "n/a"
-        text = f"{x * 100:.{decimals}f}"
-        if float(text) == 0:
-            text = text.lstrip("-")
-        return text + "%"
-
-    return FuncFormatter(fmt)
+    return FuncFormatter(lambda x, pos=None: display.format_value(x, "ratio", decimals=decimals))
 
 
-def format_value(value: Any, unit: str = "number", currency: str = "NOK", decimals: int | None = None) -> str:
-    """One value as text in its unit (``n/a`` when undefined).
-
-    >>> format_value(0.03, "ratio"), format_value(1.2e6, "currency"), format_value(120, "days")
-    ('3.0%', 'NOK 1.2M', '120 days')
-    >>> format_value(4.25, "score"), format_value(1234, "count"), format_value(float("inf"), "ratio")
-    ('4.25', '1,234', 'n/a')
-    """
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return "n/a"
-    if not math.isfinite(x):
-        return "n/a"
-    if unit == "currency":
-        return format_currency(x, currency)
-    if unit == "ratio":
-        d = 1 if decimals is None else decimals
-        return percent_formatter(d)(x)
-    if unit == "days":
-        d = 0 if decimals is None else decimals
-        return f"{x:,.{d}f} days"
-    if unit in ("count", "index"):
-        d = 0 if decimals is None else decimals
-        return f"{x:,.{d}f}"
-    if unit == "score":
-        d = 2 if decimals is None else decimals
-        return _trim(f"{x:.{d}f}") if d else f"{x:.0f}"
-    if decimals is not None:
-        return f"{x:,.{decimals}f}"
-    return f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+def _chart_value(value: Any, unit: str, currency: str, decimals: int | None = None) -> str:
+    """A value on a figure: :func:`kpi_helpers.display.format_value`, money in its compact form."""
+    return display.format_value(value, unit, currency=currency, decimals=decimals, compact=True)
 
 
-def unit_label(unit: str, currency: str = "NOK") -> str:
-    """The unit as shown in an axis label: ``NOK``, ``%``, ``days``, ...
-
-    >>> unit_label("currency"), unit_label("ratio", "EUR"), unit_label("count")
-    ('NOK', '%', 'count')
-    """
-    return {"currency": currency, "ratio": "%", "days": "days", "count": "count", "score": "score",
-            "index": "index"}.get(unit, unit)
-
-
-#: Display names of common column / KPI ids (anything else: underscores become spaces).
-DISPLAY_NAMES: dict[str, str] = {
-    "mom_growth": "month-over-month growth", "cmgr": "CMGR", "ctr": "CTR", "cvr": "CVR", "cpc": "CPC",
-    "cpa": "CPA", "roas": "ROAS", "roi": "ROI", "csat": "CSAT", "nps": "NPS", "hhi": "HHI",
-    "revpash": "RevPASH", "avg_check": "average check", "avg_rating": "average rating",
-    "avg_completion_days": "average completion days", "on_time_rate": "on-time rate",
-    "top20_share": "top-20% share", "abc_a_count": "class A customers",
-}
-
-
-def _pretty(name: Any) -> str:
-    return DISPLAY_NAMES.get(str(name), str(name).replace("_", " "))
+def _tick_number(x: float, decimals: int | None = None) -> str:
+    """A plain-number tick label ("" where there is no number)."""
+    return display.format_value(x, "number", decimals=decimals) if math.isfinite(x) else ""
 
 
 def _label_with_unit(name: Any, unit: str, currency: str) -> str:
-    u = unit_label(unit, currency)
-    return f"{_pretty(name)} ({u})" if u and u != "number" else _pretty(name)
+    u = display.unit_label(unit, currency)
+    return f"{display.label(name)} ({u})" if u and u != "number" else display.label(name)
 
 
 class _PercentTickFormatter(mpl.ticker.Formatter):
@@ -287,10 +200,10 @@ def _axis_formatter(unit: str, currency: str, values: Any = None) -> Any:
     if unit == "ratio":
         return _PercentTickFormatter(_pct_decimals(values))
     if unit in ("count", "days", "index"):
-        return FuncFormatter(lambda x, pos=None: f"{x:,.0f}" if math.isfinite(x) else "")
+        return FuncFormatter(lambda x, pos=None: _tick_number(x, 0))
     if unit in ("score", "number"):
         d = _num_decimals(values)
-        return FuncFormatter(lambda x, pos=None: f"{x:,.{d}f}" if math.isfinite(x) else "")
+        return FuncFormatter(lambda x, pos=None: _tick_number(x, d))
     return None
 
 
@@ -439,14 +352,12 @@ def _titles(ax: Axes, title: str | None, xlabel: str | None, ylabel: str | None)
 
 
 def _target_label(target: float, unit: str, currency: str) -> str:
-    return f"target {format_value(target, unit, currency)}"
+    return f"target {_chart_value(target, unit, currency)}"
 
 
 def _short_value(value: float, unit: str, currency: str) -> str:
     """Value labels on bars: currency without the currency code (it is in the axis label)."""
-    if unit == "currency":
-        return format_currency(value, "")
-    return format_value(value, unit, currency)
+    return _chart_value(value, unit, "" if unit == "currency" else currency)
 
 
 def _partial_mask(partial: Any, frame: pd.DataFrame | None, index: pd.Index) -> np.ndarray:
@@ -522,7 +433,7 @@ def line_with_target(
     matplotlib.axes.Axes
     """
     ys = [y] if isinstance(y, str) else list(y)
-    names = list(labels) if labels is not None else [_pretty(c) for c in ys]
+    names = list(labels) if labels is not None else [display.label(c) for c in ys]
     hl = _as_set(highlight)
     with style_context():
         ax = _new_ax(ax)
@@ -568,8 +479,9 @@ def line_with_target(
         if not finite.size:
             _no_data(ax)
         default_y = _label_with_unit(ys[0] if len(ys) == 1 else "value", unit, currency)
-        _titles(ax, title if title is not None else _sentence(_pretty(ys[0] if len(ys) == 1 else "KPIs") + " by period"),
-                xlabel if xlabel is not None else _pretty(x), ylabel if ylabel is not None else default_y)
+        _titles(ax, title if title is not None
+                else _sentence(display.label(ys[0] if len(ys) == 1 else "KPIs") + " by period"),
+                xlabel if xlabel is not None else display.label(x), ylabel if ylabel is not None else default_y)
         if len(ys) > 1 or len(handles) > len(ys):
             _legend_outside(ax, handles, leg_labels)
     return ax
@@ -720,7 +632,7 @@ def bar_by_category(
                     b.set_hatch("///")
             if grouped:
                 handles.append(Patch(color=PALETTE[j % len(PALETTE)]))
-                labels.append(_pretty(col))
+                labels.append(display.label(col))
             if show_values:
                 for o, v in zip(offs, vals):
                     txt = _short_value(v, unit, currency)
@@ -780,11 +692,12 @@ def bar_by_category(
         name = value_cols[0] if len(value_cols) == 1 else "value"
         vlabel = value_label if value_label is not None else _label_with_unit(name, unit, currency)
         clabel = category_label if category_label is not None else (
-            _pretty(frame.index.name) if frame.index.name is not None else "category")
+            display.label(frame.index.name) if frame.index.name is not None else "category")
         shown = n - (1 if other_added else 0)
         if shown < n_total:
             clabel = f"{clabel} (top {shown} of {n_total}" + (f"; the rest in {other_label})" if other_added else ")")
-        _titles(ax, title if title is not None else _sentence(f"{_pretty(name)} by {_pretty(frame.index.name or 'category')}"),
+        _titles(ax, title if title is not None
+                else _sentence(f"{display.label(name)} by {display.label(frame.index.name or 'category')}"),
                 vlabel if horizontal else clabel, clabel if horizontal else vlabel)
         if handles:
             _legend_outside(ax, handles, labels)
@@ -881,7 +794,7 @@ def stacked_area_by_account(
         ax.set_ylim(bottom=0)
         _apply_unit_axis(ax.yaxis, "currency", currency)
         _titles(ax, title if title is not None else "Revenue by account",
-                _pretty(m.index.name) if m.index.name is not None else "period",
+                display.label(m.index.name) if m.index.name is not None else "period",
                 ylabel if ylabel is not None else f"revenue ({currency})")
         _legend_outside(ax, handles, labels, title="account")
     return ax
@@ -951,8 +864,9 @@ def pareto_chart(
         twin.set_ylim(0, 1.05)
         twin.yaxis.set_major_formatter(percent_formatter(0))
         twin.set_ylabel("cumulative share of revenue (%)", **_PLAIN)
-        la = twin.axhline(a, color=TARGET_COLOR, ls="--", lw=1.2, label=f"class A up to {a:.0%}")
-        lb = twin.axhline(b, color=TARGET_COLOR, ls=":", lw=1.4, label=f"class B up to {b:.0%}")
+        a_text, b_text = (display.format_value(x, "ratio", decimals=0) for x in (a, b))
+        la = twin.axhline(a, color=TARGET_COLOR, ls="--", lw=1.2, label=f"class A up to {a_text}")
+        lb = twin.axhline(b, color=TARGET_COLOR, ls=":", lw=1.4, label=f"class B up to {b_text}")
         if n:
             ax.set_xlim(-0.6, n - 0.4)
             _set_category_ticks(ax.xaxis, pos, [_label_text(c) for c in p["customer"]], rotate=True)
@@ -1016,7 +930,7 @@ def share_bar(
                              title=title if title is not None else "Share of revenue by customer",
                              value_label="share of revenue (%)")
         line = ax.axvline(threshold, color=TARGET_COLOR, ls="--", lw=1.5, zorder=4,
-                          label=f"major customer: {format_value(threshold, 'ratio', decimals=0)} or more")
+                          label=f"major customer: {display.format_value(threshold, 'ratio', decimals=0)} or more")
         lo, hi = ax.get_xlim()
         if threshold * 1.1 > hi:
             ax.set_xlim(lo, threshold * 1.15)
@@ -1087,12 +1001,12 @@ def score_contributions(
             bars = ax.barh(pos, v, 0.7, left=left, color=PALETTE[j % len(PALETTE)], edgecolor="white",
                            lw=0.8, zorder=3)
             handles.append(bars[0] if len(bars) else Patch(color=PALETTE[j % len(PALETTE)]))
-            labels.append(_pretty(crit))
+            labels.append(display.label(crit))
             left = left + v
         for i, nm in enumerate(names):
             if _is_highlighted(nm, hl):
                 ax.barh(pos[i], left[i], 0.7, fill=False, edgecolor=HIGHLIGHT, lw=2.2, zorder=4)
-            ax.annotate(format_value(ranked.iloc[i], "score", decimals=2), (left[i], pos[i]), xytext=(4, 0),
+            ax.annotate(display.format_value(ranked.iloc[i], "score"), (left[i], pos[i]), xytext=(4, 0),
                         textcoords="offset points", va="center", ha="left", fontsize=9, color="0.25",
                         bbox=_LABEL_BOX, zorder=5, **_PLAIN)
         _set_category_ticks(ax.yaxis, pos, [_label_text(c) for c in names])
@@ -1106,7 +1020,7 @@ def score_contributions(
         else:
             _no_data(ax)
         ax.grid(False, axis="y")
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, pos=None: _trim(f"{x:.2f}")))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, pos=None: _tick_number(x)))
         if hl:
             handles.append(Patch(fill=False, edgecolor=HIGHLIGHT, lw=2.2))
             labels.append("key account" if len(hl) == 1 else "key accounts")
@@ -1233,8 +1147,8 @@ def portfolio_chart(
         ax.set_ylim(*_Y_LIM)
         ax.set_yticks(np.linspace(0, 1, 6))
         ax.set_xticks(np.linspace(0, 1, 6))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, pos=None: _trim(f"{v:.2f}")))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, pos=None: _trim(f"{v:.2f}")))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, pos=None: _tick_number(v)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, pos=None: _tick_number(v)))
         handles = [Line2D([], [], ls="none", marker="o", color=GREY, ms=8, label="account")]
         if hl:
             handles.insert(0, Line2D([], [], ls="none", marker="o", color=HIGHLIGHT, ms=8,
@@ -1332,11 +1246,11 @@ def compare_account_vs_all(
             else:  # long account names: the legend below names the bars
                 a.set_xticks([])
             a.grid(False, axis="x")
-            head = _sentence(_pretty(kpi))
+            head = _sentence(display.label(kpi))
             if has_t:
                 head = f"{head}\n({_target_label(float(t), unit, currency)})"
             head = "\n".join(textwrap.fill(line, wrap) for line in head.split("\n"))
-            _titles(a, head, None, unit_label(unit, currency) if unit != "number" else "value")
+            _titles(a, head, None, display.unit_label(unit, currency) if unit != "number" else "value")
             a.title.set_fontsize(12)
         for k in range(len(kpi_names), nr * nc):
             axes[k // nc][k % nc].set_visible(False)
@@ -1387,14 +1301,14 @@ def heatmap(
             ax.grid(False)
             _no_data(ax)
             _titles(ax, title if title is not None else _sentence(_label_with_unit("value", unit, currency)),
-                    xlabel if xlabel is not None else (_pretty(frame.columns.name) if frame.columns.name else "column"),
-                    ylabel if ylabel is not None else (_pretty(frame.index.name) if frame.index.name else "row"))
+                    xlabel if xlabel is not None else (display.label(frame.columns.name) if frame.columns.name else "column"),
+                    ylabel if ylabel is not None else (display.label(frame.index.name) if frame.index.name else "row"))
             return ax
         small = data.shape[0] * data.shape[1] > 120
         sns.heatmap(data.astype(float), ax=ax, cmap=cmap, annot=labels if annot and vals.size else False,
                     fmt="", linewidths=0.5, linecolor="white",
                     annot_kws={"fontsize": 7 if small else 9},
-                    cbar_kws={"label": unit_label(unit, currency),
+                    cbar_kws={"label": display.unit_label(unit, currency),
                               "format": _axis_formatter(unit, currency, vals)},
                     mask=~np.isfinite(vals) if vals.size else None)
         ax.grid(False)
@@ -1408,8 +1322,8 @@ def heatmap(
         if cbar_ax is not None:
             _plain([cbar_ax.yaxis.label])
         _titles(ax, title if title is not None else _sentence(_label_with_unit("value", unit, currency)),
-                xlabel if xlabel is not None else (_pretty(frame.columns.name) if frame.columns.name else "column"),
-                ylabel if ylabel is not None else (_pretty(frame.index.name) if frame.index.name else "row"))
+                xlabel if xlabel is not None else (display.label(frame.columns.name) if frame.columns.name else "column"),
+                ylabel if ylabel is not None else (display.label(frame.index.name) if frame.index.name else "row"))
     return ax
 
 
@@ -1463,7 +1377,7 @@ def histogram(
         for i, (lab, val) in enumerate(lines):
             if not math.isfinite(val):
                 continue
-            text = f"{lab} {format_value(val, unit, currency)}".strip()
+            text = f"{lab} {_chart_value(val, unit, currency)}".strip()
             h = ax.axvline(val, color=HIGHLIGHT if i == 0 else TARGET_COLOR, ls=styles[i % 3], lw=1.8, zorder=4,
                            label=text)
             handles.append(h)
@@ -1471,11 +1385,11 @@ def histogram(
         _apply_unit_axis(ax.xaxis, unit, currency, v)
         if v.size and whole and unit in ("score", "number", "count", "days"):
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, pos=None: f"{x:,.0f}"))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, pos=None: _tick_number(x, 0)))
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(False, axis="x")
         xl = xlabel if xlabel is not None else _label_with_unit(name if name is not None else "value", unit, currency)
-        _titles(ax, title if title is not None else f"Distribution of {_pretty(name or 'values')}", xl, ylabel)
+        _titles(ax, title if title is not None else f"Distribution of {display.label(name or 'values')}", xl, ylabel)
         if handles:
             _legend_outside(ax, handles, labels)
     return ax
@@ -1523,9 +1437,10 @@ def ratio_of_sums_vs_mean(
         fin_rates = rates[np.isfinite(rates)]
         if fin_rates.size:
             ax.plot(np.zeros(fin_rates.size), fin_rates, ls="none", marker="o", ms=4, color="0.25", alpha=0.6,
-                    zorder=4, label=f"one {per_group.index.name or 'group'}'s {_pretty(rate_name)}")
+                    zorder=4, label=f"one {per_group.index.name or 'group'}'s {display.label(rate_name)}")
         for p_, val in zip(pos, vals):
-            ax.annotate(format_value(val, unit, currency, decimals=2 if unit == "ratio" else None), (p_ + 0.32, val if np.isfinite(val) else 0.0),
+            ax.annotate(_chart_value(val, unit, currency, decimals=2 if unit == "ratio" else None),
+                        (p_ + 0.32, val if np.isfinite(val) else 0.0),
                         xytext=(3, 0), textcoords="offset points", ha="left", va="center", fontsize=10,
                         fontweight="bold", color="0.15", **_PLAIN)
         n_groups = len(per_group)
@@ -1542,9 +1457,10 @@ def ratio_of_sums_vs_mean(
         _apply_unit_axis(ax.yaxis, unit, currency, everything)
         ax.grid(False, axis="x")
         if n_used < n_groups:
-            ax.text(0.0, -0.22, f"{n_groups - n_used} group(s) with {_pretty(denominator)} = 0 left out of the mean",
+            ax.text(0.0, -0.22, f"{n_groups - n_used} group(s) with {display.label(denominator)} = 0 left out of the mean",
                     transform=ax.transAxes, fontsize=9, color="0.4", ha="left", va="top", **_PLAIN)
-        _titles(ax, title if title is not None else _sentence(f"{_pretty(rate_name)}: average of rates vs ratio of sums"), "",
+        _titles(ax, title if title is not None
+                else _sentence(f"{display.label(rate_name)}: average of rates vs ratio of sums"), "",
                 _label_with_unit(rate_name, unit, currency))
         h, lab = ax.get_legend_handles_labels()
         if h:
@@ -1611,7 +1527,7 @@ def mean_with_interval(
                 ax.plot([hi[i], hi[i]], [pos[i] - 0.15, pos[i] + 0.15], color=color, lw=1.6, zorder=3)
             if np.isfinite(m[i]):
                 ax.plot([m[i]], [pos[i]], ls="none", marker="o", ms=9, color=color, mec="white", mew=1.2, zorder=4)
-                text = format_value(m[i], unit, currency)
+                text = _chart_value(m[i], unit, currency)
                 if not (np.isfinite(lo[i]) and np.isfinite(hi[i])):
                     text += "  (too few to judge)"
                 right = hi[i] if np.isfinite(hi[i]) else m[i]
@@ -1622,7 +1538,7 @@ def mean_with_interval(
             text = _label_text(name)
             if counts is not None:
                 c = pd.to_numeric(pd.Series([counts[i]]), errors="coerce").iloc[0]
-                text += f"\n(n = {int(c):,} {count_word})" if pd.notna(c) else ""
+                text += f"\n(n = {display.format_value(c, 'count')} {count_word})" if pd.notna(c) else ""
             labels.append(text)
         if n:
             _set_category_ticks(ax.yaxis, pos, labels)
@@ -1634,7 +1550,7 @@ def mean_with_interval(
         ax.grid(False, axis="y")
         handles: list[Any] = [
             Line2D([], [], ls="none", marker="o", ms=8, color=PRIMARY, label="mean"),
-            Line2D([], [], color=PRIMARY, lw=2.6, label=f"{level:.0%} interval"),
+            Line2D([], [], color=PRIMARY, lw=2.6, label=f"{display.format_value(level, 'ratio', decimals=0)} interval"),
         ]
         if hl:
             handles.insert(0, Line2D([], [], ls="none", marker="o", ms=8, color=HIGHLIGHT,
@@ -1650,7 +1566,8 @@ def mean_with_interval(
         _apply_unit_axis(ax.xaxis, unit, currency, m)
         if not np.isfinite(m).any():
             _no_data(ax)
-        _titles(ax, title if title is not None else _sentence(f"{_pretty(mean)} with its {level:.0%} interval"),
+        level_text = display.format_value(level, "ratio", decimals=0)
+        _titles(ax, title if title is not None else _sentence(f"{display.label(mean)} with its {level_text} interval"),
                 value_label if value_label is not None else _label_with_unit(mean, unit, currency), None)
         _legend_outside(ax, handles, [h.get_label() for h in handles])
     return ax
@@ -1728,10 +1645,10 @@ def segment_trends_vs_all(
             line_with_target(frame, x, cols, labels=labels, highlight=["__segment"] if seg is not None else (),
                              target=t, unit=units.get(kpi, "ratio"), currency=currency,
                              partial="__partial" if "__partial" in frame.columns else None,
-                             title=titles.get(kpi, kpi.upper() if len(kpi) <= 4 else _pretty(kpi)),
-                             xlabel=_pretty(x) if i == len(shown) - 1 else "",
-                             ylabel=f"{kpi.upper() if len(kpi) <= 4 else _pretty(kpi)} "
-                                    f"({unit_label(units.get(kpi, 'ratio'), currency)})", ax=ax)
+                             title=titles.get(kpi, kpi.upper() if len(kpi) <= 4 else display.label(kpi)),
+                             xlabel=display.label(x) if i == len(shown) - 1 else "",
+                             ylabel=f"{kpi.upper() if len(kpi) <= 4 else display.label(kpi)} "
+                                    f"({display.unit_label(units.get(kpi, 'ratio'), currency)})", ax=ax)
         if not shown:
             _no_data(axes[0])
         who = f"{name} vs {all_label}" if seg is not None else all_label
@@ -1808,8 +1725,8 @@ def paired_bars(
         if not finite.size:
             _no_data(ax)
         _titles(ax, title if title is not None else "", value_label if value_label is not None
-                else unit_label(unit, currency),
-                category_label if category_label is not None else (_pretty(table.index.name) if table.index.name
+                else display.unit_label(unit, currency),
+                category_label if category_label is not None else (display.label(table.index.name) if table.index.name
                                                                    else ""))
         _legend_outside(ax, handles, [h.get_label() for h in handles])
     return ax
@@ -1868,14 +1785,14 @@ def rate_with_counts(
         counts = frame.set_index(x)[[count] + ([partial] if partial and partial in frame.columns else [])]
         bar_by_category(counts, unit="count", sort=False, horizontal=False, title="",
                         partial=partial if partial and partial in frame.columns else None,
-                        value_label=count_label if count_label is not None else _pretty(count),
-                        category_label=xlabel if xlabel is not None else _pretty(x), currency=currency, ax=bottom)
+                        value_label=count_label if count_label is not None else display.label(count),
+                        category_label=xlabel if xlabel is not None else display.label(x), currency=currency, ax=bottom)
         bottom.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
         top.tick_params(axis="x", labelbottom=False)
         leg = bottom.get_legend()
         if leg is not None and top.get_legend() is not None:
             leg.remove()
-        fig.suptitle(title if title is not None else _sentence(f"{_pretty(y)} and {_pretty(count)} by period"),
+        fig.suptitle(title if title is not None else _sentence(f"{display.label(y)} and {display.label(count)} by period"),
                      **_PLAIN)
     return fig
 

@@ -11,7 +11,10 @@ be tracked for one key account). This module holds
 - :func:`status`: on track or not, given a value, a target and a direction;
 - :func:`kpi_table`: the tidy KPI table of ``DESIGN.md`` (``kpi, scope, period, value, unit,
   target, status, partial, note``);
-- :func:`format_value`: display strings ("12.3%", "NOK 1,234", "n/a").
+- :func:`kpi_table_csv` / :func:`save_kpi_table`: the table as machine text (the CSV contract).
+
+Text for people (values in their unit, status words, the KPI table as shown) is
+:mod:`kpi_helpers.display`'s.
 
 Everything here is pure: no function changes its arguments.
 """
@@ -35,8 +38,6 @@ __all__ = [
     "STATUSES",
     "UNDEFINED_WHEN",
     "UNITS",
-    "format_kpi_table",
-    "format_value",
     "AT_TARGET_TOLERANCE",
     "CSV_SIGNIFICANT_DIGITS",
     "csv_number",
@@ -752,76 +753,8 @@ def kpi_table(
 
 
 # ---------------------------------------------------------------------------------------------
-# display
+# machine text
 # ---------------------------------------------------------------------------------------------
-def format_value(value: Any, unit: str, currency: str = "NOK") -> str:
-    """A display string for a KPI value.
-
-    ====================  ==========================================
-    unit                  shown as
-    ====================  ==========================================
-    ratio                 percent with one decimal: 0.1234 -> "12.3%" (two below 1 %: "0.46%")
-    currency              "NOK 1,234" (two decimals below 100: "NOK 3.45")
-    days                  "12.5 days"
-    score                 two decimals: "4.27"
-    count                 "1,234" (two decimals when not whole: "2.35")
-    index                 "2,600" (one decimal below 100: "23.5")
-    ====================  ==========================================
-
-    None, NaN and inf are ``"n/a"`` (undefined KPI).
-
-    Examples
-    --------
-    >>> format_value(0.1234, "ratio"), format_value(1234.4, "currency"), format_value(None, "ratio")
-    ('12.3%', 'NOK 1,234', 'n/a')
-    >>> format_value(2600.0, "index"), format_value(3.456, "currency", currency="EUR")
-    ('2,600', 'EUR 3.46')
-    """
-    if unit not in UNITS:
-        raise ValueError(f"unit must be one of {UNITS}, got {unit!r}")
-    v = _number(value)
-    if v is None or not math.isfinite(v):
-        return "n/a"
-    if unit == "ratio":
-        # below 1 % one decimal hides differences (a CTR of 0.46 % vs 0.64 %): show two there
-        return f"{v * 100:.2f}%" if 0 < abs(v) < 0.01 else f"{v * 100:.1f}%"
-    if unit == "currency":
-        return f"{currency} {v:,.2f}" if abs(v) < 100 else f"{currency} {v:,.0f}"
-    if unit == "days":
-        return f"{v:,.1f} days"
-    if unit == "score":
-        return f"{v:.2f}"
-    if unit == "count":
-        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
-    return f"{v:,.1f}" if abs(v) < 100 else f"{v:,.0f}"
-
-
-def format_kpi_table(table: pd.DataFrame, currency: str = "NOK",
-                     catalogue: Mapping[str, KPI] | None = None) -> pd.DataFrame:
-    """A display copy of a KPI table: values and targets as text ("12.3%", "NOK 1,234", "n/a").
-
-    Adds a ``name`` column (the KPI's readable name from ``catalogue``, default
-    :data:`KPI_CATALOGUE`) after ``kpi``. A KPI whose value is undefined shows the status
-    "not measurable" rather than "off track" (the CSV keeps the contract's ``off_track``; the note
-    says why). The input is not changed.
-    """
-    out = table.copy()
-    names = {k: v.name for k, v in {**KPI_CATALOGUE, **dict(catalogue or {})}.items()}
-    out.insert(1, "name", out["kpi"].map(names).fillna(out["kpi"]))
-    out["value"] = [format_value(v, u, currency) for v, u in zip(table["value"], table["unit"])]
-    out["target"] = [format_value(t, u, currency) if pd.notna(t) else "" for t, u in
-                     zip(table["target"], table["unit"])]
-    out["status"] = out["status"].map({"on_track": "on track", "off_track": "off track",
-                                       "no_target": "no target"}).fillna(out["status"])
-    undefined = table["value"].isna().to_numpy() & (table["status"] == "off_track").to_numpy()
-    out.loc[undefined, "status"] = "not measurable"
-    if "partial" in out:
-        out["partial"] = np.where(table["partial"].astype(bool), "partial", "")
-    if "note" in out:
-        out["note"] = out["note"].fillna("")
-    return out.reset_index(drop=True)
-
-
 def csv_number(value: Any, unit: str) -> str:
     """How the KPI CSV writes one number: for machines, the same bytes from every engine.
 

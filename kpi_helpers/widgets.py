@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import accounts, plots
+from . import accounts, display, plots
 
 __all__ = ["KeyAccountExplorer", "TargetExplorer", "key_account_explorer", "target_explorer", "ranking_html"]
 
@@ -66,8 +66,7 @@ def _align(column: int) -> str:
 
 def _score_cell(value: Any) -> str:
     """A score in the ranking table: always two decimals (``0.20``, ``1.00``), so the column lines up."""
-    text = plots.format_value(value, "score")
-    return text if text == "n/a" else f"{float(value):.2f}"
+    return display.format_value(value, "score")
 
 
 def ranking_html(scores: pd.DataFrame, top: int = 8) -> str:
@@ -212,7 +211,7 @@ class TargetExplorer(widgets.VBox):
             use &= complete
         meets = values[use] >= target if self.direction == "higher" else values[use] <= target
         self.met, self.counted = int(meets.sum()), int(use.sum())
-        shown = plots.format_value(target, self.unit, self.currency)
+        shown = display.format_value(target, self.unit, currency=self.currency)
         self.target_text.value = shown
         self.summary.value = f"{self.met} of {self.counted} periods meet the target {shown}{note}"
         self.png = _render_png(lambda ax: plots.line_with_target(
@@ -301,8 +300,9 @@ class RevpashExplorer(widgets.VBox):
         frame["revpash"] = revpash(m["revenue"].astype(float), self.seats, h, m["open_days"].astype(float))
         self.frame = frame
         self.revpash = float(revpash(float(m["revenue"].sum()), self.seats, h, float(m["open_days"].sum())))
-        whole = plots.format_value(self.revpash, "currency", self.currency)
-        tgt = "" if self.target is None else f" (target {plots.format_value(self.target, 'currency', self.currency)})"
+        whole = display.format_value(self.revpash, "currency", currency=self.currency)
+        tgt = ("" if self.target is None
+               else f" (target {display.format_value(self.target, 'currency', currency=self.currency)})")
         self.summary.value = f"RevPASH over the whole period at {h:g} open hours a day: {whole}{tgt}"
         # a fixed y axis (room for the fewest hours on the slider), so moving the slider moves the line
         at_min = revpash(m["revenue"].astype(float), self.seats, float(self.slider.min), m["open_days"].astype(float))
@@ -474,9 +474,11 @@ class ClientComparisonExplorer(widgets.VBox):
         self.values = values
         units = {self.names.get(k, k): u for k, u in self.units.items()}
         targets = {self.names.get(k, k): t for k, t in self.targets.items()}
-        parts = [f"{name}: {plots.format_value(values.at[name, client], units.get(name, 'number'), self.currency)}"
-                 f" ({self.reference_label} "
-                 f"{plots.format_value(values.at[name, self.reference_label], units.get(name, 'number'), self.currency)})"
+
+        def text(name: str, column: str) -> str:
+            return display.format_value(values.at[name, column], units.get(name, "number"), currency=self.currency)
+
+        parts = [f"{name}: {text(name, client)} ({self.reference_label} {text(name, self.reference_label)})"
                  for name in values.index]
         self.summary.value = _prose(html.escape(f"{client}: " + "; ".join(parts)))
         fig = plots.compare_account_vs_all(values, units=units, targets=targets, currency=self.currency,
@@ -692,13 +694,13 @@ class YieldExplorer(widgets.VBox):
                                    "share still good": cumulative},
                                   index=pd.Index(changed["step"].astype(str).tolist(), name="step", dtype=object))
         delta = (self.rty - self.baseline) * 100
-        self.summary.value = (f"Rolled throughput yield: <b>{plots.format_value(self.rty, 'ratio')}</b> with "
-                              f"{html.escape(step)} at {plots.format_value(y, 'ratio')} (now "
-                              f"{plots.format_value(self.baseline, 'ratio')}; {delta:+.1f} percentage points)")
+        self.summary.value = (f"Rolled throughput yield: <b>{display.format_value(self.rty, 'ratio')}</b> with "
+                              f"{html.escape(step)} at {display.format_value(y, 'ratio')} (now "
+                              f"{display.format_value(self.baseline, 'ratio')}; {delta:+.1f} percentage points)")
         self.png = _render_png(lambda ax: plots.bar_by_category(
             self.frame, unit="ratio", sort=False, horizontal=False, value_label="yield (%)",
             category_label="production step",
-            title=f"What if {step} had a first-pass yield of {plots.format_value(y, 'ratio')}?", ax=ax))
+            title=f"What if {step} had a first-pass yield of {display.format_value(y, 'ratio')}?", ax=ax))
         self.output.outputs = (_png_bundle(self.png, f"<yields with {step} at {y:.3f}>"),)
 
 

@@ -177,18 +177,6 @@ def test_missing_optional_tables(tiny_dir):
     assert cases.consultancy.client_profile(r)["consultants"].tolist() == [2, 1]
 
 
-def test_format_columns():
-    f = pd.DataFrame({"share": [0.25, float("nan")], "money": [1234.4, 5.0],
-                      "start": pd.to_datetime(["2024-03-05", None]), "other": [1, 2]})
-    out = cases.consultancy.format_columns(f, {"share": "ratio", "money": "currency", "start": "month", "missing": "ratio"},
-                               currency="EUR")
-    assert out["share"].tolist() == ["25.0%", "n/a"]
-    assert out["money"].tolist() == ["EUR 1,234", "EUR 5.00"]
-    assert out["start"].tolist() == ["2024-03", "n/a"]
-    assert out["other"].tolist() == [1, 2]
-    assert f["share"].iloc[0] == 0.25  # input unchanged
-
-
 def test_rate_with_counts_and_timeline(tiny):
     cd, r = tiny
     monthly = r.frames["monthly"]

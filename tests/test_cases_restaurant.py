@@ -174,11 +174,11 @@ def test_mean_with_interval_plot():
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[0] == "all guests\n(n = 500 ratings)" and labels[3].startswith("$5 <b>")
     texts = [t.get_text() for t in ax.texts]
-    assert "4.56" in texts and "5  (too few to judge)" in texts
+    assert "4.56" in texts and "5.00  (too few to judge)" in texts
     lo, hi = ax.get_xlim()
     assert lo < 1 and hi > 5
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "target 4.3" in legend and "95% interval" in legend and "key account" in legend
+    assert "target 4.30" in legend and "95% interval" in legend and "key account" in legend
 
 
 def test_revpash_explorer(restaurant_dir):
@@ -195,18 +195,6 @@ def test_revpash_explorer(restaurant_dir):
     res6 = cases.analyse("restaurant", cd, open_hours_per_day=6.0)
     assert res6.frames["all"]["revpash"] == pytest.approx(ex.revpash)
     assert not plt.get_fignums()  # rendered off-screen
-
-
-def test_format_restaurant_table():
-    f = pd.DataFrame({"revenue": [1234.5, float("nan")], "last_visit": pd.to_datetime(["2025-12-27", None]),
-                      "share": [0.25, 0.5], "other": [1, 2]}, index=pd.Index(["G1", "G2"], name="guest_id"))
-    out = cases.restaurant.format_restaurant_table(f, {"share": "ratio", "revenue": "currency", "last_visit": "date",
-                                            "missing": "count"}, currency="EUR")
-    assert list(out.columns) == ["share", "revenue", "last_visit"]
-    assert out.loc["G1"].tolist() == ["25.0%", "EUR 1,234", "2025-12-27"]
-    assert out.loc["G2"].tolist() == ["50.0%", "n/a", "n/a"]
-    assert out.index.name == "guest_id"
-    assert f["revenue"].iloc[0] == 1234.5  # input unchanged
 
 
 def test_rating_intervals_by_month(restaurant_dir):

@@ -27,7 +27,7 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from kpi_helpers import accounts, cases, kpis, periods, scorecard
+from kpi_helpers import accounts, cases, display, kpis, periods, scorecard
 from kpi_helpers.data import DATE_RANGE, TABLES, ColumnSpec, DataError, Dialect, TableSpec, load_case, read_table
 
 REPO = Path(__file__).resolve().parents[1]
@@ -434,7 +434,7 @@ def test_public_functions_do_not_change_their_input(tx, scores):
     rows = pd.DataFrame({"kpi": ["revenue"] * len(monthly), "scope": "all", "period": list(monthly.index),
                          "value": monthly.to_numpy()})
     table = assert_unchanged(scorecard.kpi_table, rows, {"revenue": 1000.0})
-    assert_unchanged(scorecard.format_kpi_table, table)
+    assert_unchanged(display.format_kpi_table, table)
     assert_unchanged(scorecard.kpi_table_csv, table)
 
 

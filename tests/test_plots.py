@@ -187,7 +187,6 @@ def test_currency_formatter(value, text):
 def test_currency_formatter_other_currency_and_tick_position():
     fmt = plots.currency_formatter(currency="EUR")
     assert fmt(1.2e6, 0) == "EUR 1.2M"
-    assert plots.format_currency(350_000, "") == "350k"
 
 
 def test_percent_formatter():
@@ -195,14 +194,6 @@ def test_percent_formatter():
     assert plots.percent_formatter()(0.25) == "25%"
     assert plots.percent_formatter(0)(-0.0001) == "0%"
     assert plots.percent_formatter(1)(float("nan")) == "n/a"
-
-
-@pytest.mark.parametrize("value, unit, text", [
-    (0.03, "ratio", "3.0%"), (1.2e6, "currency", "NOK 1.2M"), (120, "days", "120 days"),
-    (4.25, "score", "4.25"), (1234, "count", "1,234"), (float("inf"), "ratio", "n/a"), (None, "count", "n/a"),
-])
-def test_format_value(value, unit, text):
-    assert plots.format_value(value, unit) == text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -472,7 +463,7 @@ def test_histogram():
     ratings = pd.Series([1, 2, 2, 3, 4, 4, 4, 5, 5, np.nan, np.inf], name="rating")
     ax = plots.histogram(ratings, vline={"mean": 3.33, "target": 4.3}, unit="score")
     _assert_labelled(ax)
-    assert [ln.get_label() for ln in ax.get_lines()] == ["mean 3.33", "target 4.3"]
+    assert [ln.get_label() for ln in ax.get_lines()] == ["mean 3.33", "target 4.30"]  # scores: two decimals
     assert len(ax.patches) == 5  # one bar per rating 1..5
     assert sum(p.get_height() for p in ax.patches) == 9
     empty = plots.histogram(pd.Series([], dtype=float), title="nothing", xlabel="x")

@@ -19,7 +19,6 @@ from kpi_helpers.scorecard import (
     KPI_TABLE_COLUMNS,
     UNITS,
     csv_number,
-    format_value,
     kpi_from_catalogue,
     kpi_table,
     smart_check,
@@ -410,38 +409,6 @@ def test_property_kpi_table_values_never_inf_and_status_valid(values):
     assert (t["status"] == "not_measurable").tolist() == t["value"].isna().tolist()
     assert t["period"].tolist() == sorted(t["period"])
     assert (t.loc[t["value"].isna(), "note"] != "").all()
-
-
-# ---------------------------------------------------------------------------------------------
-# format_value
-# ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    "value, unit, expected",
-    [
-        (0.123, "ratio", "12.3%"),
-        (4.0, "ratio", "400.0%"),
-        (float("nan"), "ratio", "n/a"),
-        (None, "currency", "n/a"),
-        (float("inf"), "count", "n/a"),
-        (1234.4, "currency", "NOK 1,234"),
-        (-1234.4, "currency", "NOK -1,234"),
-        (3.456, "currency", "NOK 3.46"),
-        (12.25, "days", "12.2 days"),
-        (4.267, "score", "4.27"),
-        (1234, "count", "1,234"),
-        (2.345, "count", "2.35"),
-        (2600.0, "index", "2,600"),
-        (23.46, "index", "23.5"),
-    ],
-)
-def test_format_value(value, unit, expected):
-    assert format_value(value, unit) == expected
-
-
-def test_format_value_currency_and_bad_unit():
-    assert format_value(1500, "currency", currency="EUR") == "EUR 1,500"
-    with pytest.raises(ValueError):
-        format_value(1.0, "percent")
 
 
 def test_kpi_table_does_not_change_row_dicts():

@@ -24,7 +24,7 @@ from ._common import account_scope, case_months, count_words, join_notes, kpi_ro
 if TYPE_CHECKING:
     from ..data import CaseData
 
-__all__ = ["run", "client_revenue_by_month", "client_profile", "format_columns", "project_ages",
+__all__ = ["run", "client_revenue_by_month", "client_profile", "project_ages",
            "completion_time_summary", "CLIENT_KPIS", "clients_vs_firm", "account_comparison",
            "client_revenue_frame", "client_revenue_trend"]
 
@@ -318,26 +318,6 @@ def client_profile(result: CaseResult) -> pd.DataFrame:
         "consultants": by_client_work["consultant"].nunique().reindex(index, fill_value=0).astype("int64"),
     }, index=index)
     out.index.name = "client"
-    return out
-
-
-def format_columns(frame: pd.DataFrame, units: dict[str, str], currency: str = "NOK") -> pd.DataFrame:
-    """A display copy of ``frame`` with the given columns as text in their unit (``scorecard.format_value``).
-
-    ``units`` maps column -> unit (ratio, currency, days, score, count, index) or ``"month"`` for dates
-    shown as ``YYYY-MM``. Undefined values become ``n/a``; other columns are left as they are.
-
-    >>> format_columns(pd.DataFrame({"share": [0.25, float("nan")]}), {"share": "ratio"})["share"].tolist()
-    ['25.0%', 'n/a']
-    """
-    out = frame.copy()
-    for col, unit in units.items():
-        if col not in out.columns:
-            continue
-        if unit == "month":
-            out[col] = [v.strftime("%Y-%m") if pd.notna(v) else "n/a" for v in pd.to_datetime(out[col])]
-        else:
-            out[col] = [scorecard.format_value(v, unit, currency) for v in out[col]]
     return out
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import accounts, kpis, scorecard
+from ..display import format_frame
 from ..periods import period_labels
 from . import CaseResult
 from ._common import account_scope, case_months, join_notes, kpi_row, kpi_table
@@ -118,7 +119,7 @@ def run(data: CaseData, p: dict[str, Any]) -> CaseResult:
 AD_UNITS: dict[str, str] = {
     "impressions": "count", "clicks": "count", "conversions": "count", "spend": "currency",
     "conversion_value": "currency", "ctr": "ratio", "cvr": "ratio", "cpc": "currency", "cpa": "currency",
-    "roas": "ratio", "roi": "ratio", "spend_share": "ratio", "campaigns": "count", "channels": "count",
+    "roas": "multiple", "roi": "ratio", "spend_share": "ratio", "campaigns": "count", "channels": "count",
     "rate": "ratio", "weight_in_mean": "ratio", "weight_in_ratio": "ratio",
 }
 
@@ -128,28 +129,18 @@ AD_TWO_DECIMALS = frozenset({"ctr", "rate", "weight_in_ratio"})
 
 
 def format_ad_frame(frame: pd.DataFrame, currency: str = "NOK") -> pd.DataFrame:
-    """A display copy of an ad-KPI frame: counts "1,234", money "NOK 1,234", rates "12.3%", NaN "n/a".
+    """A display copy of an ad-KPI frame (:func:`kpi_helpers.display.format_frame` with :data:`AD_UNITS`).
 
-    Columns listed in :data:`AD_UNITS` are formatted with :func:`scorecard.format_value`, except
-    the small rates of :data:`AD_TWO_DECIMALS` (CTR is often below 1 %), which get two decimals;
-    other columns (client, campaign, period...) are kept as they are. The input is not changed.
+    Counts "1,234", money "NOK 1,234", rates "12.3%", ROAS as a multiple "9.2x", NaN "n/a"; the small
+    rates of :data:`AD_TWO_DECIMALS` (CTR is often below 1 %) get two decimals; other columns (client,
+    campaign, period...) are kept as they are. The input is not changed.
 
     Examples
     --------
     >>> format_ad_frame(pd.DataFrame({"campaign": ["a"], "cpa": [float("nan")], "ctr": [0.0123]})).iloc[0].tolist()
     ['a', 'n/a', '1.23%']
     """
-    out = frame.copy()
-    for col in out.columns:
-        unit = AD_UNITS.get(str(col))
-        if unit is None:
-            continue
-        if str(col) in AD_TWO_DECIMALS:
-            out[col] = [f"{float(v) * 100:.2f}%" if pd.notna(v) and math.isfinite(float(v)) else "n/a"
-                        for v in frame[col]]
-        else:
-            out[col] = [scorecard.format_value(v, unit, currency) for v in frame[col]]
-    return out
+    return format_frame(frame, AD_UNITS, currency=currency, decimals=dict.fromkeys(AD_TWO_DECIMALS, 2))
 
 
 def client_overview(daily: pd.DataFrame, by_client: pd.DataFrame) -> pd.DataFrame:

@@ -25,7 +25,7 @@ from ._common import account_scope, case_months, count_words, join_notes, kpi_ro
 if TYPE_CHECKING:
     from ..data import CaseData
 
-__all__ = ["WEEKDAYS", "guest_rfm", "run", "restaurant_facts", "format_restaurant_table", "guest_mix",
+__all__ = ["WEEKDAYS", "guest_rfm", "run", "restaurant_facts", "guest_mix",
            "visit_durations", "rating_intervals_by_month", "vip_vs_all", "VIP_VS_ALL_UNITS", "rating_comparison",
            "revpash_by_open_hours"]
 
@@ -223,30 +223,6 @@ def restaurant_facts(data: CaseData, result: CaseResult) -> dict[str, Any]:
         "walk_in_share": float(mix.at["walk-ins (no id)", "visit_share"]) if "guest_id" in v.columns else math.nan,
         "known_guests": int(mix.at["known guests", "guests"]) if len(v) else 0,
     }
-
-
-def format_restaurant_table(frame: pd.DataFrame, units: dict[str, str], currency: str = "NOK") -> pd.DataFrame:
-    """A display copy of ``frame``: the columns in ``units`` as text in their unit, the rest dropped.
-
-    Units are those of :func:`scorecard.format_value` (``currency``, ``ratio``, ``count``, ``score``,
-    ``days``, ``index``) plus ``date`` (``YYYY-MM-DD``) and ``text`` (as is). NaN shows as ``n/a``.
-    Columns are kept in the order of ``units``; missing ones are skipped (optional data).
-
-    >>> f = pd.DataFrame({"revenue": [1234.5, float("nan")], "visits": [3, 4], "x": [1, 2]})
-    >>> format_restaurant_table(f, {"visits": "count", "revenue": "currency", "rating": "score"}).to_dict("list")
-    {'visits': ['3', '4'], 'revenue': ['NOK 1,234', 'n/a']}
-    """
-    out = pd.DataFrame(index=frame.index)
-    for col, unit in units.items():
-        if col not in frame.columns:
-            continue
-        if unit == "date":
-            out[col] = [f"{v:%Y-%m-%d}" if pd.notna(v) else "n/a" for v in frame[col]]
-        elif unit == "text":
-            out[col] = frame[col].astype("str")
-        else:
-            out[col] = [scorecard.format_value(v, unit, currency) for v in frame[col]]
-    return out
 
 
 def guest_mix(visits: pd.DataFrame) -> pd.DataFrame:

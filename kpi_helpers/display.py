@@ -1,0 +1,473 @@
+"""THE text form of a value: value + unit + language -> text, for tables, frames, figures and prose.
+
+Every place that shows a number to a person (the KPI table in a notebook, a case's display
+frames, figure labels and ticks, widget summaries, report sentences) goes through
+:func:`format_value`, so one number prints the same everywhere. The KPI table *file* is not
+display: :func:`kpi_helpers.scorecard.kpi_table_csv` writes machine text.
+
+The English style (``lang="en"``)
+=================================
+
+==========  ===================================================  ==============================
+unit        rule                                                 examples
+==========  ===================================================  ==============================
+ratio       a fraction shown as percent with one decimal; two    0.1234 -> "12.3%",
+            decimals for a non-zero ratio below 1 % (so 0.16 %   0.0064 -> "0.64%",
+            and 0.21 % never both read "0.2%")                   4.0 -> "400.0%", 0 -> "0.0%"
+currency    the currency code, a space, thousands separated;     14914109.4 -> "NOK 14,914,109",
+            two decimals for a non-zero amount below 100         3.456 -> "NOK 3.46"
+days        one decimal and the word "days"                      12.25 -> "12.2 days"
+score       two decimals (ratings and survey scores, 1-5)        4.267 -> "4.27"
+count       whole numbers with thousands separators; two         1234 -> "1,234", 2.345 -> "2.35"
+            decimals when the value is not whole (an average)
+index       thousands separated; one decimal below 100           2600 -> "2,600", 23.46 -> "23.5"
+multiple    a ratio read as "times", one decimal (ROAS)          9.17 -> "9.2x"
+number      a plain number: none below 100 gets more than two    1234.5 -> "1,234", 0.5 -> "0.5"
+            decimals, trailing zeros dropped; none from 100 on
+date        ``YYYY-MM-DD``                                       "2025-12-27"
+month       ``YYYY-MM``                                          "2025-12"
+text        the value as it is                                   "Ærlig & Sønn"
+==========  ===================================================  ==============================
+
+Undefined values (None, NaN, ``pd.NA``, NaT, inf, anything that is not a number) are
+``"n/a"``. A number that rounds to zero never shows a minus sign ("0.0%", not "-0.0%").
+``decimals=`` overrides the rule's number of decimals (for ratios: decimals of the percent).
+``compact=True`` is the short form of money for figures and running text: thousands (``k``),
+millions (``M``) and billions (``bn``) with three significant digits ("NOK 1.2M", "NOK 350k");
+other units are unchanged.
+
+Languages
+=========
+A language is one :class:`Language` entry in :data:`LANGUAGES`: its number style (thousands
+and decimal separators), its patterns ("{number}%", "{currency} {number}", "{number} days", ...)
+and its words (status words, short labels, "n/a"). Adding the Bokmål edition means adding an
+``"nb"`` entry, nothing else; until then any other ``lang`` raises ``ValueError``.
+
+Names shown to people
+=====================
+- :func:`status_text`: the words for the KPI table's status ids (``on_track`` -> "on track");
+- :func:`kpi_name`: a KPI's readable name (the KPI catalogue's ``name``, "Click-through rate (CTR)");
+- :func:`label`: a short label for a column or KPI id on an axis or legend ("CTR", "average check";
+  anything else: underscores become spaces);
+- :func:`unit_label`: the unit in an axis label ("NOK", "%", "days").
+
+Nothing here imports matplotlib, seaborn or ipywidgets, and no function changes its arguments.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import scorecard
+
+__all__ = [
+    "DISPLAY_UNITS",
+    "KPI_DISPLAY_UNITS",
+    "LANGUAGES",
+    "Language",
+    "format_against_target",
+    "format_frame",
+    "format_kpi_table",
+    "format_value",
+    "kpi_name",
+    "label",
+    "language",
+    "status_text",
+    "unit_label",
+]
+
+#: Every unit :func:`format_value` knows: the KPI table's units (``scorecard.UNITS``) and the
+#: display-only ones.
+DISPLAY_UNITS = (*scorecard.UNITS, "multiple", "number", "date", "month", "text")
+
+#: KPIs shown in another unit than the one the KPI table stores. ROAS is a ratio of sums in the
+#: table (conversion value / spend, 9.17) but people read it as a multiple: "9.2x".
+KPI_DISPLAY_UNITS: dict[str, str] = {"roas": "multiple"}
+
+
+@dataclass(frozen=True)
+class Language:
+    """How one language writes numbers and the words shown around them.
+
+    Patterns take ``{number}`` (and ``{currency}``, ``{value}``/``{target}``); ``thousands`` and
+    ``decimal`` replace Python's ``,`` and ``.``.
+    """
+
+    code: str
+    thousands: str
+    decimal: str
+    not_available: str
+    percent: str
+    currency: str
+    days: str
+    multiple: str
+    versus: str
+    #: (threshold, suffix) for ``compact=True``, largest first.
+    compact: tuple[tuple[float, str], ...]
+    #: status id -> words (ids not listed are shown as they are).
+    statuses: Mapping[str, str] = field(default_factory=dict)
+    #: short labels of KPI and column ids (axes, legends); others: underscores become spaces.
+    labels: Mapping[str, str] = field(default_factory=dict)
+    #: KPI id -> readable name; ``None`` means the KPI catalogue's own (English) names.
+    kpi_names: Mapping[str, str] | None = None
+    #: the unit words of axis labels (``currency`` is the currency code itself).
+    unit_words: Mapping[str, str] = field(default_factory=dict)
+
+
+ENGLISH = Language(
+    code="en",
+    thousands=",",
+    decimal=".",
+    not_available="n/a",
+    percent="{number}%",
+    currency="{currency} {number}",
+    days="{number} days",
+    multiple="{number}x",
+    versus="{value} vs {target}",
+    compact=((1e9, "bn"), (1e6, "M"), (1e3, "k")),
+    statuses={
+        "on_track": "on track",
+        "off_track": "off track",
+        "no_target": "no target",
+        "not_measurable": "not measurable",
+        "insufficient_data": "insufficient data",
+    },
+    labels={
+        "mom_growth": "month-over-month growth", "cmgr": "CMGR", "ctr": "CTR", "cvr": "CVR", "cpc": "CPC",
+        "cpa": "CPA", "roas": "ROAS", "roi": "ROI", "csat": "CSAT", "nps": "NPS", "hhi": "HHI",
+        "revpash": "RevPASH", "avg_check": "average check", "avg_rating": "average rating",
+        "avg_completion_days": "average completion days", "on_time_rate": "on-time rate",
+        "top20_share": "top-20% share", "abc_a_count": "class A customers",
+    },
+    kpi_names=None,
+    unit_words={"ratio": "%", "days": "days", "count": "count", "score": "score", "index": "index",
+                "multiple": "x", "number": "number"},
+)
+
+#: The languages text can be shown in, by code.
+LANGUAGES: dict[str, Language] = {"en": ENGLISH}
+
+
+def language(lang: str = "en") -> Language:
+    """The :class:`Language` for a code; ``ValueError`` for a language not (yet) supported.
+
+    >>> language("en").decimal
+    '.'
+    """
+    try:
+        return LANGUAGES[lang]
+    except (KeyError, TypeError):
+        raise ValueError(f"lang must be one of {sorted(LANGUAGES)}, got {lang!r}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# names
+# ---------------------------------------------------------------------------------------------
+def status_text(status: Any, lang: str = "en") -> str:
+    """The words for a KPI table status id; any other status is shown as it is.
+
+    >>> status_text("on_track"), status_text("not_measurable"), status_text("paused")
+    ('on track', 'not measurable', 'paused')
+    """
+    words = language(lang).statuses
+    return words.get(status, str(status)) if isinstance(status, str) else str(status)
+
+
+def label(name: Any, lang: str = "en") -> str:
+    """A short label for a KPI or column id (axes, legends, default titles).
+
+    >>> label("cmgr"), label("avg_check"), label("revenue_share")
+    ('CMGR', 'average check', 'revenue share')
+    """
+    return language(lang).labels.get(str(name), str(name).replace("_", " "))
+
+
+def kpi_name(kpi: str, lang: str = "en", names: Mapping[str, str] | None = None) -> str:
+    """A KPI's readable name: from ``names`` if given there, else the language's (for English
+    the KPI catalogue's), else the id as it is.
+
+    >>> kpi_name("ctr"), kpi_name("sla_rate"), kpi_name("sla_rate", names={"sla_rate": "SLA"})
+    ('Click-through rate (CTR)', 'sla_rate', 'SLA')
+    """
+    if names is not None and kpi in names:
+        return str(names[kpi])
+    table = language(lang).kpi_names
+    if table is None:
+        known = scorecard.KPI_CATALOGUE.get(kpi)
+        return known.name if known is not None else str(kpi)
+    return str(table.get(kpi, kpi))
+
+
+def unit_label(unit: str, currency: str = "NOK", lang: str = "en") -> str:
+    """The unit as shown in an axis label: ``NOK``, ``%``, ``days``, ...
+
+    >>> unit_label("currency"), unit_label("ratio", "EUR"), unit_label("count"), unit_label("m2")
+    ('NOK', '%', 'count', 'm2')
+    """
+    if unit == "currency":
+        return currency
+    return language(lang).unit_words.get(unit, unit)
+
+
+# ---------------------------------------------------------------------------------------------
+# values
+# ---------------------------------------------------------------------------------------------
+def _number(value: Any) -> float | None:
+    """A finite float, or None for None/NaN/NA/inf/bool/anything that is not a number."""
+    if value is None or isinstance(value, (bool, np.bool_, str, bytes)):
+        return None
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _digits(x: float, decimals: int, lang: Language, *, trim: bool = False) -> str:
+    """``x`` with ``decimals`` decimals and thousands separators in the language's style."""
+    text = f"{x:,.{max(int(decimals), 0)}f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text.startswith("-") and not any(c in "123456789" for c in text):
+        text = text[1:]  # rounds to zero: no "-0.0"
+    if (lang.thousands, lang.decimal) != (",", "."):
+        text = text.translate({ord(","): "\x00", ord("."): lang.decimal}).replace("\x00", lang.thousands)
+    return text
+
+
+def _compact(x: float, lang: Language) -> str:
+    """Three significant digits with k / M / bn: 1,234,567 -> "1.23M", 999,999 -> "1M"."""
+    a = abs(x)
+    for size, suffix in lang.compact:
+        # round first, so that 999,999 becomes "1M" and not "1e+03k"
+        if a >= size * (1 - 0.5e-3):
+            scaled = x / size
+            decimals = max(2 - int(math.floor(math.log10(abs(scaled)))), 0)
+            return _digits(scaled, decimals, lang, trim=True) + suffix
+    return _digits(x, 0, lang) if a >= 1 or x == 0 else _digits(x, 2, lang, trim=True)
+
+
+def _default_decimals(x: float, unit: str) -> int:
+    if unit == "ratio":
+        return 2 if 0 < abs(x) < 0.01 else 1
+    if unit == "currency":
+        return 2 if 0 < abs(x) < 100 else 0
+    if unit == "days":
+        return 1
+    if unit == "score":
+        return 2
+    if unit == "count":
+        return 0 if float(x).is_integer() else 2
+    if unit == "index":
+        return 1 if abs(x) < 100 else 0
+    if unit == "multiple":
+        return 1
+    return 2 if abs(x) < 100 else 0  # number
+
+
+def _time_text(value: Any, pattern: str, na: str) -> str:
+    """A date as text; NaT, NaN, numbers and text that is not a date are ``na``."""
+    if value is None or isinstance(value, (bool, int, float, np.number)):
+        return na
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return na
+    return na if pd.isna(ts) else ts.strftime(pattern)
+
+
+def format_value(value: Any, unit: str, *, currency: str = "NOK", lang: str = "en",
+                 decimals: int | None = None, compact: bool = False) -> str:
+    """One value as text in its unit (see the module's table); ``"n/a"`` when undefined.
+
+    Parameters
+    ----------
+    value : number, date or text
+    unit : str
+        One of :data:`DISPLAY_UNITS`; anything else is a ``ValueError``.
+    currency : str
+        The currency code shown with money ("NOK"); ``""`` shows the number alone.
+    lang : str
+        ``"en"`` (other languages: ``ValueError`` until they are added to :data:`LANGUAGES`).
+    decimals : int, optional
+        Decimals instead of the unit's rule (for ratios: decimals of the percent).
+    compact : bool
+        The short form of money for figures and running text ("NOK 1.2M").
+
+    Examples
+    --------
+    >>> format_value(0.1234, "ratio"), format_value(0.0064, "ratio"), format_value(None, "ratio")
+    ('12.3%', '0.64%', 'n/a')
+    >>> format_value(14_914_109.4, "currency"), format_value(3.456, "currency", currency="EUR")
+    ('NOK 14,914,109', 'EUR 3.46')
+    >>> format_value(9.17, "multiple"), format_value(12.25, "days"), format_value(float("inf"), "count")
+    ('9.2x', '12.2 days', 'n/a')
+    >>> format_value(1_234_567, "currency", compact=True), format_value(0.25, "ratio", decimals=0)
+    ('NOK 1.23M', '25%')
+    """
+    if unit not in DISPLAY_UNITS:
+        raise ValueError(f"unit must be one of {DISPLAY_UNITS}, got {unit!r}")
+    lg = language(lang)
+    na = lg.not_available
+    if unit == "text":
+        if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+            return na
+        if isinstance(value, (float, np.floating)) and not math.isfinite(value):
+            return na  # never "inf"
+        return str(value)
+    if unit in ("date", "month"):
+        return _time_text(value, "%Y-%m-%d" if unit == "date" else "%Y-%m", na)
+    x = _number(value)
+    if x is None:
+        return na
+    if compact and unit == "currency" and decimals is None:
+        number = _compact(x, lg)
+    else:
+        d = _default_decimals(x, unit) if decimals is None else decimals
+        number = _digits(x * 100 if unit == "ratio" else x, d, lg, trim=unit == "number" and decimals is None)
+    if unit == "ratio":
+        return lg.percent.format(number=number)
+    if unit == "currency":
+        return lg.currency.format(currency=currency, number=number).strip() if currency else number
+    if unit == "days":
+        return lg.days.format(number=number)
+    if unit == "multiple":
+        return lg.multiple.format(number=number)
+    return number
+
+
+def _texts_against_target(value: Any, target: Any, unit: str, status: Any, *, currency: str, lang: str,
+                          decimals: int | None) -> tuple[str, str]:
+    """Value and target as text; with more decimals when they would read the same but differ."""
+    v_text = format_value(value, unit, currency=currency, lang=lang, decimals=decimals)
+    t_text = format_value(target, unit, currency=currency, lang=lang, decimals=decimals)
+    v, t = _number(value), _number(target)
+    if (v is None or t is None or v == t or status not in ("on_track", "off_track")
+            or unit not in (*scorecard.UNITS, "multiple", "number")):
+        return v_text, t_text
+    scale = 100 if unit == "ratio" else 1
+    dv = _default_decimals(v, unit) if decimals is None else decimals
+    dt = _default_decimals(t, unit) if decimals is None else decimals
+    if round(v * scale, dv) != round(t * scale, dt):  # the numbers shown differ: nothing hidden
+        return v_text, t_text
+    start = max(dv, dt)
+    for d in range(start + 1, start + 13):
+        v_text = format_value(v, unit, currency=currency, lang=lang, decimals=d)
+        t_text = format_value(t, unit, currency=currency, lang=lang, decimals=d)
+        if v_text != t_text:
+            break
+    return v_text, t_text
+
+
+def format_against_target(value: Any, target: Any, unit: str, status: Any = None, *, currency: str = "NOK",
+                          lang: str = "en", decimals: int | None = None) -> str:
+    """A value against its target, "2.5% vs 3.0%"; the value alone when there is no target.
+
+    When the two would print the same but are not equal and the status says on or off track,
+    both get as many more decimals as it takes to see the difference: a CMGR of 2.996 % against a
+    target of 3.0 % is off track, and reads "2.996% vs 3.000%", not "3.0% vs 3.0%".
+
+    >>> format_against_target(0.02996, 0.03, "ratio", "off_track")
+    '2.996% vs 3.000%'
+    >>> format_against_target(0.025, 0.03, "ratio", "off_track"), format_against_target(4.2, None, "score")
+    ('2.5% vs 3.0%', '4.20')
+    """
+    if _number(target) is None:
+        return format_value(value, unit, currency=currency, lang=lang, decimals=decimals)
+    v_text, t_text = _texts_against_target(value, target, unit, status, currency=currency, lang=lang,
+                                           decimals=decimals)
+    return language(lang).versus.format(value=v_text, target=t_text)
+
+
+# ---------------------------------------------------------------------------------------------
+# frames
+# ---------------------------------------------------------------------------------------------
+def format_frame(frame: pd.DataFrame, units: Mapping[Any, str], *, currency: str = "NOK", lang: str = "en",
+                 decimals: Mapping[Any, int] | None = None, others: str = "keep") -> pd.DataFrame:
+    """A display copy of ``frame``: each column named in ``units`` as text in its unit.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Not changed.
+    units : mapping column -> unit
+        Units of :data:`DISPLAY_UNITS`. Columns that are not in ``frame`` are skipped (optional data).
+    currency, lang : str
+        As in :func:`format_value`.
+    decimals : mapping column -> int, optional
+        Decimals for some columns instead of their unit's rule (e.g. two for every CTR).
+    others : ``"keep"`` or ``"drop"``
+        Columns not in ``units``: kept as they are, in place (``"keep"``), or left out, the
+        formatted columns then in the order of ``units`` (``"drop"``).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"client": ["A"], "share": [0.25], "spend": [1234.5]})
+    >>> format_frame(f, {"share": "ratio", "spend": "currency", "clicks": "count"}).iloc[0].tolist()
+    ['A', '25.0%', 'NOK 1,234']
+    >>> format_frame(f, {"spend": "currency"}, others="drop").to_dict("list")
+    {'spend': ['NOK 1,234']}
+    """
+    if others not in ("keep", "drop"):
+        raise ValueError(f"others must be 'keep' or 'drop', got {others!r}")
+    language(lang)
+    for unit in units.values():
+        if unit not in DISPLAY_UNITS:
+            raise ValueError(f"unit must be one of {DISPLAY_UNITS}, got {unit!r}")
+    places = dict(decimals or {})
+    listed = [c for c in units if c in frame.columns]
+    out = frame.copy() if others == "keep" else pd.DataFrame(index=frame.index.copy())
+    for col in listed:
+        out[col] = pd.Series([format_value(v, units[col], currency=currency, lang=lang, decimals=places.get(col))
+                              for v in frame[col]], index=frame.index, dtype=object)
+    return out
+
+
+def format_kpi_table(table: pd.DataFrame, *, currency: str = "NOK", lang: str = "en",
+                     names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """A display copy of a KPI table (``scorecard.kpi_table``): values, targets and status as text.
+
+    - a ``name`` column after ``kpi``: :func:`kpi_name` (``names`` adds or overrides names, e.g.
+      a KPI that is not in the catalogue);
+    - ``value`` and ``target`` in the KPI's unit (ROAS as a multiple, :data:`KPI_DISPLAY_UNITS`),
+      with more decimals where value and target would read the same but are not
+      (:func:`format_against_target`); no target is an empty cell;
+    - ``status`` in words (:func:`status_text`); a KPI whose value is undefined reads
+      "not measurable", never "off track" (the note says why);
+    - ``partial`` as "partial" or empty; ``note`` empty rather than missing.
+
+    The input is not changed; the index is reset.
+
+    >>> t = scorecard.kpi_table([{"kpi": "cmgr", "scope": "all", "period": "all", "value": 0.02996}],
+    ...                         targets={"cmgr": 0.03})
+    >>> format_kpi_table(t)[["name", "value", "target", "status"]].iloc[0].tolist()
+    ['Compound monthly growth rate', '2.996%', '3.000%', 'off track']
+    """
+    language(lang)
+    out = table.copy()
+    out.insert(1, "name", [kpi_name(k, lang, names) for k in table["kpi"]])
+    statuses = list(table["status"]) if "status" in table else [None] * len(table)
+    given = list(table["target"]) if "target" in table else [None] * len(table)
+    values, targets = [], []
+    for k, v, u, t, s in zip(table["kpi"], table["value"], table["unit"], given, statuses):
+        unit = KPI_DISPLAY_UNITS.get(k, u)
+        v_text, t_text = _texts_against_target(v, t, unit, s, currency=currency, lang=lang, decimals=None)
+        values.append(v_text)
+        targets.append(t_text if _number(t) is not None else "")
+    out["value"] = pd.Series(values, index=out.index, dtype=object)
+    if "target" in table:
+        out["target"] = pd.Series(targets, index=out.index, dtype=object)
+    if "status" in table:
+        undefined = [_number(v) is None and s == "off_track" for v, s in zip(table["value"], statuses)]
+        out["status"] = pd.Series([status_text("not_measurable" if u else s, lang)
+                                   for s, u in zip(statuses, undefined)], index=out.index, dtype=object)
+    if "partial" in table:
+        out["partial"] = np.where(table["partial"].fillna(False).astype(bool), "partial", "")
+    if "note" in table:
+        out["note"] = table["note"].astype(object).where(table["note"].notna(), "")
+    return out.reset_index(drop=True)
