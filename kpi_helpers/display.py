@@ -74,6 +74,7 @@ __all__ = [
     "format_frame",
     "format_kpi_table",
     "format_value",
+    "key_accounts_text",
     "kpi_name",
     "label",
     "language",
@@ -471,3 +472,36 @@ def format_kpi_table(table: pd.DataFrame, *, currency: str = "NOK", lang: str = 
     if "note" in table:
         out["note"] = table["note"].astype(object).where(table["note"].notna(), "")
     return out.reset_index(drop=True)
+
+
+def key_accounts_text(table: pd.DataFrame | None, *, threshold: float, lang: str = "en", noun: str = "account",
+                      measure: str = "revenue") -> str:
+    """One Markdown sentence: which accounts THE key-account rule picked, and why (the same words everywhere).
+
+    ``table`` is :func:`kpi_helpers.accounts.key_accounts`'s result (``CaseResult.key_account_table``):
+    one row per key account with its revenue share and the reasons ``largest``, ``major`` and
+    ``best_scored``. Never says "the key account" when the rule picked several.
+
+    >>> t = pd.DataFrame({"revenue": [60.0, 25.0], "share": [0.6, 0.25], "score": [0.4, 0.9],
+    ...                   "largest": [True, False], "major": [True, True], "best_scored": [False, True]},
+    ...                  index=pd.Index(["A", "B"], name="account"))
+    >>> key_accounts_text(t, threshold=0.10)
+    'The key-account rule picked **2 accounts**: **A** (the largest account; a major account: 60.0% of revenue, at least 10.0%) and **B** (a major account: 25.0% of revenue, at least 10.0%; the best multi-criteria score, 0.90).'
+    """
+    language(lang)  # only languages with words
+    if table is None or len(table) == 0:
+        return f"The key-account rule picked **no {noun}**: no {noun} has {measure} above zero."
+    parts = []
+    for name, row in table.iterrows():
+        why = []
+        if row["largest"]:
+            why.append(f"the largest {noun}")
+        if row["major"]:
+            why.append(f"a major {noun}: {format_value(row['share'], 'ratio', lang=lang)} of {measure}, at least "
+                       f"{format_value(threshold, 'ratio', lang=lang)}")
+        if row["best_scored"]:
+            why.append(f"the best multi-criteria score, {format_value(row['score'], 'score', lang=lang)}")
+        parts.append(f"**{name}** ({'; '.join(why)})")
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    count = f"1 {noun}" if len(parts) == 1 else f"{len(parts)} {noun}s"
+    return f"The key-account rule picked **{count}**: {listed}."

@@ -24,7 +24,7 @@ from ._common import account_scope, case_months, count_words, join_notes, kpi_ro
 if TYPE_CHECKING:
     from ..data import CaseData
 
-__all__ = ["run", "client_revenue_by_month", "client_profile", "project_ages",
+__all__ = ["average_headcount", "run", "client_revenue_by_month", "client_profile", "project_ages",
            "completion_time_summary", "CLIENT_KPIS", "clients_vs_firm", "account_comparison",
            "client_revenue_frame", "client_revenue_trend"]
 
@@ -51,6 +51,31 @@ def _available_hours(consultants: pd.DataFrame, months: pd.DataFrame, data_first
                                  "weekdays": days,
                                  "available_hours": days * consultants["weekly_hours"].to_numpy() / 5.0}))
     return pd.concat(out, ignore_index=True)
+
+
+def average_headcount(consultants: pd.DataFrame, start: Any, end: Any) -> float:
+    """Average headcount (full-time equivalents by employment days) over the days ``start``..``end``.
+
+    Formula: sum over consultants of (days employed within [start, end]) / (days in [start, end]),
+    employment from ``start_date`` to ``end_date`` (empty = still employed), both days included.
+    A consultant employed the whole period counts 1, one who joined half-way 0.5. It is the
+    denominator of revenue per consultant: counting everyone who was employed at some point would
+    make a month with a leaver and a joiner look like it had one consultant too many.
+    Unit: consultants. Undefined (NaN): end before start.
+
+    >>> c = pd.DataFrame({"start_date": pd.to_datetime(["2024-01-01", "2024-01-16"]),
+    ...                   "end_date": pd.to_datetime([None, None])})
+    >>> average_headcount(c, "2024-01-01", "2024-01-31")   # 1 + 16/31
+    1.5161290322580645
+    """
+    start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    days = (end - start).days + 1
+    if days <= 0:
+        return math.nan
+    first = consultants["start_date"].clip(lower=start)
+    last = consultants["end_date"].fillna(end).clip(upper=end)
+    employed = ((last - first).dt.days + 1).clip(lower=0)
+    return float(employed.sum()) / days
 
 
 def run(data: CaseData, p: dict[str, Any]) -> CaseResult:
@@ -117,8 +142,11 @@ def run(data: CaseData, p: dict[str, Any]) -> CaseResult:
     if has_consultants:
         monthly["available_hours"] = avail.groupby("period")["available_hours"].sum().reindex(monthly.index,
                                                                                               fill_value=0.0)
-        monthly["consultants"] = avail[avail["weekdays"] > 0].groupby("period")["consultant"].nunique() \
-            .reindex(monthly.index, fill_value=0)
+        # average headcount (FTE by employment days) over the part of each month the data cover
+        monthly["consultants"] = [
+            average_headcount(data["consultants"], max(pd.Timestamp(f"{per}-01"), first),
+                              min(pd.Timestamp(f"{per}-01") + pd.offsets.MonthEnd(0), last))
+            for per in monthly.index]
     else:
         monthly["available_hours"] = math.nan
         monthly["consultants"] = g["consultant"].nunique().reindex(monthly.index, fill_value=0)
@@ -141,8 +169,7 @@ def run(data: CaseData, p: dict[str, Any]) -> CaseResult:
     total_rev = float(work["revenue"].sum())
     if has_consultants:
         c = data["consultants"]
-        employed = c[(c["start_date"] <= last) & (c["end_date"].isna() | (c["end_date"] >= first))]
-        n_consultants = employed["consultant"].nunique()
+        n_consultants = average_headcount(c, first, last)
         avail_all = float(avail["available_hours"].sum())
     else:
         n_consultants = work["consultant"].nunique()
@@ -187,7 +214,11 @@ def run(data: CaseData, p: dict[str, Any]) -> CaseResult:
                                 f"{count_words((~projects['finished']).sum(), 'ongoing project')} not counted"),
                 observations=len(fin)),
         kpi_row("on_time_rate", kpis.on_time_rate(int(fin["on_time"].sum()), len(fin)), observations=len(fin)),
-        kpi_row("revenue_per_consultant", kpis.revenue_per_consultant(total_rev, n_consultants)),
+        # the whole period: revenue per consultant per year (annualised over the data's days)
+        kpi_row("revenue_per_consultant",
+                kpis.revenue_per_consultant(total_rev, n_consultants) * 365.25 / ((last - first).days + 1),
+                note="per year (annualised); average headcount (FTE) as denominator" if has_consultants
+                else "per year (annualised); consultants who logged hours as denominator"),
         kpi_row("utilization", kpis.utilization(float(work["hours"].sum()), avail_all),
                 note="" if has_consultants else "no consultants table"),
     ]
