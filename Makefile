@@ -48,8 +48,9 @@ test: $(STAMP)
 	$(BIN)/python -m pytest --nbval --nbval-current-env tests notebooks
 
 # The students' view: every notebook in JupyterLab, run in headless Chromium (tests_browser/).
+# The PDF test of tests/test_report.py is skipped by `make test` where chromium is missing: run it here.
 test-browser: $(BROWSER_STAMP) chromium
-	$(BIN)/python -m pytest tests_browser
+	$(BIN)/python -m pytest tests_browser tests/test_report.py::test_run_pdf_writes_an_a4_pdf_whose_every_page_has_content
 
 $(BROWSER_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[test,browser]"

@@ -4,7 +4,7 @@ Commands::
 
     kpi-cases list [CASE]
     kpi-cases kpis CASE|all [--data DIR] [--out FILE|DIR] [data options] [-p NAME=VALUE ...]
-    kpi-cases run  CASE|all [--data DIR] [--out DIR] [--timeout S] [data options] [-p NAME=VALUE ...]
+    kpi-cases run  CASE|all [--data DIR] [--out DIR] [--timeout S] [--pdf] [data options] [-p NAME=VALUE ...]
     kpi-cases template CASE DIR [--force]
 
 data options: ``--map TABLE.SOURCE=TARGET`` (repeatable), ``--sep``, ``--decimal``, ``--dayfirst``,
@@ -15,8 +15,9 @@ Exit status: 0 done; 2 usage error; 3 data error (one message on stderr, no trac
 
 ``kpis`` calls :func:`kpi_helpers.cases.analyse`, the function the notebooks call, so the table it
 writes is the table the notebook shows. ``run`` executes ``notebooks/<NN_case>.ipynb`` with papermill
-and writes ``OUT/<case>.ipynb``, ``OUT/<case>.html`` (no code cells, no widgets) and, through the
-notebook's ``kpi_table_path`` parameter, ``OUT/<case>_kpis.csv``.
+and writes ``OUT/<case>.ipynb``, ``OUT/<case>.html`` (a self-contained client report, built by
+:mod:`kpi_helpers.report`), with ``--pdf`` also ``OUT/<case>.pdf``, and, through the notebook's
+``kpi_table_path`` parameter, ``OUT/<case>_kpis.csv``.
 
 Only the standard library is imported at module level: ``kpi-cases --help`` stays fast, and pandas,
 papermill and nbconvert are imported inside the commands that need them.
@@ -749,6 +750,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     out_dir = Path(args.out).expanduser() if args.out else Path("reports")
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir} is a file; run writes a folder of reports")
+    if getattr(args, "pdf", False):
+        from .report import DEFAULT_CHROMIUM, find_chromium
+
+        if find_chromium() is None:
+            raise CaseFailure(EXIT_USAGE, f"--pdf needs Chromium ({DEFAULT_CHROMIUM} or $CHROMIUM), which is not "
+                                          "installed: `apt-get install chromium` or `make test-browser` installs it")
     _check_out_not_in_data(out_dir, dirs, base)
 
     import papermill as pm  # 1 s: only here
@@ -858,6 +865,9 @@ def _run_one(case: str, notebook: Path, data_dir: Path, out_dir: Path, column_ma
     html_path = atomic_write(out_dir / f"{case}.html", page.encode("utf-8"))
     secs = time.perf_counter() - t0
     print(f"{case}: wrote {_show(html_path)} ({_size(html_path.stat().st_size)}) in {secs:.1f} s", flush=True)
+    if getattr(args, "pdf", False):
+        pdf_path = report.write_pdf(html_path, out_dir / f"{case}.pdf")
+        print(f"{case}: wrote {_show(pdf_path)} ({_size(pdf_path.stat().st_size)})", flush=True)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -926,6 +936,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="output folder (default: reports/)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"time limit per notebook cell (default: {DEFAULT_TIMEOUT}; 0 = none)")
+    p.add_argument("--pdf", action="store_true",
+                   help="also write OUT/<case>.pdf (A4) through Debian's Chromium (/usr/bin/chromium)")
     p.set_defaults(func=cmd_run, parser=p)
 
     p = sub.add_parser("template", parents=[debug], help="header-only CSVs and a README for your data",

@@ -33,7 +33,7 @@ from typing import Any
 
 __all__ = ["PRINT_CSS", "SCREEN_CSS", "WIDGET_MIME", "without_exercises", "without_mechanics",
            "client_cells", "latex_to_mathml", "math_to_placeholders", "redact_paths", "summary_html",
-           "notebook_to_html", "folder_names", "external_resources", "visible_text", "raw_latex", "MathSpans"]
+           "notebook_to_html", "folder_names", "external_resources", "find_chromium", "write_pdf", "pdf_pages", "visible_text", "raw_latex", "MathSpans"]
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
@@ -563,3 +563,90 @@ def folder_names(folders: Iterable[Path]) -> dict[str, str]:
             if form not in ("", ".", "/"):
                 out[form] = f.resolve().name or form
     return out
+
+
+# ------------------------------------------------------------------------------------------------
+# PDF through Debian's Chromium
+# ------------------------------------------------------------------------------------------------
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+
+
+def find_chromium() -> str | None:
+    """The Chromium to print with: ``$CHROMIUM`` when set (and only that), else /usr/bin/chromium, else
+    ``chromium`` on PATH; None when there is none (``make test-browser`` or ``apt-get install chromium``
+    installs it)."""
+    import os
+    import shutil
+
+    chosen = os.environ.get("CHROMIUM")
+    for candidate in ([chosen] if chosen else [DEFAULT_CHROMIUM, shutil.which("chromium")]):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    return None
+
+
+def write_pdf(html_path: Path, pdf_path: Path, chromium: str | None = None, timeout: float = 180) -> Path:
+    """Print ``html_path`` to ``pdf_path`` (A4, the report's print stylesheet) with headless Chromium.
+
+    Chromium runs with every host name unresolvable, so the PDF shows only what the report holds.
+    Written through a temporary file and renamed. Raises ``FileNotFoundError`` without Chromium and
+    ``RuntimeError`` when Chromium fails or writes nothing.
+    """
+    import os
+    import subprocess
+    import tempfile
+
+    exe = chromium or find_chromium()
+    if exe is None:
+        raise FileNotFoundError(f"Chromium not found ({DEFAULT_CHROMIUM}); install it with "
+                                "`apt-get install chromium` or `make test-browser`")
+    pdf_path = Path(pdf_path)
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=pdf_path.parent, prefix=f".{pdf_path.stem}.", suffix=".tmp.pdf")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        with tempfile.TemporaryDirectory(prefix="kpi-cases-chromium-") as profile:
+            cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                   "--no-first-run", "--disable-extensions", f"--user-data-dir={profile}",
+                   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
+                   "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
+                   f"--print-to-pdf={tmp}", Path(html_path).resolve().as_uri()]
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        if done.returncode != 0 or tmp.stat().st_size == 0:
+            detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            raise RuntimeError(f"Chromium could not print {html_path} (exit {done.returncode}): {detail}")
+        os.replace(tmp, pdf_path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return pdf_path
+
+
+def pdf_pages(data: bytes) -> list[dict[str, int]]:
+    """Per page of a PDF (as Chromium writes them: plain objects, Flate-compressed content streams):
+    how many text-showing operators (``text``) and drawn images or forms (``images``) it has."""
+    import zlib
+
+    objects = {int(m.group(1)): m.group(2) for m in
+               re.finditer(rb"(?s)(\d+) 0 obj\s*(.*?)endobj", data)}
+
+    def stream(num: int) -> bytes:
+        body = objects.get(num, b"")
+        m = re.search(rb"(?s)stream\r?\n(.*?)\r?\nendstream", body)
+        if not m:
+            return b""
+        raw = m.group(1)
+        return zlib.decompress(raw) if b"/FlateDecode" in body[:m.start()] else raw
+
+    pages = []
+    for num in sorted(objects):
+        body = objects[num]
+        if not re.search(rb"/Type\s*/Page(?![a-zA-Z])", body):
+            continue
+        m = re.search(rb"/Contents\s*(\[[^\]]*\]|\d+ 0 R)", body)
+        refs = [int(r) for r in re.findall(rb"(\d+) 0 R", m.group(1))] if m else []
+        content = b"\n".join(stream(r) for r in refs)
+        pages.append({"text": len(re.findall(rb"\bT[Jj]\b", content)),
+                      "images": len(re.findall(rb"\bDo\b", content))})
+    return pages

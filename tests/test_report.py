@@ -212,3 +212,54 @@ def test_every_report_hides_absolute_paths_and_mechanics_and_starts_with_a_summa
     assert all(a in summary.get_text() for a in accounts[:5])
     targets = kpis[(kpis["scope"] == "all") & (kpis["period"] == "all") & kpis["target"].notna()]
     assert len(summary.find_all("tr")) == len(targets) + 1
+
+
+# ------------------------------------------------------------------------------------------------
+# --pdf
+# ------------------------------------------------------------------------------------------------
+def test_pdf_without_chromium_is_one_clear_line_and_exit_2(tmp_path, monkeypatch, capsys):
+    from kpi_helpers import cli
+
+    monkeypatch.setenv("CHROMIUM", str(tmp_path / "no-chromium-here"))
+    code = cli.main(["run", "startup", "--out", str(tmp_path / "rep"), "--pdf"])
+    err = capsys.readouterr().err
+    assert code == 2
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "--pdf needs Chromium" in lines[0] and "apt-get install chromium" in lines[0]
+    assert not (tmp_path / "rep" / "startup.html").exists(), "nothing runs before the check"
+
+
+def test_pdf_pages_counts_text_and_images_per_page():
+    import zlib
+
+    def obj(n: int, body: bytes) -> bytes:
+        return b"%d 0 obj\n" % n + body + b"\nendobj\n"
+
+    full, empty = zlib.compress(b"BT /F1 12 Tf (Hi) Tj ET /Im1 Do"), zlib.compress(b"q Q")
+    pdf = (b"%PDF-1.4\n" + obj(1, b"<< /Type /Pages /Kids [2 0 R 3 0 R] >>")
+           + obj(2, b"<< /Type /Page /Contents 4 0 R >>") + obj(3, b"<< /Type /Page /Contents 5 0 R >>")
+           + obj(4, b"<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(full) + full + b"\nendstream")
+           + obj(5, b"<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(empty) + empty + b"\nendstream"))
+    assert report.pdf_pages(pdf) == [{"text": 1, "images": 1}, {"text": 0, "images": 0}]
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+@pytest.mark.skipif(report.find_chromium() is None,
+                    reason="Chromium is not installed (/usr/bin/chromium; `make test-browser` installs it)")
+def test_run_pdf_writes_an_a4_pdf_whose_every_page_has_content(tmp_path):
+    exe = Path(sys.executable).with_name("kpi-cases")
+    done = subprocess.run([str(exe), "run", "restaurant", "--out", str(tmp_path), "--pdf"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    pdf = (tmp_path / "restaurant.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    assert "restaurant: wrote" in done.stdout and "restaurant.pdf" in done.stdout
+    pages = report.pdf_pages(pdf)
+    assert 5 <= len(pages) <= 60, len(pages)
+    blank = [i + 1 for i, p in enumerate(pages) if p["text"] == 0 and p["images"] == 0]
+    assert not blank, f"blank pages: {blank} of {len(pages)}"
+    assert sum(p["images"] for p in pages) >= 3, "the figures are in the PDF"
+    sizes = {tuple(round(float(x)) for x in m.groups())
+             for m in re.finditer(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)}
+    assert sizes == {(595, 842)}, f"A4 is 595 x 842 pt, not {sizes}"
