@@ -16,7 +16,7 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: all run test test-browser chromium bench lab data notebooks golden lock setup clean help
+.PHONY: all run test test-browser chromium bench lab data notebooks golden lock site setup clean help
 
 help:
 	@echo "make run    set up and run every case headless into reports/"
@@ -25,6 +25,7 @@ help:
 	@echo "make lab    open JupyterLab on notebooks/"
 	@echo "make data   regenerate data/ from the seeded generators"
 	@echo "make notebooks  re-execute the notebooks in place (refresh committed outputs)"
+	@echo "make site   build the lessons site into build/site/ (offline, from the committed outputs)"
 	@echo "make lock   refresh requirements.lock to the newest allowed versions, then make notebooks"
 	@echo "make golden  rewrite tests/golden/ (the KPI tables of the shipped cases; say why in the commit)"
 	@echo "make bench  performance: KPI path vs DuckDB vs pandas (1M, 10M rows), notebooks, start-up"
@@ -77,6 +78,10 @@ data: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python tools/refresh_notebooks.py
 
+# The lessons site: every notebook from its committed outputs (nothing re-executed), offline.
+site: $(STAMP)
+	$(BIN)/python -m kpi_helpers.site --out build/site
+
 # Refresh the lock to the newest versions within pyproject's ranges, install it, pin environment.yml
 # to it, then re-execute the notebooks (their outputs depend on the versions). Commit all of it.
 lock: $(STAMP)
@@ -94,4 +99,4 @@ golden: $(STAMP)
 	$(BIN)/kpi-cases kpis all --out tests/golden
 
 clean:
-	rm -rf reports build/browser .pytest_cache .hypothesis
+	rm -rf reports build/browser build/site .pytest_cache .hypothesis

@@ -33,7 +33,7 @@ from typing import Any
 
 __all__ = ["PRINT_CSS", "SCREEN_CSS", "WIDGET_MIME", "without_exercises", "without_mechanics",
            "client_cells", "latex_to_mathml", "math_to_placeholders", "redact_paths", "summary_html",
-           "notebook_to_html", "folder_names", "external_resources", "find_chromium", "write_pdf", "pdf_pages", "visible_text", "raw_latex", "MathSpans"]
+           "notebook_to_html", "render_notebook", "folder_names", "external_resources", "find_chromium", "write_pdf", "pdf_pages", "visible_text", "raw_latex", "MathSpans"]
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
@@ -92,6 +92,14 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {{ super() }}
 <style type="text/css">{{ resources.kpi_report_css }}</style>
 {%- endblock extra_css -%}
+{%- block body_header -%}
+{{ super() }}
+{{ resources.kpi_page_header | default('') }}
+{%- endblock body_header -%}
+{%- block body_footer -%}
+{{ resources.kpi_page_footer | default('') }}
+{{ super() }}
+{%- endblock body_footer -%}
 """
 
 
@@ -506,52 +514,65 @@ def _with_summary(cells: list[Any], summary: str) -> list[Any]:
     return [box, *cells]
 
 
-def notebook_to_html(nb: Any, title: str, *, summary: str = "", paths: Mapping[str, str] | None = None,
-                     extra_css: str = "") -> str:
-    """A client report: outputs and Markdown only (no code, no prompts), ``<title>`` set.
+def render_notebook(nb: Any, title: str, *, show_code: bool = False, header: str = "", footer: str = "",
+                    extra_css: str = "") -> str:
+    """``nb`` as one self-contained HTML page: formulas as MathML, figures embedded, no CDN script.
 
-    Cells: :func:`client_cells` (no exercises, solutions, widgets or notebook mechanics); cells
-    tagged ``remove-cell`` are left out and cells tagged ``remove-output`` lose their outputs.
-    ``paths`` maps texts to show differently (an absolute folder -> its name, :func:`redact_paths`).
-    ``summary`` (HTML, e.g. :func:`summary_html`) opens the body. Formulas become MathML. Raises
-    ``RuntimeError`` when the page would still load anything from another host.
+    ``show_code`` keeps the code cells (lessons) or leaves them out with all prompts (reports);
+    ``header`` and ``footer`` (HTML) open and close the body. Cells tagged ``remove-cell`` are left out
+    and cells tagged ``remove-output`` lose their outputs; widget views fall back to their text.
+    Raises ``RuntimeError`` when the page would still load anything from another host.
     """
     import jinja2
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = copy.deepcopy(nb)
-    cells = client_cells(nb.cells)
-    if paths:
-        cells = redact_paths(cells, paths)
     spans = MathSpans(token=f"KPIMATH{secrets.token_hex(4).upper()}N", mathml={})
-    for cell in cells:
+    for cell in nb.cells:
         if cell.get("cell_type") == "markdown":
             cell["source"] = math_to_placeholders(str(cell["source"]), spans)
         for o in cell.get("outputs", []):
             data = o.get("data", {})
+            data.pop(WIDGET_MIME, None)
             if "text/markdown" in data:
                 md = data["text/markdown"]
                 data["text/markdown"] = math_to_placeholders("".join(md) if isinstance(md, list) else md, spans)
-    nb.cells = _with_summary(cells, summary) if summary else cells
     nb.metadata.pop("widgets", None)
     nb.metadata["title"] = title
     exporter = HTMLExporter(template_name="lab", template_file=_TEMPLATE_NAME,
                             extra_loaders=[jinja2.DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                            embed_images=True)
+                            exclude_input=not show_code, exclude_input_prompt=not show_code,
+                            exclude_output_prompt=not show_code, embed_images=True)
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags={"remove-cell", "remove_cell"},
                               remove_all_outputs_tags={"remove-output", "remove_output"}, enabled=True),
         enabled=True)
-    resources = {"metadata": {"name": title}, "kpi_report_css": SCREEN_CSS + PRINT_CSS + extra_css}
+    resources = {"metadata": {"name": title}, "kpi_report_css": SCREEN_CSS + PRINT_CSS + extra_css,
+                 "kpi_page_header": header, "kpi_page_footer": footer}
     page, _ = exporter.from_notebook_node(nb, resources=resources)
     page = spans.restore(page)
     remote = external_resources(page)
     if remote:
-        raise RuntimeError(f"the report would load {len(remote)} resource(s) from another host: "
+        raise RuntimeError(f"the page would load {len(remote)} resource(s) from another host: "
                            + ", ".join(remote[:5]))
     return page
+
+
+def notebook_to_html(nb: Any, title: str, *, summary: str = "", paths: Mapping[str, str] | None = None,
+                     extra_css: str = "") -> str:
+    """A client report: outputs and Markdown only (no code, no prompts), ``<title>`` set.
+
+    Cells: :func:`client_cells` (no exercises, solutions, widgets or notebook mechanics), then
+    :func:`render_notebook`. ``paths`` maps texts to show differently (an absolute folder -> its
+    name, :func:`redact_paths`). ``summary`` (HTML, e.g. :func:`summary_html`) follows the title.
+    """
+    nb = copy.deepcopy(nb)
+    cells = client_cells(nb.cells)
+    if paths:
+        cells = redact_paths(cells, paths)
+    nb.cells = _with_summary(cells, summary) if summary else cells
+    return render_notebook(nb, title, show_code=False, extra_css=extra_css)
 
 
 def folder_names(folders: Iterable[Path]) -> dict[str, str]:
