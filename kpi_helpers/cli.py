@@ -4,7 +4,7 @@ Commands::
 
     kpi-cases list [CASE]
     kpi-cases kpis CASE|all [--data DIR] [--out FILE|DIR] [data options] [-p NAME=VALUE ...]
-    kpi-cases run  CASE|all [--data DIR] [--out DIR] [--timeout S] [data options] [-p NAME=VALUE ...]
+    kpi-cases run  CASE|all [--data DIR] [--out DIR] [--timeout S] [--pdf] [data options] [-p NAME=VALUE ...]
     kpi-cases template CASE DIR [--force]
 
 data options: ``--map TABLE.SOURCE=TARGET`` (repeatable), ``--sep``, ``--decimal``, ``--dayfirst``,
@@ -15,8 +15,9 @@ Exit status: 0 done; 2 usage error; 3 data error (one message on stderr, no trac
 
 ``kpis`` calls :func:`kpi_helpers.cases.analyse`, the function the notebooks call, so the table it
 writes is the table the notebook shows. ``run`` executes ``notebooks/<NN_case>.ipynb`` with papermill
-and writes ``OUT/<case>.ipynb``, ``OUT/<case>.html`` (no code cells, no widgets) and, through the
-notebook's ``kpi_table_path`` parameter, ``OUT/<case>_kpis.csv``.
+and writes ``OUT/<case>.ipynb``, ``OUT/<case>.html`` (a self-contained client report, built by
+:mod:`kpi_helpers.report`), with ``--pdf`` also ``OUT/<case>.pdf``, and, through the notebook's
+``kpi_table_path`` parameter, ``OUT/<case>_kpis.csv``.
 
 Only the standard library is imported at module level: ``kpi-cases --help`` stays fast, and pandas,
 papermill and nbconvert are imported inside the commands that need them.
@@ -49,7 +50,6 @@ RESERVED_PARAMETERS: dict[str, str] = {
     "kpi_table_path": "--out",
     "interactive": "nothing: it is always False on the command line",
 }
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 DEFAULT_TIMEOUT = 600  # seconds per notebook cell
 _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}
@@ -717,60 +717,18 @@ def strip_papermill_metadata(nb: Any, output_path: Path | None = None) -> Any:
     return nb
 
 
-def _heading_level(cell: Any) -> int:
-    """Level of a Markdown heading cell (``## Exercises`` -> 2), 0 for anything else."""
-    if cell.get("cell_type") != "markdown":
-        return 0
-    first = str(cell.get("source", "")).lstrip().split("\n", 1)[0]
-    level = len(first) - len(first.lstrip("#"))
-    return level if 0 < level <= 6 and first[level:level + 1] == " " else 0
-
-
 def without_exercises(cells: list[Any]) -> list[Any]:
-    """The cells a client report keeps: exercise sections and solution cells left out.
+    """The cells a client report keeps: see :func:`kpi_helpers.report.without_exercises`."""
+    from . import report
 
-    A section starts at a Markdown heading that names an exercise ("## 7. Exercises",
-    "### Exercise 2: ...") and runs to the next heading of the same or a higher level; cells
-    tagged ``solution`` are dropped wherever they are. Students keep them in the notebook.
-    """
-    kept: list[Any] = []
-    skip_level = 0
-    for cell in cells:
-        level = _heading_level(cell)
-        if skip_level and level and level <= skip_level:
-            skip_level = 0
-        if not skip_level and level and "exercise" in str(cell.get("source", "")).split("\n", 1)[0].lower():
-            skip_level = level
-        if skip_level or "solution" in cell.get("metadata", {}).get("tags", []):
-            continue
-        kept.append(cell)
-    return kept
+    return report.without_exercises(cells)
 
 
-def notebook_to_html(nb: Any, title: str) -> str:
-    """A report: outputs and Markdown only (no code, no prompts), widgets left out, ``<title>`` set.
+def notebook_to_html(nb: Any, title: str, **options: Any) -> str:
+    """A self-contained client report: see :func:`kpi_helpers.report.notebook_to_html`."""
+    from . import report
 
-    Exercise sections and solutions are left out (:func:`without_exercises`). Cells tagged ``remove-cell`` are left out; cells tagged ``remove-output`` lose their outputs.
-    """
-    import copy
-
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
-    nb = copy.deepcopy(nb)
-    nb.cells = without_exercises(nb.cells)
-    for cell in nb.cells:
-        if "outputs" in cell:
-            cell.outputs = [o for o in cell.outputs if WIDGET_MIME not in o.get("data", {})]
-    nb.metadata.pop("widgets", None)
-    nb.metadata["title"] = title
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    exporter.register_preprocessor(
-        TagRemovePreprocessor(remove_cell_tags={"remove-cell", "remove_cell"},
-                              remove_all_outputs_tags={"remove-output", "remove_output"}, enabled=True),
-        enabled=True)
-    html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return html
+    return report.notebook_to_html(nb, title, **options)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -792,6 +750,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     out_dir = Path(args.out).expanduser() if args.out else Path("reports")
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir} is a file; run writes a folder of reports")
+    if getattr(args, "pdf", False):
+        from .report import DEFAULT_CHROMIUM, find_chromium
+
+        if find_chromium() is None:
+            raise CaseFailure(EXIT_USAGE, f"--pdf needs Chromium ({DEFAULT_CHROMIUM} or $CHROMIUM), which is not "
+                                          "installed: `apt-get install chromium` or `make test-browser` installs it")
     _check_out_not_in_data(out_dir, dirs, base)
 
     import papermill as pm  # 1 s: only here
@@ -842,7 +806,9 @@ def _run_one(case: str, notebook: Path, data_dir: Path, out_dir: Path, column_ma
 
     import nbformat
 
-    declared = set(_parameters_cell(notebook) or ())
+    cell = _parameters_cell(notebook) or {}
+    declared = set(cell)
+    currency = user_params.get("currency", cell.get("currency", (False, None, None))[1])
 
     kpi_path = (out_dir / f"{case}_kpis.csv").resolve()
     parameters = {
@@ -885,14 +851,23 @@ def _run_one(case: str, notebook: Path, data_dir: Path, out_dir: Path, column_ma
     strip_papermill_metadata(nb, output_path=(out_dir / f"{case}.ipynb").resolve())
     atomic_write(out_dir / f"{case}.ipynb", nbformat.writes(nb).encode("utf-8") + b"\n")
     title = _first_heading(nb) or cases_mod.CASES[case].title
-    html_path = atomic_write(out_dir / f"{case}.html", notebook_to_html(nb, title).encode("utf-8"))
     if failed_path.exists():
         failed_path.unlink()
     if not kpi_path.exists() or kpi_path.stat().st_mtime_ns == before:
         raise CaseFailure(EXIT_ERROR, f"{notebook.name} ran but did not write {_show(kpi_path)} "
                                       "(does it save the KPI table to kpi_table_path?)")
+    from . import report
+
+    threshold = user_params.get("major_threshold", cell.get("major_threshold", (False, None, None))[1])
+    summary = report.summary_html(kpi_path, currency=str(currency or "NOK"),
+                                  major_threshold=threshold if isinstance(threshold, (int, float)) else None)
+    page = notebook_to_html(nb, title, summary=summary, paths=report.folder_names([data_dir, out_dir]))
+    html_path = atomic_write(out_dir / f"{case}.html", page.encode("utf-8"))
     secs = time.perf_counter() - t0
     print(f"{case}: wrote {_show(html_path)} ({_size(html_path.stat().st_size)}) in {secs:.1f} s", flush=True)
+    if getattr(args, "pdf", False):
+        pdf_path = report.write_pdf(html_path, out_dir / f"{case}.pdf")
+        print(f"{case}: wrote {_show(pdf_path)} ({_size(pdf_path.stat().st_size)})", flush=True)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -961,6 +936,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="output folder (default: reports/)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"time limit per notebook cell (default: {DEFAULT_TIMEOUT}; 0 = none)")
+    p.add_argument("--pdf", action="store_true",
+                   help="also write OUT/<case>.pdf (A4) through Debian's Chromium (/usr/bin/chromium)")
     p.set_defaults(func=cmd_run, parser=p)
 
     p = sub.add_parser("template", parents=[debug], help="header-only CSVs and a README for your data",

@@ -50,14 +50,42 @@ def _environment_deps() -> dict[str, str]:
     return deps
 
 
+def _lock() -> dict[str, str]:
+    pins: dict[str, str] = {}
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        m = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)", line)
+        if m:
+            pins[re.sub(r"[-_.]+", "-", m.group(1)).lower()] = m.group(2)
+    return pins
+
+
 def test_environment_and_pyproject_name_the_same_packages():
     py, env = _pyproject_deps(), _environment_deps()
     assert sorted(py) == sorted(env), (
         f"only in pyproject: {sorted(set(py) - set(env))}; only in environment.yml: {sorted(set(env) - set(py))}"
     )
-    assert py == env, "version ranges differ: " + str(
-        {k: (py[k], env[k]) for k in py if py[k] != env[k]}
-    )
+
+
+def test_environment_pins_the_versions_of_the_lock_within_pyprojects_ranges():
+    from packaging.specifiers import SpecifierSet
+
+    py, env, lock = _pyproject_deps(), _environment_deps(), _lock()
+    missing = sorted(set(py) - set(lock))
+    assert not missing, f"requirements.lock lacks {missing}: run `make lock`"
+    for name, spec in env.items():
+        assert spec == f"=={lock[name]}", (f"environment.yml: {name}{spec}, requirements.lock: {name}=={lock[name]} "
+                                           "(python tools/pin_environment.py pins it)")
+        assert lock[name] in SpecifierSet(py[name]), f"lock {name}=={lock[name]} is outside pyproject's {py[name]}"
+
+
+def test_lock_pins_every_package_exactly_and_nothing_machine_specific():
+    text = (ROOT / "requirements.lock").read_text()
+    lines = [ln.split("#", 1)[0].strip() for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln]
+    assert lines and all(re.fullmatch(r"[A-Za-z0-9_.\-]+==[^\s=]+", ln) for ln in lines), \
+        [ln for ln in lines if "==" not in ln][:5]
+    assert "file://" not in text and "--find-links" not in text and "-e " not in text
+    assert {"pandas", "numpy", "matplotlib", "seaborn", "pillow"} <= set(_lock())
 
 
 def test_extras_are_test_bench_and_browser_and_only_test_and_bench_are_in_the_conda_environment():

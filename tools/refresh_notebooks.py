@@ -5,11 +5,18 @@ changed must be refreshed with this script before committing. It runs each noteb
 with the notebooks folder as working directory, then removes execution timestamps and other
 volatile metadata, and normalises the kernelspec.
 
-Usage: python tools/refresh_notebooks.py [notebooks/01_startup.ipynb ...]
+It also writes ``notebooks/versions.json``: the versions of the packages whose output the
+notebooks embed (pandas prints dtypes, matplotlib, seaborn, freetype and Pillow draw and encode the
+PNGs), so a test can say "outputs were made with matplotlib X, this environment has Y" instead of
+showing a wall of PNG differences.
+
+Usage: python tools/refresh_notebooks.py [--versions-only] [notebooks/01_startup.ipynb ...]
 """
 from __future__ import annotations
 
+import json
 import os
+import platform
 import sys
 import time
 from pathlib import Path
@@ -48,12 +55,40 @@ def refresh(path: Path) -> float:
     return elapsed
 
 
+VERSIONS = NOTEBOOKS / "versions.json"
+#: Distributions whose versions shape the committed outputs (text and PNG bytes).
+OUTPUT_PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "pillow", "ipykernel")
+
+
+def output_versions() -> dict[str, str]:
+    """The versions the notebooks' outputs depend on, in this environment (freetype through matplotlib)."""
+    from importlib.metadata import version
+
+    import matplotlib.ft2font
+
+    found = {name: version(name) for name in OUTPUT_PACKAGES}
+    found["freetype"] = str(matplotlib.ft2font.__freetype_version__)
+    found["python"] = platform.python_version_tuple()[0] + "." + platform.python_version_tuple()[1]
+    return found
+
+
+def write_versions(path: Path = VERSIONS) -> dict[str, str]:
+    """Record :func:`output_versions` in ``path`` (sorted JSON, one key a line)."""
+    found = output_versions()
+    path.write_text(json.dumps(found, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return found
+
+
 def main(argv: list[str]) -> int:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    if "--versions-only" in argv:
+        print(f"{VERSIONS.relative_to(ROOT)}: {write_versions()}")
+        return 0
     paths = [Path(a) for a in argv] or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     for p in paths:
         print(f"{p.name}: executing ...", flush=True)
         print(f"{p.name}: done in {refresh(p):.1f} s", flush=True)
+    write_versions()
     return 0
 
 
