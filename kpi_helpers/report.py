@@ -334,10 +334,10 @@ def summary_html(kpis: Any, currency: str = "NOK", *, major_threshold: float | N
     """
     import pandas as pd
 
-    from . import scorecard
+    from .display import format_kpi_table
 
     table = kpis if isinstance(kpis, pd.DataFrame) else pd.read_csv(kpis, dtype={"scope": str, "status": str})
-    shown = scorecard.format_kpi_table(table, currency=currency)
+    shown = format_kpi_table(table, currency=currency)
     raw_status = table["status"].astype(str).reset_index(drop=True)
     e = html_lib.escape
     whole = (table["period"].astype(str) == "all").reset_index(drop=True)

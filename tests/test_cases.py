@@ -142,8 +142,10 @@ def test_consultancy_kpis_by_hand(tmp_path):
     # available hours, data range 2024-01-02..2024-01-31: Kari 22 weekdays * 8 h = 176;
     # Ola from 2024-01-16: 12 weekdays * 7.5 h = 90; billable 24 h -> 24/266
     assert _value(t, "utilization") == pytest.approx(24 / 266)
-    # two consultants employed in the period
-    assert _value(t, "revenue_per_consultant") == pytest.approx(13000)
+    # average headcount over the 30 days 2024-01-02..2024-01-31: Kari 30/30 + Ola 16/30 (from the 16th)
+    # = 1.5333 FTE; 26,000 / 1.5333 = 16,956.52 in 30 days, per year x 365.25 / 30 = 206,445.65
+    assert _value(t, "revenue_per_consultant") == pytest.approx(26000 / (1 + 16 / 30) * 365.25 / 30)
+    assert _value(t, "revenue_per_consultant", period="2024-01") == pytest.approx(26000 / (1 + 16 / 30))
     # key account: Multi has 20,000 of 26,000
     assert r.key_accounts[0] == "Multi"
     assert _value(t, "revenue_share", scope="account:Multi") == pytest.approx(20000 / 26000)

@@ -545,7 +545,9 @@ def test_p_target_changes_the_status_column(capsys, tmp_path):
     a, b = _csat_rows(tmp_path / "a.csv"), _csat_rows(tmp_path / "b.csv")
     assert len(a) == len(b) > 0
     assert (b["target"] == 0.9).all()
-    assert b["status"].tolist() == [scorecard.status(v, 0.9, "higher") for v in b["value"]]
+    least = cases.known_parameters("consultancy")["min_responses"]
+    assert b["status"].tolist() == [scorecard.status(v, 0.9, "higher", observations=n, min_observations=least)
+                                    for v, n in zip(b["value"], b["observations"])]
     default_target = cases.known_parameters("consultancy")["targets"]["csat"]
     if ((a["value"] >= default_target) & (a["value"] < 0.9)).any():
         assert a["status"].tolist() != b["status"].tolist()
