@@ -73,8 +73,9 @@ SCREEN_CSS = """
 .kpi-summary { max-width: 60rem; margin: 1.5rem auto 2rem auto; padding: 0 1rem;
   font-family: var(--jp-content-font-family, system-ui, sans-serif); line-height: 1.45; }
 .kpi-summary table { border-collapse: collapse; margin: .5rem 0 1rem 0; }
-.kpi-summary th, .kpi-summary td { border-bottom: 1px solid #ccc; padding: .25rem .75rem; text-align: left; }
-.kpi-summary td.num { text-align: right; font-variant-numeric: tabular-nums; }
+section.kpi-summary th, section.kpi-summary td { border-bottom: 1px solid #ccc; padding: .25rem .75rem;
+  text-align: left; }
+section.kpi-summary td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .kpi-summary .status-on_track { color: #1b6e20; font-weight: 600; }
 .kpi-summary .status-off_track { color: #b3261e; font-weight: 600; }
 .kpi-summary .muted { color: #555; }
