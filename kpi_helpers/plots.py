@@ -44,6 +44,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from . import display
 
 __all__ = [
+    "finite_values",
     "PALETTE", "PRIMARY", "HIGHLIGHT", "GREY", "LIGHT_GREY", "TARGET_COLOR", "FIGSIZE", "UNITS",
     "theme_rc", "use_style", "style_context",
     "currency_formatter", "percent_formatter",
@@ -268,7 +269,7 @@ def _new_ax(ax: Axes | None, figsize: tuple[float, float] = FIGSIZE) -> Axes:
     return new
 
 
-def _finite(values: Any) -> pd.Series:
+def finite_values(values: Any) -> pd.Series:
     """Numbers as a float Series with inf/-inf (and anything non-numeric) turned into NaN."""
     s = pd.Series(values) if not isinstance(values, pd.Series) else values
     s = pd.to_numeric(s, errors="coerce").astype(float)
@@ -442,7 +443,7 @@ def line_with_target(
         mask = _partial_mask(partial, frame, frame.index)
         all_vals = []
         for i, (col, name) in enumerate(zip(ys, names)):
-            v = _finite(frame[col]).to_numpy()
+            v = finite_values(frame[col]).to_numpy()
             all_vals.append(v)
             if hl:
                 color = HIGHLIGHT_MORE[[str(h) for h in hl].index(str(col)) % len(HIGHLIGHT_MORE)] \
@@ -590,7 +591,7 @@ def bar_by_category(
     partial_of = {str(c): bool(f) for c, f in zip(frame.index, pm_all)}
     value_cols = list(frame.columns)
     grouped = len(value_cols) > 1
-    values = frame.apply(_finite)
+    values = frame.apply(finite_values)
     values.index = pd.Index(list(frame.index), dtype=object)
     ordered, n_total, other_added = _order_and_trim(
         values.iloc[:, 0] if len(value_cols) else pd.Series(dtype=float), sort=sort, top=top, highlight=hl,
@@ -746,9 +747,9 @@ def stacked_area_by_account(
     matplotlib.axes.Axes
     """
     hl = [h for h in _as_set(highlight) if any(_is_highlighted(c, [h]) for c in matrix.columns)]
-    # vectorised for wide matrices (thousands of customers): per-column _finite took seconds
+    # vectorised for wide matrices (thousands of customers): per-column finite_values took seconds
     num = matrix.astype(float) if all(pd.api.types.is_numeric_dtype(t) for t in matrix.dtypes) \
-        else matrix.apply(_finite)
+        else matrix.apply(finite_values)
     m = num.where(np.isfinite(num.to_numpy())).fillna(0.0)
     totals = m.sum(axis=0)
     order = sorted(m.columns, key=lambda c: (-totals[c], str(c)))
@@ -845,7 +846,7 @@ def pareto_chart(
         ax = _new_ax(ax)
         n = len(p)
         pos = np.arange(n, dtype=float)
-        rev = _finite(p["revenue"]).to_numpy()
+        rev = finite_values(p["revenue"]).to_numpy()
         cls = [str(c) for c in p["abc_class"]] if "abc_class" in p.columns else ["C"] * n
         colors = [HIGHLIGHT if _is_highlighted(c, hl) else _ABC_GREYS.get(k, GREY)
                   for c, k in zip(p["customer"], cls)]
@@ -859,7 +860,7 @@ def pareto_chart(
         for side in ("top",):
             twin.spines[side].set_visible(False)
         twin.spines["right"].set_visible(True)
-        cum = _finite(p["cum_share"]).to_numpy()
+        cum = finite_values(p["cum_share"]).to_numpy()
         line, = twin.plot(pos, cum, color=PRIMARY, lw=2, marker="o", ms=3.5, zorder=5, label="cumulative share")
         twin.set_ylim(0, 1.05)
         twin.yaxis.set_major_formatter(percent_formatter(0))
@@ -918,7 +919,7 @@ def share_bar(
     -------
     matplotlib.axes.Axes
     """
-    rev = _finite(revenue)
+    rev = finite_values(revenue)
     rev.index = revenue.index
     total = rev.sum(min_count=1)
     share = rev / total if (total is not None and math.isfinite(total) and total != 0) else rev * np.nan
@@ -983,8 +984,8 @@ def score_contributions(
     s = scores.copy()
     if "customer" in s.columns:
         s = s.set_index("customer")
-    contrib = s[[c for c, _ in cols]].apply(_finite).fillna(0.0)
-    total = _finite(s["score"]) if "score" in s.columns else contrib.sum(axis=1)
+    contrib = s[[c for c, _ in cols]].apply(finite_values).fillna(0.0)
+    total = finite_values(s["score"]) if "score" in s.columns else contrib.sum(axis=1)
     total.index = s.index
     ranked, n_total, _ = _order_and_trim(pd.Series(total.to_numpy(), index=pd.Index(list(s.index), dtype=object)),
                                       sort=True, top=top, highlight=hl, additive=False, other_label="")
@@ -1072,12 +1073,12 @@ def portfolio_chart(
     """
     hl = _as_set(highlight)
     p = portfolio.set_index("customer") if "customer" in portfolio.columns else portfolio
-    x = _finite(p["strength"]).to_numpy()
-    y = _finite(p["attractiveness"]).to_numpy()
+    x = finite_values(p["strength"]).to_numpy()
+    y = finite_values(p["attractiveness"]).to_numpy()
     names = list(p.index)
     ok = np.isfinite(x) & np.isfinite(y)
     if size is not None:
-        sz = _finite(pd.Series(size).reindex(names)).to_numpy()
+        sz = finite_values(pd.Series(size).reindex(names)).to_numpy()
         smax = np.nanmax(sz) if np.isfinite(sz).any() else np.nan
         areas = np.where(np.isfinite(sz) & (sz > 0), 40 + 560 * sz / smax, 40) if np.isfinite(smax) and smax > 0 \
             else np.full(len(names), 70.0)
@@ -1218,7 +1219,7 @@ def compare_account_vs_all(
         for k, kpi in enumerate(kpi_names):
             a = axes[k // nc][k % nc]
             unit = units.get(kpi, "number")
-            v = _finite(values.loc[kpi]).to_numpy(dtype=float)
+            v = finite_values(values.loc[kpi]).to_numpy(dtype=float)
             pos = np.arange(len(cols), dtype=float)
             bars = a.bar(pos, np.where(np.isfinite(v), v, 0.0), 0.7, color=colors, edgecolor="white", zorder=3)
             for bar, val, p_ in zip(bars, v, pos):
@@ -1290,7 +1291,7 @@ def heatmap(
     -------
     matplotlib.axes.Axes
     """
-    data = frame.apply(_finite)
+    data = frame.apply(finite_values)
     data.index, data.columns = frame.index, frame.columns
     vals = data.to_numpy(dtype=float)
     labels = np.array([["" if not np.isfinite(v) else _short_value(v, unit, currency).replace(" days", "")
@@ -1353,7 +1354,7 @@ def histogram(
     -------
     matplotlib.axes.Axes
     """
-    s = _finite(pd.Series(series) if not isinstance(series, pd.Series) else series).dropna()
+    s = finite_values(pd.Series(series) if not isinstance(series, pd.Series) else series).dropna()
     name = getattr(series, "name", None)
     with style_context():
         ax = _new_ax(ax)
@@ -1416,8 +1417,8 @@ def ratio_of_sums_vs_mean(
     -------
     matplotlib.axes.Axes
     """
-    num = _finite(per_group[numerator]).to_numpy(dtype=float)
-    den = _finite(per_group[denominator]).to_numpy(dtype=float)
+    num = finite_values(per_group[numerator]).to_numpy(dtype=float)
+    den = finite_values(per_group[denominator]).to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         rates = np.where(np.isfinite(den) & (den != 0), num / np.where(den == 0, 1.0, den), np.nan)
     rates = np.where(np.isfinite(rates), rates, np.nan)
@@ -1511,9 +1512,9 @@ def mean_with_interval(
     """
     hl = _as_set(highlight)
     names = list(frame.index)
-    m = _finite(frame[mean]).to_numpy(dtype=float)
-    lo = _finite(frame[low]).to_numpy(dtype=float) if low in frame.columns else np.full(len(frame), np.nan)
-    hi = _finite(frame[high]).to_numpy(dtype=float) if high in frame.columns else np.full(len(frame), np.nan)
+    m = finite_values(frame[mean]).to_numpy(dtype=float)
+    lo = finite_values(frame[low]).to_numpy(dtype=float) if low in frame.columns else np.full(len(frame), np.nan)
+    hi = finite_values(frame[high]).to_numpy(dtype=float) if high in frame.columns else np.full(len(frame), np.nan)
     counts = frame[count].to_numpy() if count is not None and count in frame.columns else None
     n = len(names)
     with style_context():
@@ -1685,7 +1686,7 @@ def paired_bars(
     """
     cols = list(table.columns)
     cats = list(table.index)
-    vals = table.apply(_finite).to_numpy(dtype=float) if len(cols) else np.zeros((len(cats), 0))
+    vals = table.apply(finite_values).to_numpy(dtype=float) if len(cols) else np.zeros((len(cats), 0))
     colors = [HIGHLIGHT] + ([GREY, LIGHT_GREY, "#7f7f7f"] * len(cols))[: max(len(cols) - 1, 0)]
     with style_context():
         ax = _new_ax(ax, figsize=(9.0, max(2.4, 0.75 * len(cats) * max(len(cols), 1) / 2 + 1.2)))

@@ -201,7 +201,7 @@ class TargetExplorer(widgets.VBox):
     def refresh(self) -> None:
         """Redraw the line against the slider's target and recount the months that meet it."""
         target = float(self.slider.value)
-        values = plots._finite(self.frame[self.y]).to_numpy()
+        values = plots.finite_values(self.frame[self.y]).to_numpy()
         use = np.isfinite(values)
         note = ""
         if self.partial is not None and self.partial in self.frame.columns:
@@ -245,7 +245,7 @@ def target_explorer(frame: pd.DataFrame, x: str, y: str, unit: str = "ratio",
     TargetExplorer
         An ``ipywidgets.VBox``; ``.slider``, ``.summary``, ``.met``, ``.counted``, ``.refresh()``.
     """
-    values = plots._finite(frame[y]).to_numpy()
+    values = plots.finite_values(frame[y]).to_numpy()
     finite = values[np.isfinite(values)]
     data_lo = float(finite.min()) if finite.size else 0.0
     data_hi = float(finite.max()) if finite.size else 1.0
