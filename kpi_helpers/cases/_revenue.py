@@ -21,7 +21,7 @@ from ._common import account_scope, case_months, join_notes, kpi_row, kpi_table
 if TYPE_CHECKING:
     from ..data import CaseData
 
-__all__ = ["group_sum", "month_numbers", "analyse_revenue"]
+__all__ = ["group_sum", "month_numbers", "monthly_revenue_kpis", "revenue_kpi_rows", "analyse_revenue"]
 
 
 def group_sum(values: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
@@ -88,6 +88,39 @@ def _grouped(data: CaseData, table: str, months: pd.DataFrame) -> _Grouped:
     return _Grouped(amount, month, codes, pd.Index(names, name="customer"))
 
 
+def monthly_revenue_kpis(months: pd.DataFrame, revenue: Any, rows: Any, active: Any, lost: Any, kept: Any,
+                         include_partial: bool) -> pd.DataFrame:
+    """The monthly revenue KPIs from per-month sums: THE formulas of growth, churn and retention.
+
+    Parameters (all aligned with ``months``, one value per calendar month)
+    ----------------------------------------------------------------------
+    months : :func:`kpi_helpers.periods.month_table` (period, partial).
+    revenue : revenue of the month (0 for a month without rows).
+    rows : number of log rows in the month.
+    active : customers with revenue > 0 in the month.
+    lost : customers with revenue > 0 in the month before and not in this month.
+    kept : this month's revenue of the customers with revenue > 0 in the month before.
+    include_partial : count partial months in month-over-month growth.
+
+    Returns ``period, partial, revenue, rows, active_customers, mom_growth, customer_churn,
+    net_revenue_retention``. Both the pandas analysis and :mod:`kpi_helpers.engines` call this.
+    """
+    monthly = months.set_index("period").copy()
+    monthly["revenue"] = np.asarray(revenue, dtype=float)
+    monthly["rows"] = np.asarray(rows, dtype="int64")
+    monthly["active_customers"] = np.asarray(active, dtype="int64")
+    # growth over complete months only (unless asked otherwise)
+    use = monthly if include_partial else monthly[~monthly["partial"]]
+    monthly["mom_growth"] = kpis.mom_growth(use["revenue"]).reindex(monthly.index)
+    at_start = monthly["active_customers"].shift(1, fill_value=0)
+    monthly["customer_churn"] = kpis.customer_churn_rate(pd.Series(np.asarray(lost, dtype="int64"),
+                                                                   index=monthly.index), at_start)
+    monthly["net_revenue_retention"] = kpis.net_revenue_retention(
+        pd.Series(np.asarray(kept, dtype=float), index=monthly.index), monthly["revenue"].shift(1))
+    monthly.iloc[0, monthly.columns.get_indexer(["customer_churn", "net_revenue_retention"])] = math.nan
+    return monthly.reset_index()
+
+
 def _revenue_monthly(g: _Grouped, months: pd.DataFrame, include_partial: bool
                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Monthly revenue KPIs of a transaction log, and the period x customer revenue matrix.
@@ -103,21 +136,12 @@ def _revenue_monthly(g: _Grouped, months: pd.DataFrame, include_partial: bool
     # row and column sums below then add in the same order, to the same bits
     matrix = pd.DataFrame(cells.reshape(n_months, n_customers), copy=False,
                           index=pd.Index(months["period"], name="period"), columns=g.customers)
-    monthly = months.set_index("period").copy()
-    monthly["revenue"] = matrix.sum(axis=1)
-    monthly["rows"] = np.bincount(g.month, minlength=n_months).astype("int64")
     active = matrix > 0
-    monthly["active_customers"] = active.sum(axis=1).astype("int64")
-    # growth over complete months only (unless asked otherwise)
-    use = monthly if include_partial else monthly[~monthly["partial"]]
-    monthly["mom_growth"] = kpis.mom_growth(use["revenue"]).reindex(monthly.index)
     prev_active = active.shift(1, fill_value=False)
-    lost = (prev_active & ~active).sum(axis=1)
-    monthly["customer_churn"] = kpis.customer_churn_rate(lost, prev_active.sum(axis=1))
-    kept_revenue = (matrix * prev_active).sum(axis=1)
-    monthly["net_revenue_retention"] = kpis.net_revenue_retention(kept_revenue, monthly["revenue"].shift(1))
-    monthly.iloc[0, monthly.columns.get_indexer(["customer_churn", "net_revenue_retention"])] = math.nan
-    return monthly.reset_index(), matrix
+    monthly = monthly_revenue_kpis(
+        months, matrix.sum(axis=1), np.bincount(g.month, minlength=n_months), active.sum(axis=1),
+        (prev_active & ~active).sum(axis=1), (matrix * prev_active).sum(axis=1), include_partial)
+    return monthly, matrix
 
 
 def _customer_sums(g: _Grouped, months: pd.DataFrame, recent_months: int
@@ -200,20 +224,49 @@ def analyse_revenue(case: str, data: CaseData, table: str, p: dict[str, Any]) ->
                                       max_accounts=p["max_key_accounts"])
     key = key_table.index.tolist()
 
+    by_period = {per: accounts.concentration_kpis(matrix.loc[per], a=p["abc_a"]) for per in matrix.index}
+    rows = revenue_kpi_rows(monthly, revenue.sum(), int((revenue > 0).sum()),
+                            accounts.concentration_kpis(revenue, a=p["abc_a"]), by_period,
+                            matrix[key], p)
+    table = kpi_table(rows, p["targets"])
+    frames = {"monthly": monthly, "revenue_by_month": matrix, "revenue": revenue, "pareto": pareto,
+              "concentration": concentration, "features": features, "scores": scores,
+              "portfolio": portfolio}
+    return CaseResult(case, frames, key, table, notes, p["currency"], key_table)
+
+
+def revenue_kpi_rows(monthly: pd.DataFrame, total: float, active: int, concentration_all: dict[str, float],
+                     concentration_by_period: dict[str, dict[str, float]], account_months: pd.DataFrame,
+                     p: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of a revenue log's KPI table, from its aggregates (the one place that lays them out).
+
+    Parameters
+    ----------
+    monthly : :func:`monthly_revenue_kpis`.
+    total, active : revenue of the whole period and its customers with revenue > 0.
+    concentration_all, concentration_by_period : :func:`kpi_helpers.accounts.concentration_kpis`
+        of the whole period and of each month (period label -> dict).
+    account_months : period x key account revenue (0.0 where an account has no rows), the key
+        accounts as columns in their order.
+    p : the checked case parameters.
+
+    The pandas analysis (:func:`analyse_revenue`) and :mod:`kpi_helpers.engines` both call this, so
+    the table has the same rows, notes and order whichever computed the sums.
+    """
     rows: list[dict[str, Any]] = []
     complete = monthly[~monthly["partial"]]
     # whole period
-    rows.append(kpi_row("revenue", revenue.sum()))
+    rows.append(kpi_row("revenue", total))
     growth_months = monthly if p["include_partial_months"] else complete
     rows.append(kpi_row("cmgr", kpis.cmgr_from_series(growth_months["revenue"]) if len(growth_months) > 1
                         else math.nan, note="" if len(growth_months) > 1 else "fewer than two complete months"))
-    rows.append(kpi_row("active_customers", int((revenue > 0).sum())))
+    rows.append(kpi_row("active_customers", int(active)))
     # concentration is undefined without a customer with revenue > 0 (all zero, or credit notes only)
     no_buyer = "no customer with revenue > 0"
-    for k, v in accounts.concentration_kpis(revenue, a=p["abc_a"]).items():
+    for k, v in concentration_all.items():
         rows.append(kpi_row(k, v, note=no_buyer if math.isnan(v) else ""))
     # months
-    by_period = {per: accounts.concentration_kpis(matrix.loc[per], a=p["abc_a"]) for per in matrix.index}
+    by_period = concentration_by_period
     for _, m in monthly.iterrows():
         per, part = m["period"], bool(m["partial"])
         note = "partial month" if part else ("no data in this month" if m["rows"] == 0 else "")
@@ -233,11 +286,11 @@ def analyse_revenue(case: str, data: CaseData, table: str, p: dict[str, Any]) ->
             rows.append(kpi_row(k, v, period=per, partial=part, note=join_notes(note, no_buyer_here)))
     # key accounts
     total_by_month = monthly.set_index("period")["revenue"]
-    for acc in key:
+    for acc in account_months.columns:
         scope = account_scope(acc)
-        acc_rev = matrix[acc]
+        acc_rev = account_months[acc]
         rows.append(kpi_row("revenue", acc_rev.sum(), scope=scope))
-        rows.append(kpi_row("revenue_share", kpis.share_of_total(acc_rev.sum(), revenue.sum()), scope=scope))
+        rows.append(kpi_row("revenue_share", kpis.share_of_total(acc_rev.sum(), total), scope=scope))
         acc_complete = acc_rev[~monthly.set_index("period")["partial"]] if not p["include_partial_months"] \
             else acc_rev
         rows.append(kpi_row("cmgr", kpis.cmgr_from_series(acc_complete) if len(acc_complete) > 1 else math.nan,
@@ -249,8 +302,4 @@ def analyse_revenue(case: str, data: CaseData, table: str, p: dict[str, Any]) ->
             rows.append(kpi_row("revenue_share", kpis.share_of_total(acc_rev[per], total_by_month[per]),
                                 scope=scope, period=per, partial=part))
             rows.append(kpi_row("mom_growth", acc_growth[per], scope=scope, period=per, partial=part))
-    table = kpi_table(rows, p["targets"])
-    frames = {"monthly": monthly, "revenue_by_month": matrix, "revenue": revenue, "pareto": pareto,
-              "concentration": concentration, "features": features, "scores": scores,
-              "portfolio": portfolio}
-    return CaseResult(case, frames, key, table, notes, p["currency"], key_table)
+    return rows
