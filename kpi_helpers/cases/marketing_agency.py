@@ -23,7 +23,7 @@ from ._common import account_scope, case_months, join_notes, kpi_row, kpi_table
 if TYPE_CHECKING:
     from ..data import CaseData
 
-__all__ = ["AD_SUMS", "AD_KPIS", "ad_rates", "run", "AD_UNITS", "AD_TWO_DECIMALS", "format_ad_frame",
+__all__ = ["AD_SUMS", "AD_KPIS", "ad_rates", "run", "ad_tables", "ad_kpi_rows", "AD_UNITS", "AD_TWO_DECIMALS", "format_ad_frame",
            "client_overview", "ad_kpis_by", "rate_weights", "mean_of_rates_vs_ratio_of_sums", "account_vs_all",
            "compare_by_segment"]
 
@@ -45,6 +45,31 @@ def ad_rates(sums: pd.DataFrame) -> pd.DataFrame:
         out["roas"] = kpis.roas(out["conversion_value"], out["spend"])
         out["roi"] = kpis.roi(out["conversion_value"], out["spend"])
     return out
+
+
+def ad_tables(monthly_sums: pd.DataFrame, client_sums: pd.DataFrame, client_month_sums: pd.DataFrame,
+              total_sums: pd.Series, months: pd.DataFrame
+              ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Series]:
+    """The agency's frames with rates from its sums (grouped by pandas or by an engine).
+
+    ``monthly_sums`` is indexed by period (months without rows may be absent: they get zero sums),
+    ``client_sums`` by client, ``client_month_sums`` by (client, period); ``total_sums`` holds the
+    sums of all rows. Returns ``monthly`` (every calendar month of ``months``, with ``partial``),
+    ``by_client`` (with spend_share, largest spend first, ties by name), ``by_client_month`` (long) and
+    ``totals``, each with :func:`ad_rates`.
+    """
+    sums = [c for c in AD_SUMS if c in monthly_sums.columns]
+    monthly = monthly_sums[sums].reindex(months["period"])
+    monthly[sums] = monthly[sums].fillna(0)
+    monthly = ad_rates(monthly[sums])
+    monthly.insert(0, "partial", months.set_index("period")["partial"])
+    monthly = monthly.reset_index()
+    by_client = ad_rates(client_sums[sums])
+    by_client["spend_share"] = accounts.revenue_share(by_client["spend"])
+    by_client = by_client.loc[sorted(by_client.index, key=lambda c: (-by_client.at[c, "spend"], c))]
+    by_client_month = ad_rates(client_month_sums[sums]).reset_index()
+    totals = ad_rates(total_sums[sums].to_frame().T).iloc[0]
+    return monthly, by_client, by_client_month, totals
 
 
 def run(data: CaseData, p: dict[str, Any]) -> CaseResult:
@@ -71,23 +96,32 @@ def run(data: CaseData, p: dict[str, Any]) -> CaseResult:
         # dropna=False: rows with an empty (optional) channel still count, so parts add up to totals
         return ad_rates(df.groupby(keys, observed=True, sort=True, dropna=False)[sums].sum())
 
-    monthly = agg(["period"]).reindex(months["period"])
-    monthly[sums] = monthly[sums].fillna(0)
-    monthly = ad_rates(monthly[sums])
-    monthly.insert(0, "partial", months.set_index("period")["partial"])
-    monthly = monthly.reset_index()
-    by_client = agg(["client"])
-    by_client["spend_share"] = accounts.revenue_share(by_client["spend"])
-    by_client = by_client.loc[sorted(by_client.index, key=lambda c: (-by_client.at[c, "spend"], c))]
+    monthly, by_client, by_client_month, totals = ad_tables(
+        agg(["period"]), agg(["client"]), agg(["client", "period"]), df[sums].sum(), months)
     by_campaign = agg(["client", "campaign"]).reset_index()
-    by_client_month = agg(["client", "period"]).reset_index()
     by_channel = agg(["channel"]) if has_channel else None
     by_client_channel = agg(["client", "channel"]).reset_index() if has_channel else None
-    totals = ad_rates(df[sums].sum().to_frame().T).iloc[0]
     key_table = accounts.key_accounts(by_client["spend"], threshold=p["major_threshold"],
                                       max_accounts=p["max_key_accounts"])
     key = key_table.index.tolist()
 
+    rows = ad_kpi_rows(monthly, by_client, by_client_month, totals, key)
+    table = kpi_table(rows, p["targets"])
+    frames = {"monthly": monthly, "by_client": by_client, "by_campaign": by_campaign,
+              "by_channel": by_channel, "by_client_month": by_client_month,
+              "by_client_channel": by_client_channel, "totals": totals, "daily": df}
+    return CaseResult("marketing_agency", frames, key, table, notes, p["currency"], key_table)
+
+
+def ad_kpi_rows(monthly: pd.DataFrame, by_client: pd.DataFrame, by_client_month: pd.DataFrame,
+                totals: pd.Series, key: list[str]) -> list[dict[str, Any]]:
+    """The rows of the agency's KPI table from its sums with rates (the one place that lays them out).
+
+    ``monthly`` (one row per calendar month: period, partial, sums and rates), ``by_client`` (indexed
+    by client, with spend_share), ``by_client_month`` (client, period, sums and rates; months without
+    activity absent), ``totals`` (the sums and rates of everything) and the key accounts in order.
+    The pandas analysis (:func:`run`) and :mod:`kpi_helpers.engines` both call this.
+    """
     kpi_ids = [k for k in AD_KPIS if k in monthly.columns]
     rows: list[dict[str, Any]] = [kpi_row(k, totals[k]) for k in kpi_ids]
     for _, m in monthly.iterrows():
@@ -108,11 +142,7 @@ def run(data: CaseData, p: dict[str, Any]) -> CaseResult:
                 val = cm.at[(acc, per), k] if (acc, per) in cm.index else math.nan
                 rows.append(kpi_row(k, val, scope=scope, period=per, partial=bool(m["partial"]),
                                     note="" if (acc, per) in cm.index else "no activity this month"))
-    table = kpi_table(rows, p["targets"])
-    frames = {"monthly": monthly, "by_client": by_client, "by_campaign": by_campaign,
-              "by_channel": by_channel, "by_client_month": by_client_month,
-              "by_client_channel": by_client_channel, "totals": totals, "daily": df}
-    return CaseResult("marketing_agency", frames, key, table, notes, p["currency"], key_table)
+    return rows
 
 
 #: Display unit of each column of an ad-KPI frame (sums, rates and shares).
