@@ -36,7 +36,11 @@ if TYPE_CHECKING:
 #: The case modules, loaded on first use (PEP 562).
 CASE_MODULES = ("startup", "consultancy", "marketing_agency", "restaurant", "your_data")
 
-__all__ = ["Case", "CaseResult", "CASES", "CASE_MODULES", "analyse", "known_parameters", *CASE_MODULES]
+__all__ = ["Case", "CaseResult", "CASES", "CASE_MODULES", "analyse", "known_parameters", "checked_parameters",
+           "monthly_revenue_kpis", "revenue_kpi_rows", *CASE_MODULES]
+
+#: Shared by the pandas analysis and :mod:`kpi_helpers.engines`: name -> the module defining it.
+_SHARED = {"monthly_revenue_kpis": "_revenue", "revenue_kpi_rows": "_revenue"}
 
 
 @dataclass(frozen=True)
@@ -120,19 +124,31 @@ def analyse(case: str, data: CaseData, **params: Any) -> CaseResult:
     merged into the default targets (a target of ``None`` removes one), ``weights`` replace them.
     The case's module (``cases.<case>``) is imported here, on first use.
     """
+    p = checked_parameters(case, params)
+    return importlib.import_module(f"{__name__}.{case}").run(data, p)
+
+
+def checked_parameters(case: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The case defaults with ``params`` laid over them, as :func:`analyse` (and the engines) use them.
+
+    ``targets`` given are merged into the default targets (None removes one), ``weights`` replace
+    them; an unknown name is a TypeError.
+    """
     if case not in CASES:
         raise KeyError(f"unknown case {case!r}; known: {', '.join(CASES)}")
     from ._common import check_params
 
     p = check_params(case, CASES[case].defaults, params)
     p["targets"] = {k: v for k, v in p["targets"].items() if v is not None}
-    return importlib.import_module(f"{__name__}.{case}").run(data, p)
+    return p
 
 
 def __getattr__(name: str) -> Any:
     """``cases.startup`` and the other case modules, imported when first looked up."""
     if name in CASE_MODULES:
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _SHARED:
+        return getattr(importlib.import_module(f"{__name__}.{_SHARED[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -1,0 +1,75 @@
+"""The marketing agency's KPI table as Ibis expressions: ratios of sums by month, client and client-month.
+
+One pass over ``campaign_stats`` groups it by (client, month code): impressions, clicks and
+conversions as whole numbers, spend and conversion value as exact decimals, cached by the engine.
+The month, client and total sums are sums of those cells (exact on every engine); the rates (CTR,
+CVR, CPC, CPA, ROAS, ROI), the key accounts (share of the media spend managed) and the rows are the
+pandas analysis' own functions (:func:`kpi_helpers.cases.marketing_agency.ad_tables`,
+:func:`~kpi_helpers.cases.marketing_agency.ad_kpi_rows`) on those small sums.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .. import accounts, periods
+from .revenue import month_code
+
+__all__ = ["agency_case"]
+
+
+def agency_case(con: Any, st: Any, has_value: bool, has_channel: bool, p: dict[str, Any]) -> dict[str, Any]:
+    """The KPI rows and key accounts of the agency on an engine (see :func:`.revenue.revenue_case`)."""
+    import pandas as pd
+
+    from ..cases.marketing_agency import AD_SUMS, ad_kpi_rows, ad_tables
+    from .sources import Fallback
+
+    sums = [c for c in AD_SUMS if c != "conversion_value" or has_value]
+    g = st.group_by(client=st.client, m=month_code(st.date)).aggregate(
+        n=st.count(), bad=st.bad.cast("int64").sum(), d0=st.date.min(), d1=st.date.max(),
+        **{c: st[c].sum() for c in sums}).cache()
+    try:
+        stats = g.aggregate(bad=g.bad.sum(), first=g.d0.min(), last=g.d1.max(), rows=g.n.sum()).to_pandas().iloc[0]
+        if pd.isna(stats["rows"]) or int(stats["bad"] or 0) > 0:
+            raise Fallback(f"{int(stats['bad'] or 0)} row(s) the engine flagged")
+        first, last = pd.Timestamp(stats["first"]), pd.Timestamp(stats["last"])
+        months = periods.month_table(first, last)
+
+        def fetch(expr: Any, keys: list[str]) -> pd.DataFrame:
+            out = expr.to_pandas()
+            for c in sums:
+                out[c] = out[c].astype("int64") if c in ("impressions", "clicks", "conversions") else out[c].astype(float)
+            if "m" in out:
+                out["period"] = [periods.code_label(int(c)) for c in out["m"]]
+            if "client" in out:
+                out["client"] = out["client"].astype("str")
+            return out.set_index(keys)[sums] if keys else out[sums]
+
+        def summed(keys: list[str]) -> Any:
+            return g.group_by(keys).aggregate(**{c: _as_float(g[c].sum()) for c in sums})
+
+        monthly_sums = fetch(summed(["m"]), ["period"])
+        client_sums = fetch(summed(["client"]), ["client"])
+        client_month = fetch(g.select("client", "m", **{c: _as_float(g[c]) for c in sums}), ["client", "period"])
+        total_sums = fetch(g.aggregate(**{c: _as_float(g[c].sum()) for c in sums}), []).iloc[0]
+        client_month = client_month.sort_index()
+        monthly, by_client, by_client_month, totals = ad_tables(monthly_sums, client_sums, client_month, total_sums,
+                                                                months)
+        key_table = accounts.key_accounts(by_client["spend"], threshold=p["major_threshold"],
+                                          max_accounts=p["max_key_accounts"])
+        key = key_table.index.tolist()
+        notes = []
+        if not has_value:
+            notes.append("No conversion_value column: ROAS and ROI are skipped.")
+        if not has_channel:
+            notes.append("No channel column: the channel breakdown is skipped.")
+        rows = ad_kpi_rows(monthly, by_client, by_client_month, totals, key)
+        return {"rows": rows, "key": key, "notes": notes, "date_range": (first, last), "key_table": key_table}
+    finally:
+        g.release()  # the cached cells, now rather than at exit
+
+
+
+def _as_float(value: Any) -> Any:
+    """A decimal sum as float64 (the exact sum, rounded once); whole-number sums stay integers."""
+    return value.cast("float64") if value.type().is_decimal() else value

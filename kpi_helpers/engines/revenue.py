@@ -1,0 +1,170 @@
+"""The KPI table of a revenue log (startup ``invoices``, your_data ``transactions``) as Ibis expressions.
+
+One pass over the log groups it by (calendar month, customer): the *cells* (month, customer,
+revenue, rows), cached by the engine. Everything else is a small expression on the cells:
+
+* per month: revenue, rows, active customers (revenue > 0), customers lost since the month before
+  and the revenue kept from that month's active customers (churn and net revenue retention);
+* per month, the concentration KPIs by THE rule (:func:`kpi_helpers.kpis.concentration_base`):
+  over the customers with revenue > 0 in the month, as shares of their sum: the largest share, the
+  top ``ceil(n / 5)`` share, HHI, and the ABC class-A count (largest first, up to and including the
+  one whose cumulative share first reaches ``abc_a``, within :data:`kpi_helpers.accounts.TOLERANCE`);
+* per customer: revenue, and revenue in the recent and in the earlier window of complete months:
+  the small feature table, scored by :func:`kpi_helpers.accounts.score_accounts` with
+  ``customers.csv`` and turned into key accounts by :func:`kpi_helpers.accounts.key_accounts`, the
+  same pandas functions the notebook calls;
+* the key accounts' monthly revenue.
+
+The growth formulas and the layout of the rows are those of the pandas analysis
+(:func:`kpi_helpers.cases.monthly_revenue_kpis`, :func:`kpi_helpers.cases.revenue_kpi_rows`), fed with
+these sums; months, partial months and labels come from :mod:`kpi_helpers.periods`.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .. import accounts, periods
+
+__all__ = ["month_code", "cells", "revenue_case"]
+
+
+def month_code(date: Any) -> Any:
+    """The month code ``year * 12 + month - 1`` of a date column (:func:`kpi_helpers.periods.month_codes`)."""
+    return date.year().cast("int64") * 12 + date.month().cast("int64") - 1
+
+
+def cells(tx: Any) -> Any:
+    """The log grouped by (month code ``m``, customer): revenue (exact decimal sum), rows, bad rows, dates."""
+    return tx.group_by(m=month_code(tx.date), customer=tx.customer).aggregate(
+        rev=tx.amount.sum(), n=tx.count(), bad=tx.bad.cast("int64").sum(),
+        d0=tx.date.min(), d1=tx.date.max())
+
+
+def _float(x: Any) -> Any:
+    return x.cast("float64")
+
+
+def concentration_by_month(g: Any, abc_a: float) -> Any:
+    """Per month code: the four concentration KPIs over the customers with revenue > 0 (one row per month)."""
+    import ibis
+
+    pos = g.filter(g.rev > 0).select("m", "customer", rev=_float(g.rev))
+    w = ibis.window(group_by=pos.m)
+    tot = pos.rev.sum().over(w)
+    ranked = pos.mutate(
+        tot=tot, k=(pos.count().over(w) + 4) // 5,
+        rn=ibis.row_number().over(group_by=pos.m, order_by=[pos.rev.desc(), pos.customer]),
+        share=pos.rev / tot)
+    ranked = ranked.mutate(cum=ranked.share.cumsum(group_by=ranked.m,
+                                                   order_by=[ranked.rev.desc(), ranked.customer]))
+    return ranked.group_by("m").aggregate(
+        n=ranked.count(),
+        top=ranked.rev.max() / ranked.tot.max(),
+        top20=ranked.rev.sum(where=ranked.rn < ranked.k) / ranked.tot.max(),
+        hhi=((ranked.share * 100.0) ** 2).sum(),
+        before=ranked.count(where=ranked.cum < abc_a - accounts.TOLERANCE))
+
+
+def revenue_case(con: Any, tx: Any, customers: Any, table: str, p: dict[str, Any]) -> dict[str, Any]:
+    """The KPI rows and key accounts of a revenue log on an engine.
+
+    ``tx``: the engine table of :func:`kpi_helpers.engines.sources.engine_table` (date, customer,
+    amount, bad); ``customers``: the customers frame (pandas) or None; ``p`` the checked parameters.
+    Returns ``{"rows", "key", "notes", "date_range"}``. Raises :class:`~.sources.Fallback` when rows
+    are flagged bad (the pandas reader words them).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from ..cases import monthly_revenue_kpis, revenue_kpi_rows
+    from .sources import Fallback
+
+    if int(p["recent_months"]) != p["recent_months"] or p["recent_months"] < 1:
+        raise ValueError(f"recent_months must be a whole number >= 1, got {p['recent_months']!r}")
+    g = cells(tx).cache()
+    try:
+        stats = g.aggregate(bad=g.bad.sum(), first=g.d0.min(), last=g.d1.max(), rows=g.n.sum(),
+                            total=_float(g.rev.sum())).to_pandas().iloc[0]
+        if stats["rows"] is None or pd.isna(stats["rows"]) or int(stats["bad"] or 0) > 0:
+            raise Fallback(f"{int(stats['bad'] or 0)} row(s) the engine flagged")
+        first, last = pd.Timestamp(stats["first"]), pd.Timestamp(stats["last"])
+        months = periods.month_table(first, last)
+        codes = [int(pd.Period(per, "M").year) * 12 + int(pd.Period(per, "M").month) - 1 for per in months["period"]]
+        label = dict(zip(codes, months["period"]))
+
+        # per month: revenue, rows, active customers; lost customers and kept revenue
+        per_month = g.group_by("m").aggregate(revenue=_float(g.rev.sum()), rows=g.n.sum(),
+                                              active=g.count(where=g.rev > 0)).to_pandas().set_index("m")
+        prev = g.filter(g.rev > 0).select(m=g.m + 1, customer=g.customer)
+        now = g.select(m2=g.m, c2=g.customer, rev2=g.rev)
+        j = prev.left_join(now, [prev.m == now.m2, prev.customer == now.c2])
+        churn = j.group_by("m").aggregate(
+            lost=j.count(where=j.rev2.isnull() | (j.rev2 <= 0)),
+            kept=_float(j.rev2.fill_null(0).sum())).to_pandas().set_index("m")
+        per_month = per_month.reindex(codes)
+        churn = churn.reindex(codes)
+        monthly = monthly_revenue_kpis(
+            months, per_month["revenue"].fillna(0.0).to_numpy(dtype=float),
+            per_month["rows"].fillna(0).to_numpy(dtype="int64"), per_month["active"].fillna(0).to_numpy(dtype="int64"),
+            churn["lost"].fillna(0).to_numpy(dtype="int64"), churn["kept"].fillna(0.0).to_numpy(dtype=float),
+            p["include_partial_months"])
+
+        # concentration per month (engine) and of the whole period (the reference function on the totals)
+        conc = concentration_by_month(g, p["abc_a"]).to_pandas().set_index("m")
+        nan4 = dict.fromkeys(("top_customer_share", "top20_share", "hhi", "abc_a_count"), math.nan)
+        by_period: dict[str, dict[str, float]] = {}
+        for c in codes:
+            if c in conc.index:
+                r = conc.loc[c]
+                by_period[label[c]] = {"top_customer_share": float(r["top"]), "top20_share": float(r["top20"]),
+                                       "hhi": float(r["hhi"]),
+                                       "abc_a_count": float(min(int(r["before"]) + 1, int(r["n"])))}
+            else:
+                by_period[label[c]] = dict(nan4)
+
+        # per customer: revenue and the two windows of complete months -> features, scores, key accounts
+        recent_months = int(p["recent_months"])
+        complete = [c for c, part in zip(codes, months["partial"]) if not part]
+        has_windows = len(complete) >= 2 * recent_months
+        recent = complete[-recent_months:] if has_windows else []
+        earlier = complete[-2 * recent_months: -recent_months] if has_windows else []
+        zero = g.rev.cast("decimal(18, 6)") * 0
+        per_customer = g.group_by("customer").aggregate(
+            revenue=_float(g.rev.sum()),
+            now=_float(g.m.isin(recent or [-1]).ifelse(g.rev, zero).sum()),
+            before=_float(g.m.isin(earlier or [-1]).ifelse(g.rev, zero).sum())).to_pandas()
+        per_customer = per_customer.sort_values("customer", kind="stable")
+        per_customer = per_customer.iloc[np.argsort(-per_customer["revenue"].to_numpy(), kind="stable")]
+        names = pd.Index(per_customer["customer"].astype("str").to_numpy(), name="customer")
+        revenue = pd.Series(per_customer["revenue"].to_numpy(dtype=float), index=names, name="amount")
+        windows = ((pd.Series(per_customer["now"].to_numpy(dtype=float), index=names),
+                    pd.Series(per_customer["before"].to_numpy(dtype=float), index=names)) if has_windows else None)
+        notes: list[str] = []
+        if customers is None:
+            notes.append("No customers table: scoring uses revenue share and growth only "
+                         "(strategic value, growth potential and engagement need customers.csv).")
+        features = accounts.features_from_sums(revenue.copy(), windows, customers)
+        scores = accounts.score_accounts(features, weights=p["weights"])
+        sold = names.get_indexer(scores.index) >= 0
+        no_sales = scores.index[~sold].tolist()
+        if no_sales:
+            shown = ", ".join(f"'{c}'" for c in no_sales[:5]) + (" and more" if len(no_sales) > 5 else "")
+            notes.append(f"{len(no_sales)} customer(s) in the customers table have no {table} in the data "
+                         f"({shown}): scored with revenue 0, but not chosen as key accounts.")
+        revenue.name, revenue.index.name = "revenue", "customer"
+        key_table = accounts.key_accounts(revenue, scores["score"], threshold=p["major_threshold"],
+                                          max_accounts=p["max_key_accounts"])
+        key = key_table.index.tolist()
+
+        account_months = pd.DataFrame(0.0, index=pd.Index(months["period"], name="period"), columns=pd.Index(key))
+        if key:
+            acc = g.filter(g.customer.isin(key)).select("m", "customer", rev=_float(g.rev)).to_pandas()
+            for r in acc.itertuples(index=False):
+                if int(r.m) in label:
+                    account_months.at[label[int(r.m)], r.customer] = float(r.rev)
+        rows = revenue_kpi_rows(monthly, float(stats["total"]), int((revenue > 0).sum()),
+                                accounts.concentration_kpis(revenue, a=p["abc_a"]), by_period, account_months, p)
+        return {"rows": rows, "key": key, "notes": notes, "date_range": (first, last), "key_table": key_table}
+    finally:
+        g.release()  # the cached cells, now rather than at exit

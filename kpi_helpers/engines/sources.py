@@ -1,0 +1,364 @@
+"""The case tables as engine tables: CSV with the dialect options, Parquet files and folders, database tables.
+
+Decides how an engine reads what a consultant has, and who words a problem:
+
+* **Locating**: ``<table>.csv`` / ``.txt`` / ``.tsv`` / ``.parquet`` in the data folder (as the pandas
+  reader), or a folder ``<table>/`` or ``<table>.parquet/`` of Parquet parts, or a table of a database
+  (``--connect URL --table NAME``). Excel workbooks and anything ambiguous are left to pandas.
+* **Dialect and columns** are decided by the pandas reader itself on the head of a text file (its
+  separator and decimal sniffing, its encoding fallback, its column matching and ``--map``): the
+  engine then reads the whole file with those options, all cells as text.
+* **Values** are parsed by expressions that run on every engine (trim, decimal comma, ISO /
+  ``YYYYMMDD`` / ``dd.mm.yyyy`` dates, ``TRY_CAST``), and every row gets a ``bad`` flag: a value that
+  does not parse, is empty where required, breaks a range (``min=0``) or a row rule
+  (``clicks <= impressions``), or a date outside :data:`kpi_helpers.data.DATE_RANGE`. Money is read as
+  ``DECIMAL(18, 6)`` so that sums are exact on every engine, as pandas' compensated sums nearly are.
+* **Problems are the pandas reader's**: when the engine fails on a file or flags a row, it raises
+  :class:`Fallback`; the caller re-reads with :func:`kpi_helpers.data.load_case` (or
+  :func:`pandas_table` for a folder or a database table), which raises the one-line
+  :class:`~kpi_helpers.data.DataError` a user of the pandas path gets, word for word. Where the
+  pandas reader accepts what the engine flagged (thousands separators, slashed dates), the case is
+  computed with pandas and a note says so.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..data import DATE_RANGE, DataError, Dialect, TableSpec
+
+__all__ = ["Fallback", "Input", "locate", "from_database", "engine_table", "pandas_table", "MONEY",
+           "HEAD_LINES", "TEXT_SUFFIXES"]
+
+#: The type of money columns in the engines: exact sums, six decimals (amounts with more are rounded).
+MONEY = "decimal(18, 6)"
+#: Lines of a text file the pandas reader reads to decide the dialect and the columns.
+HEAD_LINES = 2000
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+
+_DATE_FORMS = {
+    "iso": re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$"),
+    "ymd": re.compile(r"^\d{8}$"),
+    "dotted": re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$"),
+}
+
+
+class Fallback(Exception):
+    """The engine cannot vouch for an input: the pandas reader must read it (and word any problem)."""
+
+
+@dataclass
+class Input:
+    """One case table as an engine reads it.
+
+    ``kind`` is ``text``, ``parquet`` (a file or a folder of parts) or ``database``; ``columns`` maps
+    canonical names to the source's column names; ``dialect`` and ``date_form`` are those the pandas
+    reader found on the head of a text file; ``file`` is the name used in messages.
+    """
+
+    table: str
+    spec: TableSpec
+    kind: str
+    file: str
+    path: Path | None = None
+    dialect: Dialect | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    date_forms: dict[str, str] = field(default_factory=dict)
+    read_path: Path | None = None  # a UTF-8 copy of a text file in another encoding
+    database: Any = None  # (backend, table name) for a database table
+    tmp: list[Path] = field(default_factory=list)
+
+    def missing_columns(self) -> tuple[str, ...]:
+        """Optional canonical columns the source does not have."""
+        return tuple(c.name for c in self.spec.columns if c.name not in self.columns)
+
+    def cleanup(self) -> None:
+        """Remove temporary copies."""
+        for p in self.tmp:
+            shutil.rmtree(p, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------------------- locating
+def locate(data_dir: Path, spec: TableSpec) -> Path | None:
+    """The file or Parquet folder of a table in ``data_dir``; None when there is none.
+
+    Raises :class:`Fallback` when the pandas reader must decide (a workbook, two candidates).
+    """
+    folders = [p for p in (data_dir / spec.name, data_dir / f"{spec.name}.parquet")
+               if p.is_dir() and any(p.glob("*.parquet"))]
+    files = [data_dir / n for n in spec.file_names if (data_dir / n).is_file()]
+    found = folders + files
+    if not found:
+        return None
+    if len(found) > 1 or found[0].suffix.lower() not in (*TEXT_SUFFIXES, ".parquet"):
+        raise Fallback(f"{spec.name}: {', '.join(p.name for p in found)}")
+    return found[0]
+
+
+def _file_name(path: Path, data_dir: Path | None) -> str:
+    if data_dir is not None and path.parent == data_dir:
+        return f"{data_dir.name}/{path.name}"
+    return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+
+
+def _resolve(raw_cols: list[str], spec: TableSpec, column_map: Mapping[str, str], star: Mapping[str, str],
+             file: str, path: Path) -> dict[str, str]:
+    from ..data.validation import resolve_columns
+
+    return resolve_columns(raw_cols, spec, column_map, star, file, path)
+
+
+def text_input(path: Path, spec: TableSpec, column_map: Mapping[str, str], star: Mapping[str, str],
+               dialect: Dialect, data_dir: Path | None) -> Input:
+    """A CSV/TXT/TSV file: the pandas reader reads its head and decides dialect and columns.
+
+    Raises :class:`Fallback` when the head has a problem (the full pandas read words it).
+    """
+    from ..data import read_table
+
+    file = _file_name(path, data_dir)
+    with open(path, "rb") as fh:
+        head = b"".join(line for _, line in zip(range(HEAD_LINES + 1), fh))
+        more = bool(fh.read(1))
+    tmp = Path(tempfile.mkdtemp(prefix="kpi-cases-head-"))
+    try:
+        (tmp / path.name).write_bytes(head)
+        try:
+            res = read_table(tmp / path.name, spec, column_map, dialect, star_map=star, file=file)
+        except DataError as e:
+            raise Fallback(str(e)) from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    used = res.dialect or dialect
+    inp = Input(spec.name, spec, "text", file, path, used, dict(res.columns_used))
+    text = _decode(head, used.encoding or "utf-8", more)
+    rows = list(csv.reader(io.StringIO(text), delimiter=used.sep or ","))
+    header = [c.replace("\ufeff", "").strip() for c in rows[0]] if rows else []
+    for col in spec.columns:
+        if col.kind != "date" or col.name not in inp.columns:
+            continue
+        idx = header.index(inp.columns[col.name]) if inp.columns[col.name] in header else None
+        values = {r[idx].strip() for r in rows[1:] if idx is not None and idx < len(r) and r[idx].strip()}
+        forms = {f for v in values for f, rx in _DATE_FORMS.items() if rx.match(v)}
+        if any(not any(rx.match(v) for rx in _DATE_FORMS.values()) for v in values):
+            raise Fallback(f"{file}: dates in a form the engines leave to pandas (e.g. slashed)")
+        inp.date_forms[col.name] = forms.pop() if len(forms) == 1 else "mixed"
+    enc = codecs.lookup(used.encoding or "utf-8").name
+    if enc not in ("utf-8", "utf-8-sig", "ascii"):
+        inp.read_path = _utf8_copy(path, used.encoding, inp)
+    return inp
+
+
+def _decode(data: bytes, encoding: str, cut: bool) -> str:
+    text = data.decode(encoding, errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if cut and "\n" in text:  # the last line may be cut in the middle of a character
+        text = text[: text.rindex("\n")]
+    return text
+
+
+def _utf8_copy(path: Path, encoding: str, inp: Input) -> Path:
+    """A UTF-8 copy of a text file in another encoding (Windows-1252): every engine reads UTF-8."""
+    tmp = Path(tempfile.mkdtemp(prefix="kpi-cases-utf8-"))
+    inp.tmp.append(tmp)
+    out = tmp / (path.stem + ".csv")
+    with open(path, encoding=encoding, newline="") as src, open(out, "w", encoding="utf-8", newline="") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+    return out
+
+
+def parquet_input(path: Path, spec: TableSpec, column_map: Mapping[str, str], star: Mapping[str, str],
+                  data_dir: Path | None) -> Input:
+    """A Parquet file or folder of parts: columns matched on its schema as the pandas reader does."""
+    import pyarrow.parquet as pq
+
+    file = _file_name(path, data_dir)
+    try:
+        parts = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+        names = list(pq.read_schema(parts[0]).names)
+    except Exception:  # noqa: BLE001 - unreadable: the pandas reader words it
+        raise Fallback(f"{file}: not readable as Parquet") from None
+    cols = _resolve(names, spec, column_map, star, file, path)
+    return Input(spec.name, spec, "parquet", file, path, None, dict(cols))
+
+
+def from_database(backend: Any, name: str, spec: TableSpec, column_map: Mapping[str, str],
+                  star: Mapping[str, str]) -> Input:
+    """A table of a database (an Ibis backend from a connection URL)."""
+    try:
+        t = backend.table(name)
+    except Exception as e:  # noqa: BLE001 - any backend's "no such table"
+        raise DataError(f"{name}: no table {name!r} in the database ({type(e).__name__}); expected the "
+                        f"{spec.name} table with columns {', '.join(spec.required_columns)}.",
+                        kind="missing_file", file=name, expected=f"a table with {', '.join(spec.required_columns)}"
+                        ) from None
+    cols = _resolve(list(t.columns), spec, column_map, star, name, Path(name))
+    return Input(spec.name, spec, "database", name, None, None, dict(cols), database=(backend, name))
+
+
+# ------------------------------------------------------------------------------------- expressions
+def _raw_table(con: Any, inp: Input) -> Any:
+    engine = getattr(con, "name", "")
+    if inp.kind == "database":
+        return inp.database[0].table(inp.database[1])
+    if inp.kind == "parquet":
+        p = inp.path
+        target = str(p / "*.parquet") if (p.is_dir() and engine == "duckdb") else str(p)
+        return con.read_parquet(target)
+    path = str(inp.read_path or inp.path)
+    sep = inp.dialect.sep or ","
+    if engine == "pyspark":
+        return con.read_csv(path, header=True, sep=sep, quote='"', escape='"', inferSchema=False,
+                            encoding="UTF-8", multiLine=False, mode="PERMISSIVE")
+    return con.read_csv(path, header=True, delim=sep, quote='"', escape='"', all_varchar=True,
+                        auto_detect=False, null_padding=False, strict_mode=True,
+                        columns=_header_columns(inp))
+
+
+def _header_columns(inp: Input) -> dict[str, str]:
+    """DuckDB's ``columns`` option: every header name as VARCHAR (no type sniffing at all)."""
+    path = inp.read_path or inp.path
+    with open(path, "rb") as fh:
+        first = fh.readline().decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
+    names = next(csv.reader([first], delimiter=inp.dialect.sep or ","))
+    seen: dict[str, int] = {}
+    out: dict[str, str] = {}
+    for n in names:  # DuckDB needs unique names: the pandas reader has checked duplicates already
+        k = n
+        if k in seen:
+            seen[k] += 1
+            k = f"{n}_{seen[n]}"
+        else:
+            seen[k] = 0
+        out[k] = "VARCHAR"
+    return out
+
+
+def _text(col: Any) -> Any:
+    s = col.cast("string").strip()
+    return (s == "").ifelse(None, s)
+
+
+def _date(col: Any, form: str | None) -> Any:
+    import ibis
+
+    if col.type().is_date():
+        return col
+    if col.type().is_timestamp():
+        return col.cast("date")
+    if not col.type().is_string():
+        return ibis.null().cast("date")  # numbers as dates: flagged, the pandas reader words it
+    s = _text(col)
+    ymd = s.substr(0, 4) + "-" + s.substr(4, 2) + "-" + s.substr(6, 2)
+    parts = s.split(".")
+    dotted = parts[2] + "-" + parts[1] + "-" + parts[0]
+    if form == "iso":
+        iso = s
+    elif form == "ymd":
+        iso = (s.length() == 8).ifelse(ymd, None)
+    elif form == "dotted":
+        iso = (parts.length() == 3).ifelse(dotted, None)
+    else:
+        iso = ibis.cases((s.contains("."), (parts.length() == 3).ifelse(dotted, None)),
+                         ((s.length() == 8) & ~s.contains("-"), ymd), else_=s)
+    return iso.try_cast("date")
+
+
+def _number(col: Any, kind: str, decimal: str) -> tuple[Any, Any]:
+    """(value, bad) of a number or integer column."""
+    if col.type().is_string():
+        s = _text(col)
+        if decimal == ",":
+            s = s.replace(",", ".")
+        d = s.try_cast("decimal(38, 6)")
+        bad = s.notnull() & d.isnull()
+    else:
+        d = col.try_cast("decimal(38, 6)")
+        bad = col.notnull() & d.isnull()
+    if kind == "integer":
+        v = d.cast("int64")
+        bad = bad | (d.notnull() & (v.cast("decimal(38, 6)") != d))
+        return v, bad
+    v = d.cast(MONEY)
+    return v, bad | (d.notnull() & v.isnull())
+
+
+def engine_table(con: Any, inp: Input) -> Any:
+    """The table with canonical, typed columns and a boolean ``bad`` per row (blank rows left out).
+
+    Dates are ``date``, ids and texts stripped strings (empty = missing), numbers ``DECIMAL(18, 6)``,
+    integers ``int64``. ``bad`` marks a row the pandas reader would reject (see the module docstring).
+    """
+    import ibis
+
+    raw = _raw_table(con, inp)
+    decimal = (inp.dialect.decimal if inp.dialect else None) or "."
+    values: dict[str, Any] = {}
+    bad: Any = ibis.literal(False)
+    present: list[Any] = []
+    for col in inp.spec.columns:
+        if col.name not in inp.columns:
+            continue
+        src = raw[inp.columns[col.name]]
+        if col.kind == "date":
+            v = _date(src, inp.date_forms.get(col.name))
+            b = (_text(src).notnull() if src.type().is_string() else src.notnull()) & v.isnull()
+            lo, hi = (ibis.date(d) for d in DATE_RANGE)
+            b = b | (v < lo) | (v > hi)
+        elif col.kind in ("number", "integer"):
+            v, b = _number(src, col.kind, decimal)
+            if col.min is not None:
+                b = b | ((v <= col.min) if col.min_exclusive else (v < col.min))
+            if col.max is not None:
+                b = b | (v > col.max)
+        else:
+            if not src.type().is_string() and not src.type().is_integer():
+                raise Fallback(f"{inp.file}: column {col.name} is {src.type()}, not text")
+            v = _text(src)
+            b = ibis.literal(False)
+        if not col.nullable and col.required:
+            b = b | v.isnull()
+        values[col.name] = v
+        present.append(v.isnull())
+        bad = bad | b.fill_null(True)
+    for order in getattr(inp.spec, "orders", ()):
+        if order.column in values and order.other in values:
+            a, o = values[order.column], values[order.other]
+            broken = (a > o) if order.op == "<=" else (a < o)
+            bad = bad | broken.fill_null(False)
+    blank = ibis.literal(True)
+    for p in present:
+        blank = blank & p
+    return raw.select(**values, bad=bad).filter(~blank) if present else raw.select(bad=bad)
+
+
+# ----------------------------------------------------------------------------- the pandas reader
+def pandas_table(inp: Input, column_map: Mapping[str, str], star: Mapping[str, str], dialect: Dialect) -> Any:
+    """Read a Parquet folder or a database table with the pandas reader's checks (its DataError).
+
+    Returns the :class:`kpi_helpers.data.TableResult`. Used when the engine flagged rows of a source
+    that :func:`kpi_helpers.data.load_case` cannot read (a folder of parts, a database table).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from ..data.validation import check_table
+
+    if inp.kind == "database":
+        raw = inp.database[0].table(inp.database[1]).to_pandas()
+        path = Path(inp.file)
+    else:
+        parts = sorted(inp.path.glob("*.parquet")) if inp.path.is_dir() else [inp.path]
+        raw = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+        path = inp.path
+    raw.columns = [str(c) for c in raw.columns]
+    rows = np.arange(len(raw), dtype=np.int64) + 2
+    return check_table(path, inp.spec, column_map, dialect, star, inp.file, raw, rows, None, [])
