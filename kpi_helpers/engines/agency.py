@@ -22,6 +22,7 @@ def agency_case(con: Any, st: Any, has_value: bool, has_channel: bool, p: dict[s
     import pandas as pd
 
     from ..cases.marketing_agency import AD_SUMS, ad_kpi_rows, ad_tables
+    from .backends import fetch
     from .sources import Fallback
 
     sums = [c for c in AD_SUMS if c != "conversion_value" or has_value]
@@ -29,14 +30,14 @@ def agency_case(con: Any, st: Any, has_value: bool, has_channel: bool, p: dict[s
         n=st.count(), bad=st.bad.cast("int64").sum(), d0=st.date.min(), d1=st.date.max(),
         **{c: st[c].sum() for c in sums}).cache()
     try:
-        stats = g.aggregate(bad=g.bad.sum(), first=g.d0.min(), last=g.d1.max(), rows=g.n.sum()).to_pandas().iloc[0]
+        stats = fetch(g.aggregate(bad=g.bad.sum(), first=g.d0.min(), last=g.d1.max(), rows=g.n.sum())).iloc[0]
         if pd.isna(stats["rows"]) or int(stats["bad"] or 0) > 0:
             raise Fallback(f"{int(stats['bad'] or 0)} row(s) the engine flagged")
         first, last = pd.Timestamp(stats["first"]), pd.Timestamp(stats["last"])
         months = periods.month_table(first, last)
 
-        def fetch(expr: Any, keys: list[str]) -> pd.DataFrame:
-            out = expr.to_pandas()
+        def sums_of(expr: Any, keys: list[str]) -> pd.DataFrame:
+            out = fetch(expr)
             for c in sums:
                 out[c] = out[c].astype("int64") if c in ("impressions", "clicks", "conversions") else out[c].astype(float)
             if "m" in out:
@@ -48,10 +49,10 @@ def agency_case(con: Any, st: Any, has_value: bool, has_channel: bool, p: dict[s
         def summed(keys: list[str]) -> Any:
             return g.group_by(keys).aggregate(**{c: _as_float(g[c].sum()) for c in sums})
 
-        monthly_sums = fetch(summed(["m"]), ["period"])
-        client_sums = fetch(summed(["client"]), ["client"])
-        client_month = fetch(g.select("client", "m", **{c: _as_float(g[c]) for c in sums}), ["client", "period"])
-        total_sums = fetch(g.aggregate(**{c: _as_float(g[c].sum()) for c in sums}), []).iloc[0]
+        monthly_sums = sums_of(summed(["m"]), ["period"])
+        client_sums = sums_of(summed(["client"]), ["client"])
+        client_month = sums_of(g.select("client", "m", **{c: _as_float(g[c]) for c in sums}), ["client", "period"])
+        total_sums = sums_of(g.aggregate(**{c: _as_float(g[c].sum()) for c in sums}), []).iloc[0]
         client_month = client_month.sort_index()
         monthly, by_client, by_client_month, totals = ad_tables(monthly_sums, client_sums, client_month, total_sums,
                                                                 months)

@@ -15,7 +15,7 @@ import tempfile
 import warnings
 from typing import Any
 
-__all__ = ["ENGINES", "DEFAULT_MEMORY_LIMIT", "connect", "connect_url", "close"]
+__all__ = ["ENGINES", "DEFAULT_MEMORY_LIMIT", "connect", "connect_url", "close", "fetch"]
 
 #: The engines ``kpi-cases kpis --engine`` takes; ``pandas`` is the reference implementation.
 ENGINES = ("pandas", "duckdb", "spark")
@@ -53,6 +53,7 @@ def connect(engine: str, *, spark_master: str = "local[*]", memory_limit: str | 
             import ibis.backends.pyspark  # noqa: F401
         session = (SparkSession.builder.master(spark_master).appName("kpi-cases")
                    .config("spark.ui.enabled", "false")
+                   .config("spark.ui.showConsoleProgress", "false")
                    .config("spark.sql.session.timeZone", "UTC")
                    .config("spark.sql.shuffle.partitions", "8")
                    .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
@@ -82,3 +83,15 @@ def close(con: Any) -> None:
             pass
     if spill:
         shutil.rmtree(spill, ignore_errors=True)
+
+
+def fetch(expr: Any) -> Any:
+    """An expression's (small) result as a pandas DataFrame.
+
+    PySpark 4.3 warns on every conversion that it does not yet fully support pandas 3; the results
+    here are plain numbers and texts, checked equal to pandas' by the equivalence tests.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
+                                category=FutureWarning)
+        return expr.to_pandas()

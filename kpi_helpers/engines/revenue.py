@@ -78,14 +78,15 @@ def revenue_case(con: Any, tx: Any, customers: Any, table: str, p: dict[str, Any
     import pandas as pd
 
     from ..cases import monthly_revenue_kpis, revenue_kpi_rows
+    from .backends import fetch
     from .sources import Fallback
 
     if int(p["recent_months"]) != p["recent_months"] or p["recent_months"] < 1:
         raise ValueError(f"recent_months must be a whole number >= 1, got {p['recent_months']!r}")
     g = cells(tx).cache()
     try:
-        stats = g.aggregate(bad=g.bad.sum(), first=g.d0.min(), last=g.d1.max(), rows=g.n.sum(),
-                            total=_float(g.rev.sum())).to_pandas().iloc[0]
+        stats = fetch(g.aggregate(bad=g.bad.sum(), first=g.d0.min(), last=g.d1.max(), rows=g.n.sum(),
+                            total=_float(g.rev.sum()))).iloc[0]
         if stats["rows"] is None or pd.isna(stats["rows"]) or int(stats["bad"] or 0) > 0:
             raise Fallback(f"{int(stats['bad'] or 0)} row(s) the engine flagged")
         first, last = pd.Timestamp(stats["first"]), pd.Timestamp(stats["last"])
@@ -94,14 +95,14 @@ def revenue_case(con: Any, tx: Any, customers: Any, table: str, p: dict[str, Any
         label = dict(zip(codes, months["period"]))
 
         # per month: revenue, rows, active customers; lost customers and kept revenue
-        per_month = g.group_by("m").aggregate(revenue=_float(g.rev.sum()), rows=g.n.sum(),
-                                              active=g.count(where=g.rev > 0)).to_pandas().set_index("m")
+        per_month = fetch(g.group_by("m").aggregate(revenue=_float(g.rev.sum()), rows=g.n.sum(),
+                                              active=g.count(where=g.rev > 0))).set_index("m")
         prev = g.filter(g.rev > 0).select(m=g.m + 1, customer=g.customer)
         now = g.select(m2=g.m, c2=g.customer, rev2=g.rev)
         j = prev.left_join(now, [prev.m == now.m2, prev.customer == now.c2])
-        churn = j.group_by("m").aggregate(
+        churn = fetch(j.group_by("m").aggregate(
             lost=j.count(where=j.rev2.isnull() | (j.rev2 <= 0)),
-            kept=_float(j.rev2.fill_null(0).sum())).to_pandas().set_index("m")
+            kept=_float(j.rev2.fill_null(0).sum()))).set_index("m")
         per_month = per_month.reindex(codes)
         churn = churn.reindex(codes)
         monthly = monthly_revenue_kpis(
@@ -111,7 +112,7 @@ def revenue_case(con: Any, tx: Any, customers: Any, table: str, p: dict[str, Any
             p["include_partial_months"])
 
         # concentration per month (engine) and of the whole period (the reference function on the totals)
-        conc = concentration_by_month(g, p["abc_a"]).to_pandas().set_index("m")
+        conc = fetch(concentration_by_month(g, p["abc_a"])).set_index("m")
         nan4 = dict.fromkeys(("top_customer_share", "top20_share", "hhi", "abc_a_count"), math.nan)
         by_period: dict[str, dict[str, float]] = {}
         for c in codes:
@@ -130,10 +131,10 @@ def revenue_case(con: Any, tx: Any, customers: Any, table: str, p: dict[str, Any
         recent = complete[-recent_months:] if has_windows else []
         earlier = complete[-2 * recent_months: -recent_months] if has_windows else []
         zero = g.rev.cast("decimal(18, 6)") * 0
-        per_customer = g.group_by("customer").aggregate(
+        per_customer = fetch(g.group_by("customer").aggregate(
             revenue=_float(g.rev.sum()),
             now=_float(g.m.isin(recent or [-1]).ifelse(g.rev, zero).sum()),
-            before=_float(g.m.isin(earlier or [-1]).ifelse(g.rev, zero).sum())).to_pandas()
+            before=_float(g.m.isin(earlier or [-1]).ifelse(g.rev, zero).sum())))
         per_customer = per_customer.sort_values("customer", kind="stable")
         per_customer = per_customer.iloc[np.argsort(-per_customer["revenue"].to_numpy(), kind="stable")]
         names = pd.Index(per_customer["customer"].astype("str").to_numpy(), name="customer")
@@ -159,7 +160,7 @@ def revenue_case(con: Any, tx: Any, customers: Any, table: str, p: dict[str, Any
 
         account_months = pd.DataFrame(0.0, index=pd.Index(months["period"], name="period"), columns=pd.Index(key))
         if key:
-            acc = g.filter(g.customer.isin(key)).select("m", "customer", rev=_float(g.rev)).to_pandas()
+            acc = fetch(g.filter(g.customer.isin(key)).select("m", "customer", rev=_float(g.rev)))
             for r in acc.itertuples(index=False):
                 if int(r.m) in label:
                     account_months.at[label[int(r.m)], r.customer] = float(r.rev)
