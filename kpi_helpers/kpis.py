@@ -912,7 +912,9 @@ def hhi(shares: Values) -> float:
     if arr.size == 0:
         return float("nan")
     with np.errstate(all="ignore"):
-        return _finish(((100.0 * arr) ** 2).sum(), _SCALAR)
+        # an exactly rounded sum (math.fsum), not numpy's pairwise one: every engine that sums the same
+        # squares exactly (kpi_helpers.engines) writes the same 12 significant digits
+        return _finish(math.fsum(((100.0 * arr) ** 2).tolist()), _SCALAR)
 
 
 def concentration_base(amounts: Values) -> np.ndarray:
@@ -974,7 +976,7 @@ def top_n_share(amounts: Values, n: int) -> float:
     nan
     """
     base = concentration_base(amounts)
-    return _safe_div(float(base[: max(int(n), 0)].sum()), float(base.sum()))
+    return _safe_div(math.fsum(base[: max(int(n), 0)].tolist()), math.fsum(base.tolist()))
 
 
 def top20_share(amounts: Values) -> float:

@@ -49,21 +49,24 @@ def concentration_by_month(g: Any, abc_a: float) -> Any:
     """Per month code: the four concentration KPIs over the customers with revenue > 0 (one row per month)."""
     import ibis
 
-    pos = g.filter(g.rev > 0).select("m", "customer", rev=_float(g.rev))
+    pos = g.filter(g.rev > 0).select("m", "customer", "rev")
     w = ibis.window(group_by=pos.m)
+    # ties in revenue need no tie-break: tied customers give the same top-k sum and the same
+    # cumulative shares in either order
+    ordered = ibis.window(group_by=pos.m, order_by=pos.rev.desc(), rows=(None, 0))
     tot = pos.rev.sum().over(w)
-    ranked = pos.mutate(
-        tot=tot, k=(pos.count().over(w) + 4) // 5,
-        rn=ibis.row_number().over(group_by=pos.m, order_by=[pos.rev.desc(), pos.customer]),
-        share=pos.rev / tot)
-    ranked = ranked.mutate(cum=ranked.share.cumsum(group_by=ranked.m,
-                                                   order_by=[ranked.rev.desc(), ranked.customer]))
+    ranked = pos.select(
+        "m", "rev", tot=_float(tot), k=(pos.count().over(w) + 4) // 5,
+        rn=ibis.row_number().over(ordered), cum=_float(pos.rev.sum().over(ordered)))
+    square = ((_float(ranked.rev) / ranked.tot) * 100.0) ** 2
+    # the squares summed exactly (to 1e-24), as kpis.hhi sums them with math.fsum
+    ranked = ranked.mutate(square=square.cast("decimal(38, 24)"))
     return ranked.group_by("m").aggregate(
         n=ranked.count(),
-        top=ranked.rev.max() / ranked.tot.max(),
-        top20=ranked.rev.sum(where=ranked.rn < ranked.k) / ranked.tot.max(),
-        hhi=((ranked.share * 100.0) ** 2).sum(),
-        before=ranked.count(where=ranked.cum < abc_a - accounts.TOLERANCE))
+        top=_float(ranked.rev.max()) / ranked.tot.max(),
+        top20=_float(ranked.rev.sum(where=ranked.rn < ranked.k)) / ranked.tot.max(),
+        hhi=_float(ranked.square.sum()),
+        before=ranked.count(where=ranked.cum / ranked.tot < abc_a - accounts.TOLERANCE))
 
 
 def revenue_case(con: Any, tx: Any, customers: Any, table: str, p: dict[str, Any]) -> dict[str, Any]:

@@ -256,7 +256,7 @@ def _date(col: Any, form: str | None) -> Any:
         return col.cast("date")
     if not col.type().is_string():
         return ibis.null().cast("date")  # numbers as dates: flagged, the pandas reader words it
-    s = _text(col)
+    s = col  # stripped already
     ymd = s.substr(0, 4) + "-" + s.substr(4, 2) + "-" + s.substr(6, 2)
     parts = s.split(".")
     dotted = parts[2] + "-" + parts[1] + "-" + parts[0]
@@ -272,23 +272,19 @@ def _date(col: Any, form: str | None) -> Any:
     return iso.try_cast("date")
 
 
-def _number(col: Any, kind: str, decimal: str) -> tuple[Any, Any]:
-    """(value, bad) of a number or integer column."""
+def _number(col: Any, kind: str, decimal: str) -> Any:
+    """The value of a number or integer column (NULL where it does not parse: flagged by the caller).
+
+    Integers are parsed as decimals first: ``12.5`` is flagged (the caller compares), never rounded.
+    """
     if col.type().is_string():
-        s = _text(col)
-        if decimal == ",":
-            s = s.replace(",", ".")
-        d = s.try_cast("decimal(38, 6)")
-        bad = s.notnull() & d.isnull()
+        s = col.replace(",", ".") if decimal == "," else col
     else:
-        d = col.try_cast("decimal(38, 6)")
-        bad = col.notnull() & d.isnull()
+        s = col
     if kind == "integer":
-        v = d.cast("int64")
-        bad = bad | (d.notnull() & (v.cast("decimal(38, 6)") != d))
-        return v, bad
-    v = d.cast(MONEY)
-    return v, bad | (d.notnull() & v.isnull())
+        d = s.try_cast("decimal(38, 6)")
+        return (d == d.cast("int64").cast("decimal(38, 6)")).ifelse(d.cast("int64"), None)
+    return s.try_cast(MONEY)
 
 
 def engine_table(con: Any, inp: Input) -> Any:
@@ -296,48 +292,52 @@ def engine_table(con: Any, inp: Input) -> Any:
 
     Dates are ``date``, ids and texts stripped strings (empty = missing), numbers ``DECIMAL(18, 6)``,
     integers ``int64``. ``bad`` marks a row the pandas reader would reject (see the module docstring).
+    Three projections, so that the engine trims and parses every cell once: stripped texts, values,
+    then the flags from those columns.
     """
     import ibis
 
     raw = _raw_table(con, inp)
     decimal = (inp.dialect.decimal if inp.dialect else None) or "."
+    cols = [c for c in inp.spec.columns if c.name in inp.columns]
+    if not cols:
+        raise Fallback(f"{inp.file}: none of the columns")
+    texts = raw.select(**{c.name: (_text(raw[inp.columns[c.name]]) if raw[inp.columns[c.name]].type().is_string()
+                                   else raw[inp.columns[c.name]]) for c in cols})
     values: dict[str, Any] = {}
-    bad: Any = ibis.literal(False)
-    present: list[Any] = []
-    for col in inp.spec.columns:
-        if col.name not in inp.columns:
-            continue
-        src = raw[inp.columns[col.name]]
+    for col in cols:
+        src = texts[col.name]
         if col.kind == "date":
-            v = _date(src, inp.date_forms.get(col.name))
-            b = (_text(src).notnull() if src.type().is_string() else src.notnull()) & v.isnull()
-            lo, hi = (ibis.date(d) for d in DATE_RANGE)
-            b = b | (v < lo) | (v > hi)
+            values[col.name] = _date(src, inp.date_forms.get(col.name))
         elif col.kind in ("number", "integer"):
-            v, b = _number(src, col.kind, decimal)
+            values[col.name] = _number(src, col.kind, decimal)
+        else:
+            if not src.type().is_string() and not src.type().is_integer():
+                raise Fallback(f"{inp.file}: column {col.name} is {src.type()}, not text")
+            values[col.name] = src.cast("string") if not src.type().is_string() else src
+    parsed = texts.select(**values, **{f"{c.name}__text": texts[c.name] for c in cols})
+    bad: Any = ibis.literal(False)
+    blank: Any = ibis.literal(True)
+    for col in cols:
+        v, t = parsed[col.name], parsed[f"{col.name}__text"]
+        b = t.notnull() & v.isnull()  # not parsed (for ids: never)
+        if col.kind == "date":
+            b = b | (v < ibis.date(DATE_RANGE[0])) | (v > ibis.date(DATE_RANGE[1]))
+        if col.kind in ("number", "integer"):
             if col.min is not None:
                 b = b | ((v <= col.min) if col.min_exclusive else (v < col.min))
             if col.max is not None:
                 b = b | (v > col.max)
-        else:
-            if not src.type().is_string() and not src.type().is_integer():
-                raise Fallback(f"{inp.file}: column {col.name} is {src.type()}, not text")
-            v = _text(src)
-            b = ibis.literal(False)
         if not col.nullable and col.required:
             b = b | v.isnull()
-        values[col.name] = v
-        present.append(v.isnull())
         bad = bad | b.fill_null(True)
+        blank = blank & t.isnull()
     for order in getattr(inp.spec, "orders", ()):
         if order.column in values and order.other in values:
-            a, o = values[order.column], values[order.other]
+            a, o = parsed[order.column], parsed[order.other]
             broken = (a > o) if order.op == "<=" else (a < o)
             bad = bad | broken.fill_null(False)
-    blank = ibis.literal(True)
-    for p in present:
-        blank = blank & p
-    return raw.select(**values, bad=bad).filter(~blank) if present else raw.select(bad=bad)
+    return parsed.filter(~blank).select(*[c.name for c in cols], bad=bad)
 
 
 # ----------------------------------------------------------------------------- the pandas reader
