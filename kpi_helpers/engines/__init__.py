@@ -117,11 +117,11 @@ def kpi_table(case: str, data_dir: str | Path | None, column_map: Mapping[str, A
             if case == "marketing_agency":
                 from .agency import agency_case
 
-                out = agency_case(backend, t, "conversion_value" in inp.columns, "channel" in inp.columns, p)
+                out = agency_case(backend, t, inp, p)
             else:
                 from .revenue import revenue_case
 
-                out = revenue_case(backend, t, customers, main, p)
+                out = revenue_case(backend, t, inp, customers, main, p)
         except Fallback as f:
             return _fallback(case, data_dir, column_map, dialect, params, inputs, engine, str(f), star)
         except data.DataError:

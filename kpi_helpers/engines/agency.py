@@ -17,22 +17,22 @@ from .revenue import month_code
 __all__ = ["agency_case"]
 
 
-def agency_case(con: Any, st: Any, has_value: bool, has_channel: bool, p: dict[str, Any]) -> dict[str, Any]:
+def agency_case(con: Any, st: Any, inp: Any, p: dict[str, Any]) -> dict[str, Any]:
     """The KPI rows and key accounts of the agency on an engine (see :func:`.revenue.revenue_case`)."""
     import pandas as pd
 
     from ..cases.marketing_agency import AD_SUMS, ad_kpi_rows, ad_tables
     from .backends import fetch
-    from .sources import Fallback
+    from .sources import check_aggregates, verify
 
+    has_value, has_channel = "conversion_value" in inp.columns, "channel" in inp.columns
     sums = [c for c in AD_SUMS if c != "conversion_value" or has_value]
     g = st.group_by(client=st.client, m=month_code(st.date)).aggregate(
-        n=st.count(), bad=st.bad.cast("int64").sum(), d0=st.date.min(), d1=st.date.max(),
-        **{c: st[c].sum() for c in sums}).cache()
+        n=st.count(), **check_aggregates(st, inp), **{c: st[c].sum() for c in sums}).cache()
+    cached = g
     try:
-        stats = fetch(g.aggregate(bad=g.bad.sum(), first=g.d0.min(), last=g.d1.max(), rows=g.n.sum())).iloc[0]
-        if pd.isna(stats["rows"]) or int(stats["bad"] or 0) > 0:
-            raise Fallback(f"{int(stats['bad'] or 0)} row(s) the engine flagged")
+        stats = verify(g, inp)
+        g = cached.filter(cached.m.notnull() & cached.client.notnull())  # blank rows left out
         first, last = pd.Timestamp(stats["first"]), pd.Timestamp(stats["last"])
         months = periods.month_table(first, last)
 
@@ -67,7 +67,7 @@ def agency_case(con: Any, st: Any, has_value: bool, has_channel: bool, p: dict[s
         rows = ad_kpi_rows(monthly, by_client, by_client_month, totals, key)
         return {"rows": rows, "key": key, "notes": notes, "date_range": (first, last), "key_table": key_table}
     finally:
-        g.release()  # the cached cells, now rather than at exit
+        cached.release()  # the cached cells, now rather than at exit
 
 
 

@@ -34,11 +34,13 @@ def month_code(date: Any) -> Any:
     return date.year().cast("int64") * 12 + date.month().cast("int64") - 1
 
 
-def cells(tx: Any) -> Any:
-    """The log grouped by (month code ``m``, customer): revenue (exact decimal sum), rows, bad rows, dates."""
+def cells(tx: Any, inp: Any) -> Any:
+    """The log grouped by (month code ``m``, customer): revenue (exact decimal sum), rows, and the checks
+    of :func:`kpi_helpers.engines.sources.check_aggregates`."""
+    from .sources import check_aggregates
+
     return tx.group_by(m=month_code(tx.date), customer=tx.customer).aggregate(
-        rev=tx.amount.sum(), n=tx.count(), bad=tx.bad.cast("int64").sum(),
-        d0=tx.date.min(), d1=tx.date.max())
+        rev=tx.amount.sum(), n=tx.count(), **check_aggregates(tx, inp))
 
 
 def _float(x: Any) -> Any:
@@ -69,7 +71,7 @@ def concentration_by_month(g: Any, abc_a: float) -> Any:
         before=ranked.count(where=ranked.cum / ranked.tot < abc_a - accounts.TOLERANCE))
 
 
-def revenue_case(con: Any, tx: Any, customers: Any, table: str, p: dict[str, Any]) -> dict[str, Any]:
+def revenue_case(con: Any, tx: Any, inp: Any, customers: Any, table: str, p: dict[str, Any]) -> dict[str, Any]:
     """The KPI rows and key accounts of a revenue log on an engine.
 
     ``tx``: the engine table of :func:`kpi_helpers.engines.sources.engine_table` (date, customer,
@@ -82,16 +84,15 @@ def revenue_case(con: Any, tx: Any, customers: Any, table: str, p: dict[str, Any
 
     from ..cases import monthly_revenue_kpis, revenue_kpi_rows
     from .backends import fetch
-    from .sources import Fallback
+    from .sources import verify
 
     if int(p["recent_months"]) != p["recent_months"] or p["recent_months"] < 1:
         raise ValueError(f"recent_months must be a whole number >= 1, got {p['recent_months']!r}")
-    g = cells(tx).cache()
+    g = cached = cells(tx, inp).cache()
     try:
-        stats = fetch(g.aggregate(bad=g.bad.sum(), first=g.d0.min(), last=g.d1.max(), rows=g.n.sum(),
-                            total=_float(g.rev.sum()))).iloc[0]
-        if stats["rows"] is None or pd.isna(stats["rows"]) or int(stats["bad"] or 0) > 0:
-            raise Fallback(f"{int(stats['bad'] or 0)} row(s) the engine flagged")
+        stats = verify(g, inp)
+        g = cached.filter(cached.m.notnull() & cached.customer.notnull())  # blank rows left out
+        total = float(fetch(g.aggregate(t=_float(g.rev.sum())))["t"].iloc[0])
         first, last = pd.Timestamp(stats["first"]), pd.Timestamp(stats["last"])
         months = periods.month_table(first, last)
         codes = [int(pd.Period(per, "M").year) * 12 + int(pd.Period(per, "M").month) - 1 for per in months["period"]]
@@ -167,8 +168,8 @@ def revenue_case(con: Any, tx: Any, customers: Any, table: str, p: dict[str, Any
             for r in acc.itertuples(index=False):
                 if int(r.m) in label:
                     account_months.at[label[int(r.m)], r.customer] = float(r.rev)
-        rows = revenue_kpi_rows(monthly, float(stats["total"]), int((revenue > 0).sum()),
+        rows = revenue_kpi_rows(monthly, total, int((revenue > 0).sum()),
                                 accounts.concentration_kpis(revenue, a=p["abc_a"]), by_period, account_months, p)
         return {"rows": rows, "key": key, "notes": notes, "date_range": (first, last), "key_table": key_table}
     finally:
-        g.release()  # the cached cells, now rather than at exit
+        cached.release()  # the cached cells, now rather than at exit

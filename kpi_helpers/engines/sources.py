@@ -34,7 +34,8 @@ from typing import Any, Mapping
 
 from ..data import DATE_RANGE, DataError, Dialect, TableSpec
 
-__all__ = ["Fallback", "Input", "locate", "from_database", "engine_table", "pandas_table", "MONEY",
+__all__ = ["Fallback", "Input", "locate", "from_database", "engine_table", "check_aggregates", "verify",
+           "pandas_table", "MONEY",
            "HEAD_LINES", "TEXT_SUFFIXES"]
 
 #: The type of money columns in the engines: exact sums, six decimals (amounts with more are rounded).
@@ -243,8 +244,7 @@ def _header_columns(inp: Input) -> dict[str, str]:
 
 
 def _text(col: Any) -> Any:
-    s = col.cast("string").strip()
-    return (s == "").ifelse(None, s)
+    return col.strip().nullif("")
 
 
 def _date(col: Any, form: str | None) -> Any:
@@ -288,56 +288,125 @@ def _number(col: Any, kind: str, decimal: str) -> Any:
 
 
 def engine_table(con: Any, inp: Input) -> Any:
-    """The table with canonical, typed columns and a boolean ``bad`` per row (blank rows left out).
+    """The table with canonical, typed columns, their stripped texts and a ``blank`` flag per row.
 
     Dates are ``date``, ids and texts stripped strings (empty = missing), numbers ``DECIMAL(18, 6)``,
-    integers ``int64``. ``bad`` marks a row the pandas reader would reject (see the module docstring).
-    Three projections, so that the engine trims and parses every cell once: stripped texts, values,
-    then the flags from those columns.
+    integers ``int64`` (NULL where a cell does not parse); ``<column>__text`` is the stripped text of
+    a date or number column. Nothing is checked per row here: :func:`check_aggregates` adds counts to
+    the case's one grouping and :func:`verify` reads them, so the engine parses every cell once.
     """
-    import ibis
-
     raw = _raw_table(con, inp)
     decimal = (inp.dialect.decimal if inp.dialect else None) or "."
     cols = [c for c in inp.spec.columns if c.name in inp.columns]
-    if not cols:
-        raise Fallback(f"{inp.file}: none of the columns")
-    texts = raw.select(**{c.name: (_text(raw[inp.columns[c.name]]) if raw[inp.columns[c.name]].type().is_string()
-                                   else raw[inp.columns[c.name]]) for c in cols})
-    values: dict[str, Any] = {}
+    texts = {c.name: (_text(raw[inp.columns[c.name]]) if raw[inp.columns[c.name]].type().is_string()
+                      else raw[inp.columns[c.name]]) for c in cols}
+    out: dict[str, Any] = {}
     for col in cols:
         src = texts[col.name]
         if col.kind == "date":
-            values[col.name] = _date(src, inp.date_forms.get(col.name))
+            out[col.name] = _date(src, inp.date_forms.get(col.name))
         elif col.kind in ("number", "integer"):
-            values[col.name] = _number(src, col.kind, decimal)
+            out[col.name] = _number(src, col.kind, decimal)
         else:
             if not src.type().is_string() and not src.type().is_integer():
                 raise Fallback(f"{inp.file}: column {col.name} is {src.type()}, not text")
-            values[col.name] = src.cast("string") if not src.type().is_string() else src
-    parsed = texts.select(**values, **{f"{c.name}__text": texts[c.name] for c in cols})
-    bad: Any = ibis.literal(False)
-    blank: Any = ibis.literal(True)
-    for col in cols:
-        v, t = parsed[col.name], parsed[f"{col.name}__text"]
-        b = t.notnull() & v.isnull()  # not parsed (for ids: never)
-        if col.kind == "date":
-            b = b | (v < ibis.date(DATE_RANGE[0])) | (v > ibis.date(DATE_RANGE[1]))
-        if col.kind in ("number", "integer"):
-            if col.min is not None:
-                b = b | ((v <= col.min) if col.min_exclusive else (v < col.min))
-            if col.max is not None:
-                b = b | (v > col.max)
-        if not col.nullable and col.required:
-            b = b | v.isnull()
-        bad = bad | b.fill_null(True)
-        blank = blank & t.isnull()
+            out[col.name] = src.cast("string") if not src.type().is_string() else src
+            continue
+        out[f"{col.name}__text"] = src
+    blank = None
+    for src in texts.values():
+        blank = src.isnull() if blank is None else blank & src.isnull()
+    return raw.select(**out, blank=blank)
+
+
+def check_aggregates(t: Any, inp: Input) -> dict[str, Any]:
+    """Aggregates to add to the case's grouping of ``t``: what :func:`verify` needs to find bad rows.
+
+    Per group: blank rows; for every column the cells with text and the cells with a value; minima
+    and maxima where the schema sets a range (dates: :data:`kpi_helpers.data.DATE_RANGE`); rows that
+    break a row rule (``clicks <= impressions``).
+    """
+    aggs: dict[str, Any] = {"chk__blank": t.count(where=t.blank)}
+    for col in inp.spec.columns:
+        if col.name not in inp.columns:
+            continue
+        v = t[col.name]
+        aggs[f"chk__{col.name}__n"] = v.count()
+        if f"{col.name}__text" in t.columns:
+            aggs[f"chk__{col.name}__text"] = t[f"{col.name}__text"].count()
+        if col.kind == "date" or col.min is not None:
+            aggs[f"chk__{col.name}__min"] = v.min()
+        if col.kind == "date" or col.max is not None:
+            aggs[f"chk__{col.name}__max"] = v.max()
     for order in getattr(inp.spec, "orders", ()):
-        if order.column in values and order.other in values:
-            a, o = parsed[order.column], parsed[order.other]
-            broken = (a > o) if order.op == "<=" else (a < o)
-            bad = bad | broken.fill_null(False)
-    return parsed.filter(~blank).select(*[c.name for c in cols], bad=bad)
+        if order.column in inp.columns and order.other in inp.columns:
+            a, o = t[order.column], t[order.other]
+            aggs[f"chk__{order.column}__{order.other}"] = t.count(where=(a > o) if order.op == "<=" else (a < o))
+    return aggs
+
+
+def verify(g: Any, inp: Input) -> dict[str, Any]:
+    """Read the check aggregates of a grouping (one small query); raise :class:`Fallback` on any bad row.
+
+    Returns ``{"rows": data rows (blank ones left out), "first": ..., "last": ...}`` with the first
+    and last ``date``.
+    """
+    import datetime as dt
+
+    from .backends import fetch
+
+    aggs: dict[str, Any] = {"n": g.n.sum(), "blank": g.chk__blank.sum()}
+    for c in g.columns:
+        if not c.startswith("chk__") or c == "chk__blank":
+            continue
+        kind = c.rsplit("__", 1)[1]
+        aggs[c] = g[c].min() if kind == "min" else (g[c].max() if kind == "max" else g[c].sum())
+    r = fetch(g.aggregate(**aggs)).iloc[0]
+    rows = int(r["n"] or 0) - int(r["blank"] or 0)
+    problems: list[str] = []
+    lo, hi = (dt.date.fromisoformat(d) for d in DATE_RANGE)
+    for col in inp.spec.columns:
+        if col.name not in inp.columns:
+            continue
+        n = int(r[f"chk__{col.name}__n"] or 0)
+        text = f"chk__{col.name}__text"
+        if text in r.index and int(r[text] or 0) != n:
+            problems.append(f"{col.name}: values that do not parse")
+        if col.required and not col.nullable and n != rows:
+            problems.append(f"{col.name}: empty cells")
+        lo_v, hi_v = r.get(f"chk__{col.name}__min"), r.get(f"chk__{col.name}__max")
+        if col.kind == "date":
+            if lo_v is not None and not _missing(lo_v) and (_day(lo_v) < lo or _day(hi_v) > hi):
+                problems.append(f"{col.name}: dates out of range")
+            continue
+        if col.min is not None and not _missing(lo_v):
+            if float(lo_v) < col.min or (col.min_exclusive and float(lo_v) <= col.min):
+                problems.append(f"{col.name}: below {col.min}")
+        if col.max is not None and not _missing(hi_v) and float(hi_v) > col.max:
+            problems.append(f"{col.name}: above {col.max}")
+    for c in r.index:
+        if c.startswith("chk__") and c.count("__") == 2 and not c.endswith(("__n", "__text", "__min", "__max")):
+            if int(r[c] or 0):
+                problems.append(f"{c[5:]}: rows break a row rule")
+    if rows <= 0 or problems:
+        raise Fallback("; ".join(problems) or "no data rows")
+    return {"rows": rows, "first": _day(r["chk__date__min"]), "last": _day(r["chk__date__max"])}
+
+
+def _missing(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and x != x) or str(x) in ("NaT", "nan", "<NA>")
+
+
+def _day(x: Any) -> Any:
+    import datetime as dt
+
+    import pandas as pd
+
+    if isinstance(x, dt.datetime):
+        return x.date()
+    if isinstance(x, dt.date):
+        return x
+    return pd.Timestamp(x).date()
 
 
 # ----------------------------------------------------------------------------- the pandas reader
