@@ -244,7 +244,28 @@ def _header_columns(inp: Input) -> dict[str, str]:
 
 
 def _text(col: Any) -> Any:
-    return col.strip().nullif("")
+    """Stripped text, NULL where empty: ``NULLIF(TRIM(x), '')``.
+
+    The engines' own one-argument ``trim`` (DuckDB, Spark SQL): Ibis' ``strip()`` lists the whitespace
+    characters, which made DuckDB's scan of a 10M-row file about 40 % slower.
+    """
+    return _trim(col.cast("string")).nullif("")
+
+
+def _trim(col: Any) -> Any:
+    import ibis
+
+    global _TRIM
+    if _TRIM is None:
+        @ibis.udf.scalar.builtin(name="trim")
+        def trim(x: str) -> str:  # noqa: ARG001 - a builtin: the engine's own function
+            """The engine's TRIM."""
+
+        _TRIM = trim
+    return _TRIM(col)
+
+
+_TRIM: Any = None
 
 
 def _date(col: Any, form: str | None) -> Any:
@@ -313,20 +334,17 @@ def engine_table(con: Any, inp: Input) -> Any:
             out[col.name] = src.cast("string") if not src.type().is_string() else src
             continue
         out[f"{col.name}__text"] = src
-    blank = None
-    for src in texts.values():
-        blank = src.isnull() if blank is None else blank & src.isnull()
-    return raw.select(**out, blank=blank)
+    return raw.select(**out)
 
 
 def check_aggregates(t: Any, inp: Input) -> dict[str, Any]:
     """Aggregates to add to the case's grouping of ``t``: what :func:`verify` needs to find bad rows.
 
-    Per group: blank rows; for every column the cells with text and the cells with a value; minima
+    Per group: for every column the cells with text and the cells with a value; minima
     and maxima where the schema sets a range (dates: :data:`kpi_helpers.data.DATE_RANGE`); rows that
     break a row rule (``clicks <= impressions``).
     """
-    aggs: dict[str, Any] = {"chk__blank": t.count(where=t.blank)}
+    aggs: dict[str, Any] = {}
     for col in inp.spec.columns:
         if col.name not in inp.columns:
             continue
@@ -355,9 +373,12 @@ def verify(g: Any, inp: Input) -> dict[str, Any]:
 
     from .backends import fetch
 
-    aggs: dict[str, Any] = {"n": g.n.sum(), "blank": g.chk__blank.sum()}
+    texts = [g[f"chk__{c.name}__text"] if f"chk__{c.name}__text" in g.columns else g[f"chk__{c.name}__n"]
+             for c in inp.spec.columns if c.name in inp.columns]
+    # a group whose rows have no text in any column holds blank rows (the pandas reader drops them)
+    aggs: dict[str, Any] = {"n": g.n.sum(), "blank": g.n.sum(where=sum(texts[1:], texts[0]) == 0)}
     for c in g.columns:
-        if not c.startswith("chk__") or c == "chk__blank":
+        if not c.startswith("chk__"):
             continue
         kind = c.rsplit("__", 1)[1]
         aggs[c] = g[c].min() if kind == "min" else (g[c].max() if kind == "max" else g[c].sum())
