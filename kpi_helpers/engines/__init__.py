@@ -113,7 +113,7 @@ def kpi_table(case: str, data_dir: str | Path | None, column_map: Mapping[str, A
             backend = database if database is not None else (con if con is not None else connect(engine))
             if own:
                 con = backend
-            t = engine_table(backend, inp)
+            t = engine_table(backend, inp, ("client",) if case == "marketing_agency" else ("customer",))
             if case == "marketing_agency":
                 from .agency import agency_case
 

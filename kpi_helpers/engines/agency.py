@@ -31,7 +31,7 @@ def agency_case(con: Any, st: Any, inp: Any, p: dict[str, Any]) -> dict[str, Any
         n=st.count(), **check_aggregates(st, inp), **{c: st[c].sum() for c in sums}).cache()
     cached = g
     try:
-        stats = verify(g, inp)
+        stats = verify(g, inp, ("client",))
         g = cached.filter(cached.m.notnull() & cached.client.notnull())  # blank rows left out
         first, last = pd.Timestamp(stats["first"]), pd.Timestamp(stats["last"])
         months = periods.month_table(first, last)

@@ -51,25 +51,21 @@ def concentration_by_month(g: Any, abc_a: float) -> Any:
     """Per month code: the four concentration KPIs over the customers with revenue > 0 (one row per month)."""
     import ibis
 
-    pos = g.filter(g.rev > 0).select("m", "customer", "rev")
-    w = ibis.window(group_by=pos.m)
-    # ties in revenue need no tie-break: tied customers give the same top-k sum and the same
-    # cumulative shares in either order
-    ordered = ibis.window(group_by=pos.m, order_by=pos.rev.desc(), rows=(None, 0))
-    tot = pos.rev.sum().over(w)
-    ranked = pos.select(
-        "m", "rev", tot=_float(tot), k=(pos.count().over(w) + 4) // 5,
-        rn=ibis.row_number().over(ordered), cum=_float(pos.rev.sum().over(ordered)))
-    square = ((_float(ranked.rev) / ranked.tot) * 100.0) ** 2
+    pos = g.filter(g.rev > 0).select("m", "rev", x=_float(g.rev))
+    # one ordered window per month; ties in revenue need no tie-break: tied customers give the same
+    # top-k sum and the same cumulative shares in either order
+    ordered = ibis.window(group_by=pos.m, order_by=pos.x.desc(), rows=(None, 0))
+    ranked = pos.select("m", "rev", "x", rn=ibis.row_number().over(ordered), cum=pos.x.sum().over(ordered))
+    per = ranked.group_by("m").aggregate(tot=_float(ranked.rev.sum()), n=ranked.count())
+    ranked = ranked.inner_join(per, "m")
     # the squares summed exactly (to 1e-24), as kpis.hhi sums them with math.fsum
-    ranked = ranked.mutate(square=square.cast("decimal(38, 24)"))
+    square = (((ranked.x / ranked.tot) * 100.0) ** 2).cast("decimal(38, 24)")
     return ranked.group_by("m").aggregate(
-        n=ranked.count(),
-        top=_float(ranked.rev.max()) / ranked.tot.max(),
-        top20=_float(ranked.rev.sum(where=ranked.rn < ranked.k)) / ranked.tot.max(),
-        hhi=_float(ranked.square.sum()),
+        n=ranked.n.max(),
+        top=ranked.x.max() / ranked.tot.max(),
+        top20=_float(ranked.rev.sum(where=ranked.rn < (ranked.n + 4) // 5)) / ranked.tot.max(),
+        hhi=_float(square.sum()),
         before=ranked.count(where=ranked.cum / ranked.tot < abc_a - accounts.TOLERANCE))
-
 
 def revenue_case(con: Any, tx: Any, inp: Any, customers: Any, table: str, p: dict[str, Any]) -> dict[str, Any]:
     """The KPI rows and key accounts of a revenue log on an engine.
@@ -90,7 +86,7 @@ def revenue_case(con: Any, tx: Any, inp: Any, customers: Any, table: str, p: dic
         raise ValueError(f"recent_months must be a whole number >= 1, got {p['recent_months']!r}")
     g = cached = cells(tx, inp).cache()
     try:
-        stats = verify(g, inp)
+        stats = verify(g, inp, ("customer",))
         g = cached.filter(cached.m.notnull() & cached.customer.notnull())  # blank rows left out
         total = float(fetch(g.aggregate(t=_float(g.rev.sum())))["t"].iloc[0])
         first, last = pd.Timestamp(stats["first"]), pd.Timestamp(stats["last"])

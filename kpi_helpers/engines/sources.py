@@ -308,19 +308,29 @@ def _number(col: Any, kind: str, decimal: str) -> Any:
     return s.try_cast(MONEY)
 
 
-def engine_table(con: Any, inp: Input) -> Any:
+def engine_table(con: Any, inp: Input, keys: tuple[str, ...] = ()) -> Any:
     """The table with canonical, typed columns, their stripped texts and a ``blank`` flag per row.
 
     Dates are ``date``, ids and texts stripped strings (empty = missing), numbers ``DECIMAL(18, 6)``,
-    integers ``int64`` (NULL where a cell does not parse); ``<column>__text`` is the stripped text of
-    a date or number column. Nothing is checked per row here: :func:`check_aggregates` adds counts to
+    integers ``int64`` (NULL where a cell does not parse); ``<column>__text`` is the text of a date or
+    number column. ``keys`` (the grouping's id columns) are not trimmed here: :func:`verify` checks them. Nothing is checked per row here: :func:`check_aggregates` adds counts to
     the case's one grouping and :func:`verify` reads them, so the engine parses every cell once.
     """
     raw = _raw_table(con, inp)
     decimal = (inp.dialect.decimal if inp.dialect else None) or "."
     cols = [c for c in inp.spec.columns if c.name in inp.columns]
-    texts = {c.name: (_text(raw[inp.columns[c.name]]) if raw[inp.columns[c.name]].type().is_string()
-                      else raw[inp.columns[c.name]]) for c in cols}
+    texts = {}
+    for c in cols:
+        src = raw[inp.columns[c.name]]
+        if not src.type().is_string():
+            texts[c.name] = src
+        elif c.name in keys or c.kind in ("date", "number", "integer"):
+            # no per-row trim: TRY_CAST skips spaces around numbers and dates, and the grouping keys
+            # are checked for spaces on the grouped table (verify): trimming every cell of a large
+            # file costs more than reading it
+            texts[c.name] = src.nullif("")
+        else:
+            texts[c.name] = _text(src)
     out: dict[str, Any] = {}
     for col in cols:
         src = texts[col.name]
@@ -363,7 +373,7 @@ def check_aggregates(t: Any, inp: Input) -> dict[str, Any]:
     return aggs
 
 
-def verify(g: Any, inp: Input) -> dict[str, Any]:
+def verify(g: Any, inp: Input, keys: tuple[str, ...] = ()) -> dict[str, Any]:
     """Read the check aggregates of a grouping (one small query); raise :class:`Fallback` on any bad row.
 
     Returns ``{"rows": data rows (blank ones left out), "first": ..., "last": ...}`` with the first
@@ -377,6 +387,8 @@ def verify(g: Any, inp: Input) -> dict[str, Any]:
              for c in inp.spec.columns if c.name in inp.columns]
     # a group whose rows have no text in any column holds blank rows (the pandas reader drops them)
     aggs: dict[str, Any] = {"n": g.n.sum(), "blank": g.n.sum(where=sum(texts[1:], texts[0]) == 0)}
+    for k in keys:  # ids with spaces around them or only spaces: the pandas reader strips them
+        aggs[f"spaces__{k}"] = g.count(where=g[k].notnull() & (_trim(g[k]) != g[k]))
     for c in g.columns:
         if not c.startswith("chk__"):
             continue
@@ -384,7 +396,7 @@ def verify(g: Any, inp: Input) -> dict[str, Any]:
         aggs[c] = g[c].min() if kind == "min" else (g[c].max() if kind == "max" else g[c].sum())
     r = fetch(g.aggregate(**aggs)).iloc[0]
     rows = int(r["n"] or 0) - int(r["blank"] or 0)
-    problems: list[str] = []
+    problems: list[str] = [f"{k}: ids with spaces around them" for k in keys if int(r[f"spaces__{k}"] or 0)]
     lo, hi = (dt.date.fromisoformat(d) for d in DATE_RANGE)
     for col in inp.spec.columns:
         if col.name not in inp.columns:
