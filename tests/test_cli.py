@@ -464,14 +464,15 @@ def test_exit_1_unexpected_error(capsys, tmp_path, monkeypatch, startup_folder):
         raise RuntimeError("boom in the analysis")
 
     monkeypatch.setattr(cases, "analyse", boom)
-    code, out, err = run_main(capsys, "kpis", "startup", "--data", startup_folder, "--out", tmp_path / "o")
+    code, out, err = run_main(capsys, "kpis", "startup", "--engine", "pandas", "--data", startup_folder,
+                              "--out", tmp_path / "o")
     assert code == 1
     assert "RuntimeError: boom in the analysis" in err and "Traceback" not in err
     assert "--debug" in err
-    code, out, err = run_main(capsys, "--debug", "kpis", "startup", "--data", startup_folder,
+    code, out, err = run_main(capsys, "--debug", "kpis", "startup", "--engine", "pandas", "--data", startup_folder,
                               "--out", tmp_path / "o")
     assert code == 1 and "Traceback" in err
-    code, out, err = run_main(capsys, "kpis", "startup", "--debug", "--data", startup_folder,
+    code, out, err = run_main(capsys, "kpis", "startup", "--engine", "pandas", "--debug", "--data", startup_folder,
                               "--out", tmp_path / "o")
     assert code == 1 and "Traceback" in err
 
@@ -566,7 +567,8 @@ def test_p_parameters_reach_the_analysis(capsys, tmp_path, startup_folder, monke
         return real(case, cd, **params)
 
     monkeypatch.setattr(cases, "analyse", spy)
-    code, _, err = run_main(capsys, "kpis", "startup", "--data", startup_folder, "--out", tmp_path / "o",
+    code, _, err = run_main(capsys, "kpis", "startup", "--engine", "pandas", "--data", startup_folder,
+                            "--out", tmp_path / "o",
                             "-p", "max_key_accounts=2", "-p", "weights.engagement=0.5",
                             "-p", 'targets={"cmgr": 0.07}', "-p", "include_partial_months=no")
     assert code == 0, err
@@ -592,8 +594,8 @@ def test_p_for_all_applies_where_known(capsys, tmp_path, monkeypatch):
     monkeypatch.setattr(cases, "analyse", fake_analyse)
     monkeypatch.setattr(data, "load_case", lambda *a, **k: types.SimpleNamespace(warnings=()))
     monkeypatch.setattr(cli, "write_kpi_csv", lambda table, path: Path(path))
-    code, _, err = run_main(capsys, "kpis", "all", "--out", tmp_path / "o", "-p", "n_vip=1",
-                            "-p", "weights.engagement=0.3")
+    code, _, err = run_main(capsys, "kpis", "all", "--engine", "pandas", "--out", tmp_path / "o",
+                            "-p", "n_vip=1", "-p", "weights.engagement=0.3")
     assert code == 0, err
     assert seen["restaurant"] == {"n_vip": 1}
     assert seen["startup"]["weights"]["engagement"] == 0.3 and "n_vip" not in seen["startup"]

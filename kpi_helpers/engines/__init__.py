@@ -32,6 +32,11 @@ if TYPE_CHECKING:
 __all__ = ["ENGINES", "ENGINE_CASES", "PANDAS_ONLY", "DEFAULT_MEMORY_LIMIT", "connect", "connect_url", "close",
            "kpi_table"]
 
+#: Files up to this size are also read in full by the pandas reader, for its data checks (warnings):
+#: the same warnings as ``--engine pandas``. Larger files get the engine's checks (values, ranges, row
+#: rules: errors) and the pandas reader's checks on their first lines and on the small tables.
+FULL_CHECK_BYTES = 5_000_000
+
 #: The cases computed on an engine; the others stay on pandas.
 ENGINE_CASES = ("startup", "marketing_agency", "your_data")
 PANDAS_ONLY = ("consultancy", "restaurant")
@@ -109,7 +114,12 @@ def kpi_table(case: str, data_dir: str | Path | None, column_map: Mapping[str, A
                 else:
                     inp = text_input(path, specs[main], column_map.get(main, {}), star, dialect, data_dir)
             inputs.append(inp)
-            customers = _customers(case, specs, data_dir, column_map, dialect, database, tables)
+            warnings: list[str] = []
+            if inp.path is not None and inp.path.is_file() and inp.path.stat().st_size <= FULL_CHECK_BYTES:
+                warnings = list(data.load_case(case, data_dir, column_map, dialect).warnings)
+            customers, small_warnings = _customers(case, specs, data_dir, column_map, dialect, database, tables)
+            if not warnings:
+                warnings = [*inp.warnings, *small_warnings]
             backend = database if database is not None else (con if con is not None else connect(engine))
             if own:
                 con = backend
@@ -137,24 +147,27 @@ def kpi_table(case: str, data_dir: str | Path | None, column_map: Mapping[str, A
         if own and con is not None:
             close(con)
     table = scorecard.kpi_table(out["rows"], targets=dict(p["targets"]), min_observations=None)
-    return cases.CaseResult(case, {}, out["key"], table, out["notes"], p["currency"], out["key_table"])
+    return cases.CaseResult(case, {}, out["key"], table, [*warnings, *out["notes"]], p["currency"],
+                            out["key_table"])
 
 
 def _customers(case: str, specs: Mapping[str, Any], data_dir: Path | None, column_map: Mapping[str, Any],
                dialect: Dialect, database: Any, tables: Mapping[str, str]) -> Any:
-    """The (small) customers table of a revenue case, read and checked by the pandas reader; or None."""
+    """The (small) customers table of a revenue case, read and checked by the pandas reader (or None),
+    and the reader's warnings."""
     from .. import data
     from .sources import Fallback, from_database, locate, pandas_table
 
     if "customers" not in specs:
-        return None
+        return None, []
     spec = specs["customers"]
     star = column_map.get("*", {})
     if "customers" in tables:
         inp = from_database(database, tables["customers"], spec, column_map.get("customers", {}), star)
-        return pandas_table(inp, column_map.get("customers", {}), star, dialect).frame
+        res = pandas_table(inp, column_map.get("customers", {}), star, dialect)
+        return res.frame, list(res.warnings)
     if data_dir is None:
-        return None
+        return None, []
     try:
         path = locate(data_dir, spec)
     except Fallback:
@@ -162,15 +175,15 @@ def _customers(case: str, specs: Mapping[str, Any], data_dir: Path | None, colum
     if path is None or path.is_dir():
         if path is not None:
             raise Fallback("customers as a folder of parts")
-        return None
+        return None, []
     try:
         res = data.read_table(path, spec, column_map.get("customers", {}), dialect, star_map=star,
                               file=f"{data_dir.name}/{path.name}")
     except data.DataError as e:
         if e.kind in ("no_rows", "empty_file"):
-            return None
+            return None, []
         raise
-    return res.frame
+    return res.frame, list(res.warnings)
 
 
 def _is_engine_error(e: BaseException) -> bool:
@@ -186,7 +199,7 @@ def _fallback(case: str, data_dir: Path | None, column_map: Mapping[str, Any], d
     from .. import cases, data
     from .sources import pandas_table
 
-    note = (f"{engine}: the data need the pandas reader ({why}); the table is computed with pandas")
+    note = f"{engine}: {inputs[0].file if inputs else case} is read with pandas (a form the engine leaves to it)"
     main = inputs[0] if inputs else None
     if main is None or main.kind == "text" or (main.kind == "parquet" and not main.path.is_dir()):
         return _pandas(case, data_dir, column_map, dialect, params, [note])

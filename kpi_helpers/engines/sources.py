@@ -73,6 +73,7 @@ class Input:
     columns: dict[str, str] = field(default_factory=dict)
     date_forms: dict[str, str] = field(default_factory=dict)
     read_path: Path | None = None  # a UTF-8 copy of a text file in another encoding
+    warnings: list[str] = field(default_factory=list)  # the pandas reader's, on the head of a text file
     database: Any = None  # (backend, table name) for a database table
     tmp: list[Path] = field(default_factory=list)
 
@@ -138,7 +139,7 @@ def text_input(path: Path, spec: TableSpec, column_map: Mapping[str, str], star:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     used = res.dialect or dialect
-    inp = Input(spec.name, spec, "text", file, path, used, dict(res.columns_used))
+    inp = Input(spec.name, spec, "text", file, path, used, dict(res.columns_used), warnings=list(res.warnings))
     text = _decode(head, used.encoding or "utf-8", more)
     rows = list(csv.reader(io.StringIO(text), delimiter=used.sep or ","))
     header = [c.replace("\ufeff", "").strip() for c in rows[0]] if rows else []
