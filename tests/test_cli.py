@@ -170,7 +170,8 @@ def test_help_and_list_import_no_notebook_machinery():
         "import sys; from kpi_helpers.cli import main; import contextlib, io\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['--help'])\n"
-        "heavy = ('pandas', 'numpy', 'papermill', 'nbconvert', 'matplotlib', 'ipywidgets', 'nbformat')\n"
+        "heavy = ('pandas', 'numpy', 'papermill', 'nbconvert', 'matplotlib', 'ipywidgets', 'nbformat', 'ibis',\n"
+        "         'duckdb', 'pyspark')\n"
         "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy}))\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['list'])\n"
@@ -181,6 +182,7 @@ def test_help_and_list_import_no_notebook_machinery():
     assert after_help == "[]"
     # list reads the case registry (which uses pandas) but never papermill, nbconvert or plotting
     assert "papermill" not in after_list and "nbconvert" not in after_list and "matplotlib" not in after_list
+    assert not {"ibis", "duckdb", "pyspark"} & set(eval(after_list))  # noqa: S307 - our own printed list
 
 
 def test_help_is_fast():

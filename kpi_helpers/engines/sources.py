@@ -99,7 +99,7 @@ def locate(data_dir: Path, spec: TableSpec) -> Path | None:
     found = folders + files
     if not found:
         return None
-    if len(found) > 1 or found[0].suffix.lower() not in (*TEXT_SUFFIXES, ".parquet"):
+    if len(found) > 1 or not (found[0].is_dir() or found[0].suffix.lower() in (*TEXT_SUFFIXES, ".parquet")):
         raise Fallback(f"{spec.name}: {', '.join(p.name for p in found)}")
     return found[0]
 
