@@ -2,11 +2,13 @@
 #   make run   set up .venv (when missing) and run every case notebook headless into reports/
 #   make test  set up .venv (when missing) and run the whole test suite
 #   make test-browser  the notebooks in JupyterLab in headless Chromium (installs Debian's chromium)
+#   make test-spark    the engine equivalence tests on Spark in local mode (installs Java and PySpark)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 BROWSER_STAMP := $(VENV)/.browser-stamp
+SPARK_STAMP := $(VENV)/.spark-stamp
 # Debian's Chromium: the browser tests never download a browser of their own.
 CHROMIUM ?= /usr/bin/chromium
 EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
@@ -16,12 +18,13 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: all run test test-browser chromium bench lab data notebooks golden lock site setup clean help
+.PHONY: all run test test-browser test-spark chromium java bench lab data notebooks golden lock site setup clean help
 
 help:
 	@echo "make run    set up and run every case headless into reports/"
 	@echo "make test   set up and run all tests (unit, property, notebooks, CLI)"
 	@echo "make test-browser  run every notebook in JupyterLab in headless Chromium; screenshots in reports/screenshots/"
+	@echo "make test-spark  the KPI tables on Spark (local mode) equal pandas and DuckDB (installs Java, PySpark)"
 	@echo "make lab    open JupyterLab on notebooks/"
 	@echo "make data   regenerate data/ from the seeded generators"
 	@echo "make notebooks  re-execute the notebooks in place (refresh committed outputs)"
@@ -45,8 +48,23 @@ $(STAMP): pyproject.toml requirements.lock
 run: $(STAMP)
 	$(BIN)/kpi-cases run all --out reports
 
+# Spark's tests (marker spark) run in `make test-spark`: a JVM and 400 MB of PySpark are not for every run.
 test: $(STAMP)
-	$(BIN)/python -m pytest --nbval --nbval-current-env tests notebooks
+	$(BIN)/python -m pytest --nbval --nbval-current-env -m "not spark" tests notebooks
+
+# The engine equivalence tests on Spark in local mode (tests/test_engines.py: one SparkSession for all).
+test-spark: $(SPARK_STAMP) java
+	$(BIN)/python -m pytest -m spark tests/test_engines.py
+
+$(SPARK_STAMP): $(STAMP) requirements-spark.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -c requirements-spark.lock \
+		-e ".[test,spark]"
+	@touch $(SPARK_STAMP)
+
+# Debian's headless Java runtime for Spark, when there is no `java` at all.
+java:
+	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jre-headless; }
 
 # The students' view: every notebook in JupyterLab, run in headless Chromium (tests_browser/).
 # The PDF test of tests/test_report.py is skipped by `make test` where chromium is missing: run it here.

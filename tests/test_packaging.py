@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _split(spec: str) -> tuple[str, str]:
-    m = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", spec)
+    m = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(?:\[[^\]]*\])?\s*(.*)$", spec)  # extras [duckdb] left out
     assert m, spec
     return m.group(1).lower().replace("_", "-"), m.group(2).replace(" ", "")
 
@@ -88,15 +88,23 @@ def test_lock_pins_every_package_exactly_and_nothing_machine_specific():
     assert {"pandas", "numpy", "matplotlib", "seaborn", "pillow"} <= set(_lock())
 
 
-def test_extras_are_test_bench_and_browser_and_only_test_and_bench_are_in_the_conda_environment():
+def test_extras_are_test_bench_browser_and_spark_and_only_test_and_bench_are_in_the_conda_environment():
     # "test" is part of every set-up (conda included), and so is "bench" (DuckDB, for `make bench`);
     # "browser" (Playwright) serves only `make test-browser`, which needs Debian's chromium as well,
     # so it stays out of environment.yml.
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
-    assert sorted(extras) == ["bench", "browser", "test"]
+    assert sorted(extras) == ["bench", "browser", "spark", "test"]
     browser = dict(_split(s) for s in extras["browser"])
     assert "playwright" in browser
     assert not set(browser) & set(_environment_deps()), "the browser extra belongs to pip only"
+    # "spark" (PySpark, for `--engine spark` / `make test-spark`, which installs a JRE too) is pip-only;
+    # its exact versions are in requirements-spark.lock, within pyproject's range
+    from packaging.specifiers import SpecifierSet
+
+    spark = dict(_split(s) for s in extras["spark"])
+    assert "pyspark" in spark and not set(spark) & set(_environment_deps())
+    pins = dict(re.findall(r"^([A-Za-z0-9_.\-]+)==(\S+)", (ROOT / "requirements-spark.lock").read_text(), re.M))
+    assert pins["pyspark"] in SpecifierSet(spark["pyspark"])
 
 
 def test_environment_installs_the_project_itself():

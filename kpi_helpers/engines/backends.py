@@ -94,4 +94,5 @@ def fetch(expr: Any) -> Any:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
                                 category=FutureWarning)
+        warnings.filterwarnings("ignore", message="The copy keyword is deprecated")
         return expr.to_pandas()

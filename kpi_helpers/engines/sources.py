@@ -396,15 +396,15 @@ def verify(g: Any, inp: Input, keys: tuple[str, ...] = ()) -> dict[str, Any]:
         kind = c.rsplit("__", 1)[1]
         aggs[c] = g[c].min() if kind == "min" else (g[c].max() if kind == "max" else g[c].sum())
     r = fetch(g.aggregate(**aggs)).iloc[0]
-    rows = int(r["n"] or 0) - int(r["blank"] or 0)
-    problems: list[str] = [f"{k}: ids with spaces around them" for k in keys if int(r[f"spaces__{k}"] or 0)]
+    rows = _int(r["n"]) - _int(r["blank"])
+    problems: list[str] = [f"{k}: ids with spaces around them" for k in keys if _int(r[f"spaces__{k}"])]
     lo, hi = (dt.date.fromisoformat(d) for d in DATE_RANGE)
     for col in inp.spec.columns:
         if col.name not in inp.columns:
             continue
-        n = int(r[f"chk__{col.name}__n"] or 0)
+        n = _int(r[f"chk__{col.name}__n"])
         text = f"chk__{col.name}__text"
-        if text in r.index and int(r[text] or 0) != n:
+        if text in r.index and _int(r[text]) != n:
             problems.append(f"{col.name}: values that do not parse")
         if col.required and not col.nullable and n != rows:
             problems.append(f"{col.name}: empty cells")
@@ -420,11 +420,16 @@ def verify(g: Any, inp: Input, keys: tuple[str, ...] = ()) -> dict[str, Any]:
             problems.append(f"{col.name}: above {col.max}")
     for c in r.index:
         if c.startswith("chk__") and c.count("__") == 2 and not c.endswith(("__n", "__text", "__min", "__max")):
-            if int(r[c] or 0):
+            if _int(r[c]):
                 problems.append(f"{c[5:]}: rows break a row rule")
     if rows <= 0 or problems:
         raise Fallback("; ".join(problems) or "no data rows")
     return {"rows": rows, "first": _day(r["chk__date__min"]), "last": _day(r["chk__date__max"])}
+
+
+def _int(x: Any) -> int:
+    """A count from an aggregate: 0 where the engine gives NULL (a filtered sum over no rows)."""
+    return 0 if _missing(x) else int(x)
 
 
 def _missing(x: Any) -> bool:
