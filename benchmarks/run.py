@@ -51,7 +51,9 @@ VARIANTS = {
     "a": "kpi-cases kpis",
     "b": "DuckDB SQL",
     "c": "pandas (student)",
+    "p": "kpis --engine pandas",
 }
+KPI_VARIANTS = ("a", "p")  # write a KPI table (CSV); the others write figures (JSON)
 HEAVY = ("matplotlib", "seaborn", "ipywidgets", "papermill", "IPython", "nbconvert", "nbformat", "jupyter_client")
 
 
@@ -92,14 +94,16 @@ def kpi_cases_cmd() -> list[str]:
 
 
 def variant_cmd(variant: str, csv: Path, out: Path) -> list[str]:
-    if variant == "a":
+    if variant == "a":  # the default engine (DuckDB)
         return kpi_cases_cmd() + ["kpis", "your_data", "--data", str(csv.parent), "--out", str(out)]
+    if variant == "p":
+        return kpi_cases_cmd() + ["kpis", "your_data", "--engine", "pandas", "--data", str(csv.parent), "--out", str(out)]
     kind = {"b": "duckdb", "c": "pandas"}[variant]
     return [sys.executable, str(HERE / "variants.py"), kind, str(csv), str(out)]
 
 
 def figures_of(variant: str, out: Path) -> dict[str, Any]:
-    if variant == "a":
+    if variant in KPI_VARIANTS:
         return variants.from_kpi_table(out)
     return json.loads(out.read_text())
 
@@ -141,6 +145,34 @@ def loadavg() -> str:
         return "n/a"
 
 
+# ------------------------------------------------------------------------------------------------ scale
+def bench_scale(sizes: list[int], work: Path, log, spark_master: str = "local[2]") -> dict[str, Any]:
+    """One fresh run each: ``kpi-cases kpis`` (default engine) on the big sizes, and ``--engine spark``.
+
+    ``scale`` sizes (e.g. 100m: ~2.2 GB) show that DuckDB aggregates past memory (peak RSS of the
+    process); ``spark`` times Spark in local mode (the JVM is a child of the timed process: its memory
+    is not in the peak RSS).
+    """
+    out: dict[str, Any] = {}
+    for rows in sizes:
+        label = generate.label(rows)
+        csv = generate.generate(rows, generate.default_dir(rows))
+        for name, extra in (("kpis (DuckDB)", []), ("kpis --engine spark", ["--engine", "spark",
+                                                                              "--spark-master", spark_master])):
+            if rows >= 50_000_000 and extra:
+                continue  # Spark in local mode on 2 cores: the 1M figure says enough
+            if rows < 50_000_000 and not extra:
+                continue
+            res = run_measured(kpi_cases_cmd() + ["kpis", "your_data", "--data", str(csv.parent),
+                                                  "--out", str(work / f"{label}_scale.csv"), *extra])
+            if res["returncode"] != 0:
+                raise SystemExit(f"{name} failed on {label}:\n{res['stderr'][-3000:]}")
+            log(f"[scale {label}] {name}: {res['wall']:.1f} s, peak {res['peak_mb']:.0f} MB")
+            out[f"{label} {name}"] = {"rows": rows, "file_mb": round(csv.stat().st_size / 1e6, 1),
+                                      "wall_s": round(res["wall"], 2), "peak_mb": round(res["peak_mb"])}
+    return out
+
+
 # ------------------------------------------------------------------------------------------------ kpis
 def bench_kpis(sizes: list[int], rounds: int, work: Path, log) -> dict[str, Any]:
     results: dict[str, Any] = {}
@@ -154,7 +186,7 @@ def bench_kpis(sizes: list[int], rounds: int, work: Path, log) -> dict[str, Any]
         order = list(VARIANTS)
         for r in range(rounds):
             for v in order[r % len(order):] + order[: r % len(order)]:  # rotate: nobody always goes first
-                out = work / f"{label}_{v}_{r}.{'csv' if v == 'a' else 'json'}"
+                out = work / f"{label}_{v}_{r}.{'csv' if v in KPI_VARIANTS else 'json'}"
                 res = run_measured(variant_cmd(v, csv, out))
                 if res["returncode"] != 0:
                     raise SystemExit(f"variant {v} ({VARIANTS[v]}) failed on {label}:\n{res['stderr'][-3000:]}")
@@ -163,7 +195,7 @@ def bench_kpis(sizes: list[int], rounds: int, work: Path, log) -> dict[str, Any]
                 log(f"  round {r + 1} {v} {VARIANTS[v]:<18} {res['wall']:7.2f} s  {res['peak_mb']:7.0f} MB")
         figs = {v: figures_of(v, outs[v]) for v in VARIANTS}
         problems = []
-        for v in ("a", "c"):
+        for v in ("a", "c", "p"):
             problems += [f"{v} vs b: {d}" for d in variants.compare(figs["b"], figs[v], ref_name="b", other_name=v)]
             problems += [f"{v} vs b: {d}" for d in variants.compare(figs[v], figs["b"], ref_name=v, other_name="b")
                          if "account" in d]
@@ -307,7 +339,9 @@ def report(m: dict[str, Any], before: str, after: str, kp: dict[str, Any] | None
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--only", default="kpis,notebooks,startup", help="comma list of kpis, notebooks, startup")
+    ap.add_argument("--only", default="kpis,notebooks,startup",
+                    help="comma list of kpis, notebooks, startup, scale (100M rows on DuckDB, 1M on Spark)")
+    ap.add_argument("--scale-sizes", default="1m,100m", help="sizes for scale: 1m runs Spark, 100m DuckDB")
     ap.add_argument("--sizes", default="1m,10m", help="comma list of row counts (1m, 10m, 20k, 500000)")
     ap.add_argument("--rounds", type=int, default=3, help="rounds per variant (at least 3 for the table)")
     ap.add_argument("--out", type=Path, default=generate.CACHE / "results.md")
@@ -323,15 +357,21 @@ def main(argv: list[str] | None = None) -> int:
         kp = bench_kpis(sizes, args.rounds, work, log) if "kpis" in only else None
         nbs = bench_notebooks(args.rounds, work, log) if "notebooks" in only else None
         st = bench_startup(args.rounds, log) if "startup" in only else None
+        sc = bench_scale([_rows(x) for x in args.scale_sizes.split(",") if x.strip()], work, log) \
+            if "scale" in only else None
         after = loadavg()
     finally:
         shutil.rmtree(work, ignore_errors=True)
     text = report(m, before, after, kp, nbs, st, args.rounds)
+    if sc:
+        text += "\n| rows | run | s | peak MB |\n|---|---|---|---|\n" + "\n".join(
+            f"| {k.split()[0]} | {' '.join(k.split()[1:])} | {x['wall_s']:.1f} | {x['peak_mb']} |" for k, x in sc.items())
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text + "\n", encoding="utf-8")
     args.out.with_suffix(".json").write_text(json.dumps(
-        {"machine": m, "load_before": before, "load_after": after, "kpis": kp, "notebooks": nbs, "startup": st},
+        {"machine": m, "load_before": before, "load_after": after, "kpis": kp, "notebooks": nbs, "startup": st,
+         "scale": sc},
         indent=1), encoding="utf-8")
     log(f"written: {args.out} and {args.out.with_suffix('.json')}")
     return 0 if (kp is None or kp["agree"]) else 1
