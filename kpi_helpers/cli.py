@@ -632,7 +632,8 @@ def _engine_kpis(case: str, engine: str, args: argparse.Namespace, backend: dict
         if tables:
             backend["con"] = engines.connect_url(args.connect)
         else:
-            backend["con"] = engines.connect(engine, spark_master=args.spark_master or DEFAULT_SPARK_MASTER)
+            # no --spark-master: Spark's own default, local[*] here and the cluster's under spark-submit
+            backend["con"] = engines.connect(engine, spark_master=args.spark_master)
     if tables:
         return engines.kpi_table(case, data_dir, column_map, dialect, params, database=backend["con"],
                                  tables=tables, engine=getattr(backend["con"], "name", "database"))
@@ -1003,7 +1004,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "spills to disk), spark (a cluster, or local), pandas (the notebooks' reference code); "
                         "consultancy and restaurant are always computed with pandas")
     e.add_argument("--spark-master", metavar="URL", default=None,
-                   help=f"with --engine spark: the master URL (default: {DEFAULT_SPARK_MASTER})")
+                   help=f"with --engine spark: the master URL (default: {DEFAULT_SPARK_MASTER}, or the "
+                        "cluster's under spark-submit)")
     e.add_argument("--connect", metavar="URL",
                    help="read the case's tables from a database through an Ibis URL, e.g. duckdb:///sales.duckdb; "
                         "the KPI expressions run in that database")

@@ -30,8 +30,12 @@ def _ibis() -> Any:
     return ibis
 
 
-def connect(engine: str, *, spark_master: str = "local[*]", memory_limit: str | None = None) -> Any:
-    """An Ibis backend for ``engine`` (``duckdb`` or ``spark``), ready for the KPI expressions."""
+def connect(engine: str, *, spark_master: str | None = None, memory_limit: str | None = None) -> Any:
+    """An Ibis backend for ``engine`` (``duckdb`` or ``spark``), ready for the KPI expressions.
+
+    ``spark_master`` None leaves the master to Spark: ``local[*]`` in a plain Python process, the
+    cluster's under ``spark-submit``.
+    """
     ibis = _ibis()
     if engine == "duckdb":
         con = ibis.duckdb.connect()
@@ -51,7 +55,8 @@ def connect(engine: str, *, spark_master: str = "local[*]", memory_limit: str | 
             from pyspark.sql import SparkSession
 
             import ibis.backends.pyspark  # noqa: F401
-        session = (SparkSession.builder.master(spark_master).appName("kpi-cases")
+        builder = SparkSession.builder.master(spark_master) if spark_master else SparkSession.builder
+        session = (builder.appName("kpi-cases")
                    .config("spark.ui.enabled", "false")
                    .config("spark.ui.showConsoleProgress", "false")
                    .config("spark.sql.session.timeZone", "UTC")
