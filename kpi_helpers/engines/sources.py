@@ -220,13 +220,31 @@ def _raw_table(con: Any, inp: Input) -> Any:
     if engine == "pyspark":
         return con.read_csv(path, header=True, sep=sep, quote='"', escape='"', inferSchema=False,
                             encoding="UTF-8", multiLine=False, mode="PERMISSIVE")
-    return con.read_csv(path, header=True, delim=sep, quote='"', escape='"', all_varchar=True,
+    return con.read_csv(path, header=True, delim=sep, quote='"', escape='"',
                         auto_detect=False, null_padding=False, strict_mode=True,
                         columns=_header_columns(inp))
 
 
 def _header_columns(inp: Input) -> dict[str, str]:
-    """DuckDB's ``columns`` option: every header name as VARCHAR (no type sniffing at all)."""
+    """DuckDB's ``columns`` option: the header names with their types (no type sniffing at all).
+
+    Where the pandas reader found the plain forms (ISO dates, decimal point), DuckDB's CSV reader
+    parses dates and numbers itself (``DATE``, ``DECIMAL(18, 6)``, ``BIGINT``): its fastest path. A
+    cell it cannot parse stops the scan, and the pandas reader words the problem (see the module
+    docstring). Every other column is ``VARCHAR``, parsed by the expressions.
+    """
+    plain = (inp.dialect.decimal or ".") == "."
+    typed: dict[str, str] = {}
+    for col in inp.spec.columns:
+        src = inp.columns.get(col.name)
+        if src is None:
+            continue
+        if col.kind == "date" and inp.date_forms.get(col.name) == "iso":
+            typed[src.replace("\ufeff", "").strip()] = "DATE"
+        elif col.kind == "number" and plain:
+            typed[src.replace("\ufeff", "").strip()] = "DECIMAL(18, 6)"
+        elif col.kind == "integer" and plain:
+            typed[src.replace("\ufeff", "").strip()] = "BIGINT"
     path = inp.read_path or inp.path
     with open(path, "rb") as fh:
         first = fh.readline().decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
@@ -240,7 +258,7 @@ def _header_columns(inp: Input) -> dict[str, str]:
             k = f"{n}_{seen[n]}"
         else:
             seen[k] = 0
-        out[k] = "VARCHAR"
+        out[k] = typed.get(n.replace("\ufeff", "").strip(), "VARCHAR") if seen[n] == 0 else "VARCHAR"
     return out
 
 
@@ -344,7 +362,8 @@ def engine_table(con: Any, inp: Input, keys: tuple[str, ...] = ()) -> Any:
                 raise Fallback(f"{inp.file}: column {col.name} is {src.type()}, not text")
             out[col.name] = src.cast("string") if not src.type().is_string() else src
             continue
-        out[f"{col.name}__text"] = src
+        if src.type().is_string():
+            out[f"{col.name}__text"] = src
     return raw.select(**out)
 
 
