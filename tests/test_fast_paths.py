@@ -3,7 +3,7 @@
 * ``readers.read_text_fast`` (pyarrow's CSV reader, checks once per distinct value) against the robust
   reader, on every shipped file and on consultant-style files: same frame, rows, warnings and
   dialect, or the same DataError message;
-* ``CaseData.factorize``, ``cases._revenue.group_sum``, the vectorised concentration KPIs, ``period_labels``,
+* ``CaseData.factorize``, the vectorised concentration KPIs, ``period_labels``,
   ``periods.months_present`` and the vectorised helpers of ``accounts`` against the code they replaced
   (kept here as references);
 * the lazy numpy/pandas of the computing modules: ``kpi-cases list`` imports neither.
@@ -20,7 +20,6 @@ import pandas as pd
 import pytest
 
 from kpi_helpers import accounts, cases, data, kpis, periods
-from kpi_helpers.cases import _revenue
 from kpi_helpers.data import DataError, Dialect, load_case, read_table, readers, table_spec
 
 REPO = Path(__file__).resolve().parents[1]
@@ -155,22 +154,6 @@ def test_casedata_factorize_is_pandas_factorize_sorted():
     assert np.array_equal(cd2.factorize("invoices", "customer")[0], cd.factorize("invoices", "customer")[0])
 
 
-# ----------------------------------------------------------------------------------------- sums
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_group_sum_is_pandas_groupby_sum(seed):
-    rng = np.random.default_rng(seed)
-    n, m = 50_000, 700
-    codes = rng.integers(0, m, n)
-    values = np.round(rng.lognormal(3, 2, n), 2) * rng.choice([1, -1], n)
-    ref = pd.Series(values).groupby(codes).sum().reindex(range(m), fill_value=0.0).to_numpy()
-    assert np.array_equal(_revenue.group_sum(values, codes, m), ref)
-    # rows coded -1 are left out
-    skipped = codes.copy()
-    skipped[::7] = -1
-    ref = pd.Series(values[skipped >= 0]).groupby(skipped[skipped >= 0]).sum().reindex(range(m), fill_value=0.0)
-    assert np.array_equal(_revenue.group_sum(values, skipped, m), ref.to_numpy())
-
-
 def _old_concentration_row(revenue: pd.Series, a: float, b: float) -> dict[str, float]:
     rev = revenue[revenue > 0]
     if rev.empty:
@@ -215,16 +198,6 @@ def test_months_present_is_np_unique_of_year_month():
         stamps = (np.datetime64("2000-01-01") + rng.integers(-span, span, 3000)).astype("datetime64[us]")
         d = pd.Series(stamps + rng.integers(0, 86_400_000_000, 3000).astype("timedelta64[us]"))  # times of day
         assert np.array_equal(periods.months_present(d), np.unique((d.dt.year * 12 + d.dt.month - 1).to_numpy()))
-
-
-def test_month_numbers_are_calendar_months():
-    rng = np.random.default_rng(6)
-    stamps = (rng.integers(-40_000, 40_000, 20_000) * 86_400_000_000
-              + rng.integers(0, 86_400_000_000, 20_000)).astype("datetime64[us]")
-    stamps[::9] = np.datetime64("NaT")
-    ok = ~np.isnat(stamps)
-    got = _revenue.month_numbers(stamps)
-    assert np.array_equal(got[ok], stamps.astype("datetime64[M]").astype(np.int64)[ok])
 
 
 # ----------------------------------------------------------------------------------------- accounts helpers

@@ -1,91 +1,38 @@
 """How a revenue log becomes the KPIs of the startup and your_data cases (private to the package).
 
-A log of ``date, customer, amount`` rows (``invoices`` or ``transactions``) is turned into integer
-codes once (calendar month, customer); the period x customer revenue matrix, the per-customer sums
-and every KPI row are derived from that one grouping. Sums are pandas' groupby sums, so the figures
-equal those of ``accounts`` to the last bit (``tests/test_fast_paths.py``).
+A log of ``date, customer, amount`` rows (``invoices`` or ``transactions``) is grouped by (period,
+customer) into the period x customer revenue matrix, and by customer for the key-account features;
+every KPI row is derived from those sums. Plain pandas, the reference implementation that a student can
+follow: large logs are the engines' job (:mod:`kpi_helpers.engines`, ``kpi-cases kpis``), which feed
+the same :func:`monthly_revenue_kpis` and :func:`revenue_kpi_rows` with their own sums. The sums are
+pandas' groupby sums, so the figures equal those of ``accounts`` to the last bit
+(``tests/test_fast_paths.py``).
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .. import accounts, kpis
+from .. import accounts, kpis, periods
 from . import CaseResult
 from ._common import account_scope, case_months, join_notes, kpi_row, kpi_table
 
 if TYPE_CHECKING:
     from ..data import CaseData
 
-__all__ = ["group_sum", "month_numbers", "monthly_revenue_kpis", "revenue_kpi_rows", "analyse_revenue"]
+__all__ = ["monthly_revenue_kpis", "revenue_kpi_rows", "analyse_revenue"]
 
 
-def group_sum(values: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
-    """Sum of ``values`` per code ``0 .. n-1`` (0.0 where a code has no rows).
-
-    Rows with code -1 are left out. This is pandas' groupby sum (each group's rows added in row
-    order, with its compensated summation), so the sums are exactly those of
-    ``Series.groupby(labels).sum()``: the codes become a categorical over ``0 .. n-1``, whose
-    unobserved categories give 0.0.
-    """
-    values = np.ascontiguousarray(values, dtype=float)
-    key = pd.Categorical.from_codes(np.asarray(codes, dtype=np.intp), categories=pd.RangeIndex(n))
-    return pd.Series(values, copy=False).groupby(key, observed=False).sum().to_numpy(dtype=float)
-
-def month_numbers(stamps: np.ndarray) -> np.ndarray:
-    """Months since 1970-01 (int32) of ``datetime64[us]`` values (any number where NaT: mask those).
-
-    The calendar month of each distinct day is looked up in a small table instead of converting
-    every row's timestamp to a calendar month.
-    """
-    ok = ~np.isnat(stamps)
-    if not ok.any():
-        return np.zeros(len(stamps), dtype=np.int32)
-    day = stamps.view(np.int64) // 86_400_000_000  # days since 1970-01-01 (floor: right before 1970 too)
-    lo = int(day.min(where=ok, initial=np.iinfo(np.int64).max))
-    hi = int(day.max(where=ok, initial=np.iinfo(np.int64).min))
-    if hi - lo > 10_000_000:  # dates centuries apart: convert directly
-        return stamps.astype("datetime64[M]").astype(np.int64).astype(np.int32)
-    table = np.arange(lo, hi + 1).astype("datetime64[D]").astype("datetime64[M]").astype(np.int32)
-    day -= lo
-    np.clip(day, 0, hi - lo, out=day)
-    return table[day]
-
-
-@dataclass(frozen=True)
-class _Grouped:
-    """A transaction log as codes, made once per analysis: every grouping below reuses it."""
-
-    amount: np.ndarray  # float per row
-    month: np.ndarray  # position of the row's month in the months table
-    customer: np.ndarray  # position of the row's customer in ``customers``
-    customers: pd.Index  # distinct customers, sorted by name
-
-
-def _grouped(data: CaseData, table: str, months: pd.DataFrame) -> _Grouped:
-    """Codes of a revenue table's rows: calendar month (position in ``months``) and customer."""
+def _log(data: CaseData, table: str, months: pd.DataFrame) -> pd.DataFrame:
+    """The log's rows within the months, with their period label (``YYYY-MM``)."""
     tx = data.tables[table]
-    if hasattr(data, "factorize"):
-        codes, names = data.factorize(table, "customer")
-    else:  # a hand-made CaseData-like object
-        codes, names = pd.factorize(tx["customer"], sort=True)
-        names = pd.Index(names, name="customer")
-    stamps = tx["date"].to_numpy(dtype="datetime64[us]")
-    month = month_numbers(stamps)
-    month -= np.int32(np.datetime64(str(months["period"].iloc[0]), "M").astype(np.int64) if len(months) else 0)
-    amount = tx["amount"].to_numpy(dtype=float)
-    codes = np.asarray(codes, dtype=np.intp)  # once: every grouping below takes intp labels
-    keep = ~np.isnat(stamps)
-    keep &= month >= 0
-    keep &= month < len(months)
-    keep &= codes >= 0
-    if not keep.all():
-        amount, month, codes = amount[keep], month[keep], codes[keep]
-    return _Grouped(amount, month, codes, pd.Index(names, name="customer"))
+    tx = tx[tx["date"].notna() & tx["customer"].notna()]
+    out = pd.DataFrame({"period": periods.period_labels(tx["date"]), "customer": tx["customer"],
+                        "amount": tx["amount"].astype(float)})
+    return out[out["period"].isin(months["period"])]
 
 
 def monthly_revenue_kpis(months: pd.DataFrame, revenue: Any, rows: Any, active: Any, lost: Any, kept: Any,
@@ -121,69 +68,40 @@ def monthly_revenue_kpis(months: pd.DataFrame, revenue: Any, rows: Any, active: 
     return monthly.reset_index()
 
 
-def _revenue_monthly(g: _Grouped, months: pd.DataFrame, include_partial: bool
+def _revenue_monthly(log: pd.DataFrame, months: pd.DataFrame, include_partial: bool
                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Monthly revenue KPIs of a transaction log, and the period x customer revenue matrix.
 
-    Groups the log once (period, customer) on codes; everything else is derived from that small result.
+    The matrix is pandas' grouped sum (each cell's rows added in their order, compensated), 0.0 where a
+    customer has no rows in a month; customers sorted by name.
     """
-    n_months, n_customers = len(months), len(g.customers)
-    key = np.multiply(g.month, n_customers, dtype=np.intp)
-    key += g.customer
-    cells = group_sum(g.amount, key, n_months * n_customers)
-    del key
-    # copy=False keeps the (months x customers) C-order block, the layout the old unstack gave: the
-    # row and column sums below then add in the same order, to the same bits
-    matrix = pd.DataFrame(cells.reshape(n_months, n_customers), copy=False,
-                          index=pd.Index(months["period"], name="period"), columns=g.customers)
+    cells = log.groupby(["period", "customer"], sort=True)["amount"].sum()
+    matrix = cells.unstack("customer", fill_value=0.0).reindex(months["period"], fill_value=0.0)
+    matrix.index.name, matrix.columns.name = "period", "customer"
     active = matrix > 0
     prev_active = active.shift(1, fill_value=False)
+    rows = log["period"].value_counts().reindex(months["period"], fill_value=0)
     monthly = monthly_revenue_kpis(
-        months, matrix.sum(axis=1), np.bincount(g.month, minlength=n_months), active.sum(axis=1),
+        months, matrix.sum(axis=1), rows, active.sum(axis=1),
         (prev_active & ~active).sum(axis=1), (matrix * prev_active).sum(axis=1), include_partial)
     return monthly, matrix
 
 
-def _customer_sums(g: _Grouped, months: pd.DataFrame, recent_months: int
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Revenue per customer, and per customer in the recent and the earlier window of complete months.
-
-    The sums of ``accounts.account_features`` (rows added in order, per customer): ``(total, order,
-    windows)`` with ``order`` largest total first (ties by name) and ``windows`` an (n, 2) array or
-    None when there are fewer than ``2 * recent_months`` complete months.
-    """
+def _features(log: pd.DataFrame, months: pd.DataFrame, recent_months: int,
+              customers: pd.DataFrame | None) -> pd.DataFrame:
+    """``accounts.account_features`` of the log: revenue per customer, and per customer in the recent
+    and in the earlier window of complete months (when there are ``2 * recent_months`` of them)."""
     if int(recent_months) != recent_months or recent_months < 1:
         raise ValueError(f"recent_months must be a whole number >= 1, got {recent_months!r}")
     recent_months = int(recent_months)
-    n = len(g.customers)
-    total = group_sum(g.amount, g.customer, n)
-    order = np.argsort(-total, kind="stable")  # largest first, ties by name (customers are sorted)
-    complete = np.flatnonzero(~months["partial"].to_numpy(dtype=bool))
+    total = log.groupby("customer", sort=True)["amount"].sum()
+    revenue = total.iloc[np.argsort(-total.to_numpy(), kind="stable")].rename("amount")  # largest first
+    complete = months.loc[~months["partial"], "period"].tolist()
     windows = None
     if len(complete) >= 2 * recent_months:
-        # one pass for both windows: group 0..n-1 the recent months, n..2n-1 the months before them,
-        # -1 (skipped) the rest; each customer's rows are still added in their order
-        window_of_month = np.full(len(months), -1, dtype=np.int8)
-        window_of_month[complete[-recent_months:]] = 0
-        window_of_month[complete[-2 * recent_months: -recent_months]] = 1
-        window = window_of_month[g.month]
-        labels = window.astype(np.intp)
-        labels *= n
-        labels += g.customer
-        labels[window < 0] = -1
-        windows = group_sum(g.amount, labels, 2 * n).reshape(2, n).T
-    return total, order, windows
-
-
-def _features(g: _Grouped, sums: tuple[np.ndarray, np.ndarray, np.ndarray | None],
-              customers: pd.DataFrame | None) -> pd.DataFrame:
-    """``accounts.account_features`` of the log, from :func:`_customer_sums` (nothing regrouped)."""
-    total, order, windows = sums
-    revenue = pd.Series(total[order], index=g.customers[order], name="amount")
-    if windows is not None:
-        # in revenue order, on revenue's own labels: aligning them later is free
-        windows = (pd.Series(windows[order, 0], index=revenue.index),
-                   pd.Series(windows[order, 1], index=revenue.index))
+        recent, earlier = complete[-recent_months:], complete[-2 * recent_months: -recent_months]
+        windows = tuple(log[log["period"].isin(w)].groupby("customer", sort=True)["amount"].sum()
+                        .reindex(revenue.index, fill_value=0.0) for w in (recent, earlier))
     return accounts.features_from_sums(revenue, windows, customers)
 
 
@@ -194,9 +112,9 @@ def analyse_revenue(case: str, data: CaseData, table: str, p: dict[str, Any]) ->
     first), ``pareto``, ``concentration``, ``features``, ``scores`` and ``portfolio``.
     """
     months = case_months(data)
-    grouped = _grouped(data, table, months)
+    log = _log(data, table, months)
     notes: list[str] = []
-    monthly, matrix = _revenue_monthly(grouped, months, p["include_partial_months"])
+    monthly, matrix = _revenue_monthly(log, months, p["include_partial_months"])
     revenue = matrix.sum(axis=0)
     revenue = revenue.iloc[np.argsort(-revenue.to_numpy(), kind="stable")]  # largest first, ties by name
     revenue.name, revenue.index.name = "revenue", "customer"
@@ -206,15 +124,12 @@ def analyse_revenue(case: str, data: CaseData, table: str, p: dict[str, Any]) ->
     if customers is None:
         notes.append("No customers table: scoring uses revenue share and growth only "
                      "(strategic value, growth potential and engagement need customers.csv).")
-    features = _features(grouped, _customer_sums(grouped, months, p["recent_months"]), customers)
+    features = _features(log, months, p["recent_months"], customers)
     scores = accounts.score_accounts(features, weights=p["weights"])
     portfolio = accounts.portfolio_matrix(features)
     # customers.csv may list customers without a sale in the data (prospects, lost accounts): they are
     # scored (revenue 0) but cannot be key accounts, whose KPIs are their revenue
-    # every customer with sales is scored; only customers.csv can add ones without (Index.isin on text
-    # loops in Python, get_indexer hashes: skip both when the counts say there are none)
-    sold = (np.ones(len(scores), dtype=bool) if len(scores) == len(matrix.columns)
-            else matrix.columns.get_indexer(scores.index) >= 0)
+    sold = matrix.columns.get_indexer(scores.index) >= 0
     no_sales = scores.index[~sold].tolist()
     if no_sales:
         shown = ", ".join(f"'{c}'" for c in no_sales[:5]) + (" and more" if len(no_sales) > 5 else "")
