@@ -9,7 +9,6 @@ of the shipped data (tests/test_golden.py runs the default engine, DuckDB).
 from __future__ import annotations
 
 import csv
-import io
 import math
 import shutil
 from pathlib import Path
@@ -181,6 +180,13 @@ def test_a_table_in_a_duckdb_database_file(tricky, tmp_path, capsys):
     assert out.read_text(encoding="utf-8") == _csv(reference("your_data", tricky))
     code = main(["kpis", "your_data", "--connect", f"duckdb:///{db}", "--table", "nope", "--out", str(out)])
     assert code == 3 and "nope" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["--table", "tx"], ["--engine", "pandas", "--connect", "duckdb:///x.duckdb"],
+                                  ["--spark-master", "local[1]"], ["--connect", "duckdb:///x.duckdb"]])
+def test_engine_options_misused_are_usage_errors(argv, capsys, tmp_path):
+    assert main(["kpis", "your_data", "--out", str(tmp_path / "o.csv"), *argv]) == 2
+    assert "usage" in capsys.readouterr().err
 
 
 def test_the_other_cases_stay_on_pandas_with_a_note(capsys, tmp_path):

@@ -132,14 +132,14 @@ def kpi_table(case: str, data_dir: str | Path | None, column_map: Mapping[str, A
                 from .revenue import revenue_case
 
                 out = revenue_case(backend, t, inp, customers, main, p)
-        except Fallback as f:
-            return _fallback(case, data_dir, column_map, dialect, params, inputs, engine, str(f), star)
+        except Fallback:
+            return _fallback(case, data_dir, column_map, dialect, params, inputs, engine, star)
         except data.DataError:
             raise
         except Exception as e:  # noqa: BLE001 - an engine that cannot read a file: pandas words it
             if _is_engine_error(e):
                 return _fallback(case, data_dir, column_map, dialect, params, inputs, engine,
-                                 f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}", star)
+                                 star)
             raise
     finally:
         for inp in inputs:
@@ -193,8 +193,7 @@ def _is_engine_error(e: BaseException) -> bool:
 
 
 def _fallback(case: str, data_dir: Path | None, column_map: Mapping[str, Any], dialect: Dialect,
-              params: Mapping[str, Any], inputs: list[Any], engine: str, why: str, star: Mapping[str, str]
-              ) -> CaseResult:
+              params: Mapping[str, Any], inputs: list[Any], engine: str, star: Mapping[str, str]) -> CaseResult:
     """The pandas reader reads the case: its DataError, or (it accepts the data) the pandas table."""
     from .. import cases, data
     from .sources import pandas_table

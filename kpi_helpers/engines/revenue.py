@@ -71,9 +71,10 @@ def revenue_case(con: Any, tx: Any, inp: Any, customers: Any, table: str, p: dic
     """The KPI rows and key accounts of a revenue log on an engine.
 
     ``tx``: the engine table of :func:`kpi_helpers.engines.sources.engine_table` (date, customer,
-    amount, bad); ``customers``: the customers frame (pandas) or None; ``p`` the checked parameters.
-    Returns ``{"rows", "key", "notes", "date_range"}``. Raises :class:`~.sources.Fallback` when rows
-    are flagged bad (the pandas reader words them).
+    amount) read from ``inp``; ``customers``: the customers frame (pandas) or None; ``p`` the checked
+    parameters. Returns ``{"rows", "key", "notes", "date_range", "key_table"}``. Raises
+    :class:`~.sources.Fallback` when :func:`~.sources.verify` finds bad rows (the pandas reader words
+    them).
     """
     import numpy as np
     import pandas as pd

@@ -8,11 +8,14 @@ Decides how an engine reads what a consultant has, and who words a problem:
 * **Dialect and columns** are decided by the pandas reader itself on the head of a text file (its
   separator and decimal sniffing, its encoding fallback, its column matching and ``--map``): the
   engine then reads the whole file with those options, all cells as text.
-* **Values** are parsed by expressions that run on every engine (trim, decimal comma, ISO /
-  ``YYYYMMDD`` / ``dd.mm.yyyy`` dates, ``TRY_CAST``), and every row gets a ``bad`` flag: a value that
-  does not parse, is empty where required, breaks a range (``min=0``) or a row rule
-  (``clicks <= impressions``), or a date outside :data:`kpi_helpers.data.DATE_RANGE`. Money is read as
-  ``DECIMAL(18, 6)`` so that sums are exact on every engine, as pandas' compensated sums nearly are.
+* **Values** are parsed once per cell: by DuckDB's CSV reader itself where the head shows the plain
+  forms (ISO dates, decimal point), else by expressions that run on every engine (decimal comma,
+  ``YYYYMMDD`` / ``dd.mm.yyyy`` dates, ``TRY_CAST``). Nothing is checked row by row: the case's one
+  grouping also counts, per group, the cells with text and with a value, the minima and maxima and
+  the rows that break a row rule (``clicks <= impressions``), and :func:`verify` reads those counts
+  from the small grouped table: a value that does not parse, a cell empty where required, a value out
+  of range or :data:`kpi_helpers.data.DATE_RANGE`, ids with spaces around them. Money is
+  ``DECIMAL(18, 6)``, so that sums are exact on every engine, as pandas' compensated sums nearly are.
 * **Problems are the pandas reader's**: when the engine fails on a file or flags a row, it raises
   :class:`Fallback`; the caller re-reads with :func:`kpi_helpers.data.load_case` (or
   :func:`pandas_table` for a folder or a database table), which raises the one-line
