@@ -26,7 +26,7 @@ from kpi_helpers import cases, scorecard
 from kpi_helpers.cli import main
 from kpi_helpers.data import load_case
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import ROOT as REPO  # noqa: E402
 CASE_NAMES = ["startup", "consultancy", "marketing_agency", "restaurant", "your_data"]
 
 VISITS_HEADER = "date,seated_at,left_at,table,guest_id,covers,bill,rating\n"
