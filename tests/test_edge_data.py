@@ -269,6 +269,7 @@ def test_analyse_is_deterministic(shipped, case):
     assert first.key_accounts == again.key_accounts == reloaded.key_accounts
 
 
+@pytest.mark.slow  # two full kpis runs over every case
 def test_kpis_command_twice_writes_identical_files(tmp_path: Path, capsys):
     """Two processes with different hash seeds (set and dict order must not leak into the tables), and
     the in-process command: byte-identical files."""

@@ -38,6 +38,8 @@ FUZZ = settings(max_examples=N_EXAMPLES, deadline=None,
                                        HealthCheck.data_too_large])
 
 ALL_TABLES = [(c, t) for c in TABLES for t in TABLES[c]]
+# the fuzzing takes about 10 s: left out of `make test-fast`, run by `make test`
+pytestmark = pytest.mark.slow
 
 
 # --------------------------------------------------------------------------- random valid tables
