@@ -16,11 +16,12 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: all run test test-browser chromium bench lab data notebooks golden lock site setup clean help
+.PHONY: all run test test-fast test-browser chromium bench lab data notebooks golden lock site setup clean help
 
 help:
 	@echo "make run    set up and run every case headless into reports/"
 	@echo "make test   set up and run all tests (unit, property, notebooks, CLI)"
+	@echo "make test-fast  the tests that execute no notebook and are not slow (under a minute)"
 	@echo "make test-browser  run every notebook in JupyterLab in headless Chromium; screenshots in reports/screenshots/"
 	@echo "make lab    open JupyterLab on notebooks/"
 	@echo "make data   regenerate data/ from the seeded generators"
@@ -47,6 +48,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest --nbval --nbval-current-env tests notebooks
+
+# While editing: no notebook executions, nothing slow (markers in pyproject.toml, tests/conftest.py).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not notebook and not slow" tests
 
 # The students' view: every notebook in JupyterLab, run in headless Chromium (tests_browser/).
 # The PDF test of tests/test_report.py is skipped by `make test` where chromium is missing: run it here.

@@ -4,8 +4,6 @@ from __future__ import annotations
 import ast
 import json
 import math
-import textwrap
-from pathlib import Path
 
 import matplotlib
 
@@ -17,12 +15,10 @@ import pytest  # noqa: E402
 
 from kpi_helpers import cases, data, plots, widgets  # noqa: E402
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "02_consultancy.ipynb"
+from conftest import NOTEBOOKS  # noqa: E402
+from conftest import write_csv as _write  # noqa: E402
 
-
-def _write(folder: Path, name: str, text: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+NOTEBOOK = NOTEBOOKS / "02_consultancy.ipynb"
 
 
 @pytest.fixture
@@ -219,7 +215,6 @@ def _parameters_cell() -> dict:
     return {n.targets[0].id: ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)}
 
 
-@pytest.mark.skipif(not NOTEBOOK.exists(), reason="notebook not written yet")
 def test_notebook_parameters_match_case_defaults():
     params = _parameters_cell()
     for name, value in cases.known_parameters("consultancy").items():

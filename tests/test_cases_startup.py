@@ -26,6 +26,7 @@ def test_doctests_of_the_startup_helpers():
         runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
         for test in finder.find(fn, fn.__name__, globs={"pd": pd, **vars(cases.startup)}):
             runner.run(test)
+        assert runner.tries > 0, f"{fn.__name__}: no examples found"
         assert runner.failures == 0, fn.__name__
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from kpi_helpers import concepts, data, scorecard
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
 
 
 def _bank() -> pd.DataFrame:
@@ -51,6 +51,7 @@ def test_doctests():
             continue
         for test in finder.find(obj, name, globs={"pd": pd, "np": np, **vars(concepts)}):
             runner.run(test)
+    assert runner.tries > 0, "no examples found: the doctests did not run"
     assert runner.failures == 0
 
 

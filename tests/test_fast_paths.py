@@ -23,7 +23,7 @@ from kpi_helpers import accounts, cases, data, kpis, periods
 from kpi_helpers.cases import _revenue
 from kpi_helpers.data import DataError, Dialect, load_case, read_table, readers, table_spec
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import ROOT as REPO  # noqa: E402
 SHIPPED = sorted((REPO / "data").glob("*/*.csv"))
 
 

@@ -30,14 +30,16 @@ from hypothesis import strategies as st
 from kpi_helpers import accounts, cases, display, kpis, periods, scorecard
 from kpi_helpers.data import DATE_RANGE, TABLES, ColumnSpec, DataError, Dialect, TableSpec, load_case, read_table
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import ROOT as REPO  # noqa: E402
 #: examples per fuzz property; KPI_FUZZ_EXAMPLES=2000 for a deeper hunt
 N_EXAMPLES = int(os.environ.get("KPI_FUZZ_EXAMPLES", "80"))
-FUZZ = settings(max_examples=N_EXAMPLES, deadline=None, database=None,
+FUZZ = settings(max_examples=N_EXAMPLES, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                        HealthCheck.data_too_large])
 
 ALL_TABLES = [(c, t) for c in TABLES for t in TABLES[c]]
+# the fuzzing takes about 10 s: left out of `make test-fast`, run by `make test`
+pytestmark = pytest.mark.slow
 
 
 # --------------------------------------------------------------------------- random valid tables
@@ -399,7 +401,7 @@ def transactions(draw: Any) -> pd.DataFrame:
     return tx.iloc[::-1] if draw(st.booleans()) else tx  # sometimes a non-default index order
 
 
-@settings(max_examples=max(10, N_EXAMPLES // 5), deadline=None, database=None,
+@settings(max_examples=max(10, N_EXAMPLES // 5), deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(tx=transactions(), scores=st.lists(st.one_of(st.none(), st.integers(1, 5)), min_size=5, max_size=5))
 def test_public_functions_do_not_change_their_input(tx, scores):

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from kpi_helpers import kpis
 
 # no example database on disk (keeps the work tree clean); no deadline on a slow 2-core CI box
-PROPERTY = settings(database=None, deadline=None, max_examples=100)
+PROPERTY = settings(deadline=None, max_examples=100)
 
 
 @contextlib.contextmanager
@@ -750,7 +750,7 @@ series_values = st.lists(
 
 
 @pytest.mark.parametrize("call", _series_calls())
-@settings(database=None, deadline=None, max_examples=25)
+@settings(deadline=None, max_examples=25)
 @given(st.lists(series_values, min_size=4, max_size=4))
 def test_no_function_mutates_its_series_input(call, columns):
     size = min(len(c) for c in columns)

@@ -28,7 +28,7 @@ from kpi_helpers import cases
 from kpi_helpers.cli import main
 from kpi_helpers.data import TABLES, DataError, Dialect, load_case
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import ROOT as REPO  # noqa: E402
 DATA = REPO / "data"
 CASE_NAMES = ["startup", "consultancy", "marketing_agency", "restaurant", "your_data"]
 KEEP_ROWS = 12  # data rows kept of the long tables (invoices, timesheets, visits, ...)

@@ -9,7 +9,6 @@ import io  # noqa: E402
 import math  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import matplotlib as mpl  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
@@ -22,7 +21,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from kpi_helpers import accounts, plots, widgets  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402
 
 HOSTILE = ["<script>alert(1)</script>", "Ærlig & Sønn $5", "<img onerror=x>", "$5 & $10 Deli"]
 NAMES = ["Acme AS", *HOSTILE, "Bølgen Bryggeri", "Fjord & Fjell", "Nordlys Tech", "Tind AS", "Havbris",
@@ -599,7 +598,6 @@ def test_explorer_rejects_bad_arguments(monthly):
 # the real case frames
 # ---------------------------------------------------------------------------------------------
 
-@pytest.mark.skipif(not (ROOT / "data" / "startup").is_dir(), reason="data/ not generated yet")
 def test_real_startup_frames_plot():
     from kpi_helpers import cases, data
 

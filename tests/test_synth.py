@@ -12,7 +12,7 @@ import pytest
 
 from kpi_helpers import synth
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+from conftest import DATA
 
 
 def _csv_files(root: Path) -> list[str]:
