@@ -175,7 +175,7 @@ def weight_sweep(features: pd.DataFrame, weights: dict[str, float], criterion: s
 
     At each step the chosen criterion gets weight ``w`` and the other criteria share ``1 - w``
     in the proportions ``weights`` gives them (:func:`accounts.score_accounts` scores each step).
-    Reading down the ``key_account`` column shows at which weight the key account changes: the
+    Reading down the ``best_scored`` column shows at which weight the best-scored account changes: the
     static counterpart of the weight sliders.
 
     Parameters
@@ -192,7 +192,7 @@ def weight_sweep(features: pd.DataFrame, weights: dict[str, float], criterion: s
     Returns
     -------
     DataFrame
-        One row per step: ``weight``, ``key_account`` (the best score) and one score column per
+        One row per step: ``weight``, ``best_scored`` (the account with the best score) and one score column per
         account (the accounts in the order of ``features``).
 
     Examples
@@ -200,8 +200,8 @@ def weight_sweep(features: pd.DataFrame, weights: dict[str, float], criterion: s
     >>> f = pd.DataFrame({"revenue_share": [0.7, 0.3], "strategic_value": [2, 5]},
     ...                  index=pd.Index(["A", "B"], name="customer"))
     >>> s = weight_sweep(f, {"revenue_share": 0.5, "strategic_value": 0.5}, steps=5)
-    >>> s[["weight", "key_account"]].to_dict("list")
-    {'weight': [0.0, 0.25, 0.5, 0.75, 1.0], 'key_account': ['B', 'B', 'A', 'A', 'A']}
+    >>> s[["weight", "best_scored"]].to_dict("list")
+    {'weight': [0.0, 0.25, 0.5, 0.75, 1.0], 'best_scored': ['B', 'B', 'A', 'A', 'A']}
     """
     if int(steps) != steps or steps < 2:
         raise ValueError(f"steps must be a whole number >= 2, got {steps!r}")
@@ -226,9 +226,9 @@ def weight_sweep(features: pd.DataFrame, weights: dict[str, float], criterion: s
         vec = np.array([w, *[(1.0 - w) * v / total for v in others.values()]], dtype=float)
         score = norm @ vec
         best = min(range(len(customers)), key=lambda i: (-score[i], str(customers[i]))) if customers else None
-        row = {"weight": w, "key_account": customers[best] if best is not None else None}
+        row = {"weight": w, "best_scored": customers[best] if best is not None else None}
         row.update(zip(customers, score.tolist()))
         rows.append(row)
     out = pd.DataFrame(rows)
     names = [c for c in features.index if c in out.columns]
-    return out[["weight", "key_account", *names]]
+    return out[["weight", "best_scored", *names]]
