@@ -39,7 +39,8 @@ from __future__ import annotations
 
 import math
 
-from ._lazy import np, pd  # numpy and pandas, imported on first use
+import numpy as np
+import pandas as pd
 
 __all__ = [
     "safe_ratio",

@@ -26,7 +26,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ._lazy import np, pd  # numpy and pandas, imported on first use
+import numpy as np
+import pandas as pd
+
 from .periods import is_month_label
 
 __all__ = [

@@ -25,7 +25,7 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .. import accounts
+from ..criteria import DEFAULT_WEIGHTS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -76,7 +76,7 @@ CASES: dict[str, Case] = {
         "startup", "A startup with two big customers", "01_startup.ipynb", ("invoices", "customers"),
         {**_COMMON, "targets": {"mom_growth": 0.03, "cmgr": 0.03, "top_customer_share": 0.40,
                                 "customer_churn": 0.05},
-         "weights": dict(accounts.DEFAULT_WEIGHTS), "abc_a": 0.80, "abc_b": 0.95, "recent_months": 6,
+         "weights": dict(DEFAULT_WEIGHTS), "abc_a": 0.80, "abc_b": 0.95, "recent_months": 6,
          "include_partial_months": False},
         "Customers A and B and a tail: revenue concentration, key-account scoring and monthly growth."),
     "consultancy": Case(
@@ -100,7 +100,7 @@ CASES: dict[str, Case] = {
     "your_data": Case(
         "your_data", "Your own transaction log", "05_your_data.ipynb", ("transactions", "customers"),
         {**_COMMON, "targets": {"mom_growth": 0.02, "cmgr": 0.02, "top_customer_share": 0.30},
-         "weights": dict(accounts.DEFAULT_WEIGHTS), "abc_a": 0.80, "abc_b": 0.95, "recent_months": 6,
+         "weights": dict(DEFAULT_WEIGHTS), "abc_a": 0.80, "abc_b": 0.95, "recent_months": 6,
          "include_partial_months": False},
         "Any transaction log: key accounts (shares, Pareto/ABC, concentration, scoring) and revenue KPIs."),
 }
