@@ -335,7 +335,6 @@ def _sort_by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return tmp.set_index("customer")
 
 
-
 def portfolio_matrix(
     features: pd.DataFrame,
     attractiveness: Sequence[str] = ("growth_potential", "strategic_value"),

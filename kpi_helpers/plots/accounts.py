@@ -123,7 +123,6 @@ def pareto_chart(
     return ax
 
 
-
 def share_bar(
     revenue: pd.Series,
     *,
@@ -166,7 +165,6 @@ def share_bar(
     return ax
 
 
-
 def _contribution_columns(scores: pd.DataFrame) -> list[tuple[str, str]]:
     cols = []
     for c in scores.columns:
@@ -176,7 +174,6 @@ def _contribution_columns(scores: pd.DataFrame) -> list[tuple[str, str]]:
         elif c.startswith("contribution_"):
             cols.append((c, c[len("contribution_"):]))
     return cols
-
 
 
 def score_contributions(
@@ -256,7 +253,6 @@ def score_contributions(
                 "weighted score (0-1)", ylabel)
         _legend_outside(ax, handles, labels, title="criterion")
     return ax
-
 
 
 # Quadrant names sit in bands above and below the 0..1 data range, so they never cover a point.
@@ -390,7 +386,6 @@ def portfolio_chart(
                 "account attractiveness (0-1: growth potential, strategic value)")
         _legend_outside(ax, handles, [h.get_label() for h in handles])
     return ax
-
 
 
 def compare_account_vs_all(

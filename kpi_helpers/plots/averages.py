@@ -90,7 +90,6 @@ def histogram(
     return ax
 
 
-
 def ratio_of_sums_vs_mean(
     per_group: pd.DataFrame,
     numerator: str,
@@ -162,7 +161,6 @@ def ratio_of_sums_vs_mean(
         if h:
             _legend_outside(ax, h, lab)
     return ax
-
 
 
 def mean_with_interval(

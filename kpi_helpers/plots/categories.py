@@ -200,7 +200,6 @@ def bar_by_category(
     return ax
 
 
-
 def paired_bars(
     table: pd.DataFrame,
     *,
@@ -275,7 +274,6 @@ def paired_bars(
                                                                    else ""))
         _legend_outside(ax, handles, [h.get_label() for h in handles])
     return ax
-
 
 
 def heatmap(

@@ -127,13 +127,11 @@ def line_with_target(
     return ax
 
 
-
 def _greys(n: int) -> list[str]:
     if n <= 0:
         return []
     levels = np.linspace(0.35, 0.72, n) if n > 1 else np.array([0.5])
     return [mpl.colors.to_hex((lv, lv, lv)) for lv in levels]
-
 
 
 def stacked_area_by_account(
@@ -221,7 +219,6 @@ def stacked_area_by_account(
     return ax
 
 
-
 def segment_trends_vs_all(
     monthly: pd.DataFrame,
     segment_monthly: pd.DataFrame | None,
@@ -303,7 +300,6 @@ def segment_trends_vs_all(
     return fig
 
 
-
 def rate_with_counts(
     frame: pd.DataFrame,
     x: str,
@@ -365,7 +361,6 @@ def rate_with_counts(
         fig.suptitle(title if title is not None else _sentence(f"{display.label(y)} and {display.label(count)} by period"),
                      **_PLAIN)
     return fig
-
 
 
 def client_timeline(
