@@ -8,10 +8,13 @@ answers "which ones?" with numbers a student can check by hand:
 - the Pareto / ABC split (:func:`pareto_table`, :func:`abc_counts`);
 - how concentrated the customer base is (:func:`concentration`, :func:`hhi_band`,
   :func:`major_customers`);
-- a transparent weighted score that shows *why* an account is key, not only revenue
-  (:func:`account_features`, :func:`score_accounts`, :func:`key_accounts`,
-  :func:`portfolio_matrix`);
+- THE key-account rule (:func:`key_accounts`): the largest account, the major ones and the
+  best-scored one;
 - KPIs tracked for one account (:func:`monthly_revenue_by_account`, :func:`account_kpis`).
+
+The transparent weighted score that shows *why* an account is key, not only revenue
+(:func:`account_features`, :func:`score_accounts`, :func:`portfolio_matrix`) is computed in
+:mod:`kpi_helpers.scoring` and re-exported here, so ``accounts.score_accounts`` is the same function.
 
 Conventions (shared by every function here)
 -------------------------------------------
