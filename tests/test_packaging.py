@@ -208,3 +208,17 @@ def test_no_private_name_is_imported_across_modules():
                             and alias.name != "__version__":
                         bad.append(f"{path.relative_to(ROOT)}: from {'.' * node.level}{node.module} import {alias.name}")
     assert not bad, bad
+
+
+def test_every_subpackage_is_shipped():
+    """A wheel holds kpi_helpers and all its subpackages (plots/, synth/, data/, cases/, ...)."""
+    from fnmatch import fnmatch
+
+    from setuptools import find_packages
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    include = config["packages"]["find"]["include"]
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "kpi_helpers").rglob("__init__.py")}
+    shipped = {name for name in find_packages(str(ROOT), include=include)}
+    assert on_disk <= shipped, f"not shipped: {sorted(on_disk - shipped)}"
+    assert all(any(fnmatch(name, pattern) for pattern in include) for name in on_disk)
