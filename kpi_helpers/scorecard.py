@@ -17,6 +17,10 @@ Text for people (values in their unit, status words, the KPI table as shown) is
 :mod:`kpi_helpers.display`'s.
 
 Everything here is pure: no function changes its arguments.
+
+One module on purpose (about 800 lines, a fifth of them the catalogue's definitions): the SMART
+check, the status rule and the KPI table all read :class:`KPI` and the catalogue defined here, so a
+separate ``smart`` module would import this one and be re-exported by it, a cycle.
 """
 
 from __future__ import annotations
