@@ -703,7 +703,7 @@ class YieldExplorer(widgets.VBox):
 
     def refresh(self) -> None:
         """Recompute the rolled throughput yield with the chosen step at the slider's yield."""
-        from . import concepts
+        from .cases import concepts
 
         step, y = str(self.dropdown.value), float(self.slider.value)
         changed = self.steps.copy()
