@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -67,7 +68,7 @@ def theme_rc() -> dict[str, Any]:
     rc.update(sns.axes_style("whitegrid"))
     rc.update(sns.plotting_context("notebook"))
     rc.update({
-        "axes.prop_cycle": mpl.cycler(color=list(PALETTE)),
+        "axes.prop_cycle": cycler(color=list(PALETTE)),
         "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial", "sans-serif"],
         "font.size": 11,
         "axes.titlesize": 13,
@@ -98,13 +99,13 @@ def use_style() -> None:
     The plotting functions use the style anyway; call this so that your own ad-hoc plots in a
     notebook (``df.plot()``, ``sns.lineplot``) look the same.
     """
-    mpl.rcParams.update(theme_rc())
+    mpl.rcParams.update(theme_rc())  # type: ignore[arg-type]  # keys are rcParams names, checked by matplotlib
 
 
 @contextlib.contextmanager
 def style_context() -> Iterator[None]:
     """Context manager: the project style inside, rcParams restored afterwards."""
-    with mpl.rc_context(theme_rc()):
+    with mpl.rc_context(theme_rc()):  # type: ignore[arg-type]  # keys are rcParams names, checked by matplotlib
         yield
 
 
@@ -232,9 +233,9 @@ def _plain(texts: Iterable[Any]) -> None:
         t.set_usetex(False)
 
 
-_PLAIN = {"parse_math": False, "usetex": False}
+_PLAIN: dict[str, Any] = {"parse_math": False, "usetex": False}
 #: A white backing for value labels, so a target line crossing them does not hide digits.
-_LABEL_BOX = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.9}
+_LABEL_BOX: dict[str, Any] = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.9}
 
 
 def _new_ax(ax: Axes | None, figsize: tuple[float, float] = FIGSIZE) -> Axes:
@@ -272,7 +273,7 @@ def _label_text(value: Any) -> str:
     return str(value)
 
 
-def _set_category_ticks(axis: Any, positions: Sequence[float], labels: Sequence[str], *,
+def _set_category_ticks(axis: Any, positions: Sequence[float] | np.ndarray, labels: Sequence[str], *,
                         rotate: bool | None = None, thin: bool | None = None) -> None:
     """Category tick labels, shown verbatim; periods thinned to at most 12, long ones rotated."""
     positions, labels = list(positions), [str(x) for x in labels]
@@ -305,7 +306,8 @@ def _legend_outside(ax: Axes, handles: Sequence[Any] | None = None, labels: Sequ
         handles, labels = ax.get_legend_handles_labels()
     if not handles:
         return None
-    leg = ax.legend(list(handles), [str(x) for x in labels], loc="upper left", bbox_to_anchor=(1.01, 1.0),
+    texts = [str(x) for x in (labels if labels is not None else [h.get_label() for h in handles])]
+    leg = ax.legend(list(handles), texts, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                     borderaxespad=0.0, **kw)
     _plain(leg.get_texts())
     if leg.get_title() is not None:

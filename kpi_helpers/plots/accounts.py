@@ -109,7 +109,7 @@ def pareto_chart(
                 handles.append(Patch(color=_ABC_GREYS[k]))
                 labels.append(f"class {k}")
         handles += [line, la, lb]
-        labels += [line.get_label(), la.get_label(), lb.get_label()]
+        labels += [str(line.get_label()), str(la.get_label()), str(lb.get_label())]
         xlabel = "customer (largest first)" + (f", top {n} of {n_total}" if n < n_total else "")
         _titles(ax, title if title is not None else "Pareto: few customers bring most of the revenue",
                 xlabel, f"revenue ({currency})")
@@ -118,8 +118,9 @@ def pareto_chart(
             leg = ax.figure.legend(handles, labels, loc="outside right upper")
             _plain(leg.get_texts())
         else:
-            _legend_outside(twin, handles, labels)
-            twin.get_legend().set_bbox_to_anchor((1.22, 1.0))
+            leg = _legend_outside(twin, handles, labels)
+            if leg is not None:
+                leg.set_bbox_to_anchor((1.22, 1.0))
     return ax
 
 
@@ -161,7 +162,7 @@ def share_bar(
         leg = ax.get_legend()
         handles = list(leg.legend_handles) if leg is not None else []
         labels = [t.get_text() for t in leg.get_texts()] if leg is not None else []
-        _legend_outside(ax, handles + [line], labels + [line.get_label()])
+        _legend_outside(ax, handles + [line], labels + [str(line.get_label())])
     return ax
 
 
@@ -325,7 +326,8 @@ def portfolio_chart(
         total = np.where(ok, x + y, -np.inf)
         order = sorted(range(len(names)), key=lambda i: (not is_hl[i], -total[i], str(names[i])))
         chosen = [i for i in order if ok[i]][: max(int(label_top), int(is_hl.sum()))]
-        fig = ax.figure
+        fig = ax.get_figure(root=True)
+        assert fig is not None  # an Axes always belongs to a figure
         # points per data unit (approximate: the axes box before layout), to size labels in data units
         box = ax.get_position()
         ppu_x = box.width * fig.get_figwidth() * 72 / (_X_LIM[1] - _X_LIM[0])
@@ -384,7 +386,7 @@ def portfolio_chart(
         _titles(ax, title if title is not None else "Account portfolio: where each customer stands",
                 "strength of our position (0-1: revenue share, engagement)",
                 "account attractiveness (0-1: growth potential, strategic value)")
-        _legend_outside(ax, handles, [h.get_label() for h in handles])
+        _legend_outside(ax, handles, [str(h.get_label()) for h in handles])
     return ax
 
 
@@ -448,14 +450,15 @@ def compare_account_vs_all(
                            xytext=(0, 3), textcoords="offset points", ha="center",
                            va="bottom" if not np.isfinite(val) or val >= 0 else "top", fontsize=9,
                            color="0.25", bbox=_LABEL_BOX, zorder=5, **_PLAIN)
-            t = targets.get(kpi)
-            has_t = t is not None and math.isfinite(float(t))
+            given = targets.get(kpi)
+            t = float(given) if given is not None else math.nan
+            has_t = math.isfinite(t)
             if has_t:
                 any_target = True
-                a.axhline(float(t), color=TARGET_COLOR, ls="--", lw=1.3, zorder=4,
-                          label=_target_label(float(t), unit, currency))
+                a.axhline(t, color=TARGET_COLOR, ls="--", lw=1.3, zorder=4,
+                          label=_target_label(t, unit, currency))
             fin = v[np.isfinite(v)]
-            hi = max([0.0, *fin.tolist(), *([float(t)] if has_t else [])])
+            hi = max([0.0, *fin.tolist(), *([t] if has_t else [])])
             lo = min([0.0, *fin.tolist()])
             span = (hi - lo) or 1.0
             a.set_ylim(lo - (0.12 * span if lo < 0 else 0), hi + 0.18 * span)
@@ -468,7 +471,7 @@ def compare_account_vs_all(
             a.grid(False, axis="x")
             head = _sentence(display.label(kpi))
             if has_t:
-                head = f"{head}\n({_target_label(float(t), unit, currency)})"
+                head = f"{head}\n({_target_label(t, unit, currency)})"
             head = "\n".join(textwrap.fill(line, wrap) for line in head.split("\n"))
             _titles(a, head, None, display.unit_label(unit, currency) if unit != "number" else "value")
             a.title.set_fontsize(12)

@@ -53,7 +53,7 @@ def histogram(
     with style_context():
         ax = _new_ax(ax)
         v = s.to_numpy(dtype=float)
-        whole = False
+        whole: Any = False
         if v.size:
             b: Any = bins
             whole = isinstance(bins, int) and np.all(v == np.round(v)) and (v.max() - v.min()) <= 20

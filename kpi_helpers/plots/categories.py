@@ -161,21 +161,22 @@ def bar_by_category(
             ax.grid(False, axis="x")
         vals_all = df.to_numpy(dtype=float)
         finite = vals_all[np.isfinite(vals_all)]
-        has_target = target is not None and math.isfinite(float(target))
+        target_value = float(target) if target is not None else math.nan
+        has_target = math.isfinite(target_value)
         if finite.size:
             lo, hi = min(0.0, float(finite.min())), max(0.0, float(finite.max()))
             if has_target:
-                lo, hi = min(lo, float(target)), max(hi, float(target))
+                lo, hi = min(lo, target_value), max(hi, target_value)
             pad = (hi - lo) * (0.16 if show_values else 0.05) or 1.0
             (ax.set_xlim if horizontal else ax.set_ylim)(lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0))
             if lo < 0:  # a baseline, so negative bars read as negative
                 (ax.axvline if horizontal else ax.axhline)(0.0, color="0.3", lw=0.9, zorder=2)
         if has_target:
             line_fn = ax.axvline if horizontal else ax.axhline
-            line = line_fn(float(target), color=TARGET_COLOR, ls="--", lw=1.5, zorder=4,
-                           label=_target_label(float(target), unit, currency))
+            line = line_fn(target_value, color=TARGET_COLOR, ls="--", lw=1.5, zorder=4,
+                           label=_target_label(target_value, unit, currency))
             handles.append(line)
-            labels.append(line.get_label())
+            labels.append(str(line.get_label()))
         if pmask.any():
             handles.append(Patch(facecolor=GREY if (hl or grouped) else PRIMARY, alpha=0.45, hatch="///",
                                  edgecolor="white"))
@@ -252,15 +253,16 @@ def paired_bars(
                             color="0.25", bbox=_LABEL_BOX, zorder=5, **_PLAIN)
             handles.append(Patch(color=colors[j], label=str(col)))
         finite = vals[np.isfinite(vals)]
-        has_target = target is not None and math.isfinite(float(target))
+        t = float(target) if target is not None else math.nan
+        has_target = math.isfinite(t)
         if finite.size or has_target:
-            lo = min([0.0, *finite.tolist(), *([float(target)] if has_target else [])])
-            hi = max([0.0, *finite.tolist(), *([float(target)] if has_target else [])])
+            lo = min([0.0, *finite.tolist(), *([t] if has_target else [])])
+            hi = max([0.0, *finite.tolist(), *([t] if has_target else [])])
             pad = (hi - lo) * 0.16 or 1.0
             ax.set_xlim(lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0))
         if has_target:
-            handles.append(ax.axvline(float(target), color=TARGET_COLOR, ls="--", lw=1.5, zorder=4,
-                                      label=_target_label(float(target), unit, currency)))
+            handles.append(ax.axvline(t, color=TARGET_COLOR, ls="--", lw=1.5, zorder=4,
+                                      label=_target_label(t, unit, currency)))
         _apply_unit_axis(ax.xaxis, unit, currency, finite)
         if n:
             _set_category_ticks(ax.yaxis, pos, [_label_text(c) for c in cats])

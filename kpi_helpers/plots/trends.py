@@ -202,7 +202,7 @@ def stacked_area_by_account(
         labels: list[str] = names[::-1]
         mask = _partial_mask(partial, None, m.index) if partial is not None else np.zeros(n, bool)
         for i in np.flatnonzero(mask):
-            ax.axvspan(i - 0.5 if i > 0 else i, i + 0.5 if i < n - 1 else i, facecolor="white", alpha=0.55,
+            ax.axvspan(float(i - 0.5 if i > 0 else i), float(i + 0.5 if i < n - 1 else i), facecolor="white", alpha=0.55,
                        hatch="///", edgecolor="0.5", lw=0, zorder=3)
         if mask.any():
             handles.append(Patch(facecolor="white", hatch="///", edgecolor="0.5"))

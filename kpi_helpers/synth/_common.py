@@ -4,6 +4,8 @@ helpers that build a frame in canonical column order.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -79,7 +81,7 @@ def _sorted(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return df.sort_values(by, kind="mergesort").reset_index(drop=True)
 
 
-def _money(x: np.ndarray | float) -> np.ndarray:
+def _money(x: Any) -> np.ndarray:
     return np.round(np.asarray(x, dtype=float), 2)
 
 

@@ -1,6 +1,8 @@
 """The consultancy's projects, timesheets, consultants and surveys, with one multinational key client."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -90,7 +92,7 @@ def consultancy(seed: int = SEEDS["consultancy"]) -> dict[str, pd.DataFrame]:
     for slot in range(n_projects):
         client_of.append(CONSULTANCY_KEY_CLIENT if slot in key_slots else others.pop())
     running_no = {2023: 14, 2024: 1, 2025: 1}
-    projects: list[dict[str, object]] = []
+    projects: list[dict[str, Any]] = []
     for start, client in zip(starts, client_of):
         year = int(start.year)
         project_id = f"P-{year}-{running_no[year]:03d}"

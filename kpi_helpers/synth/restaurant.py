@@ -1,6 +1,8 @@
 """The restaurant's visits and tables, with one VIP regular among the members."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -44,7 +46,7 @@ def restaurant(seed: int = SEEDS["restaurant"]) -> dict[str, pd.DataFrame]:
     size_p_dec = np.array([0.03, 0.36, 0.11, 0.25, 0.10, 0.11, 0.04])  # Christmas parties
 
     last_seating = 22 * 60 + 30
-    out: dict[str, list[object]] = {c: [] for c in COLUMNS[("restaurant", "visits")]}
+    out: dict[str, list[Any]] = {c: [] for c in COLUMNS[("restaurant", "visits")]}
 
     def rating_for(mean: float, prob: float) -> float:
         if rng.random() >= prob:
