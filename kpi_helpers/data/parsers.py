@@ -29,6 +29,8 @@ __all__ = [
     "parse_time",
     "parse_text",
     "sniff_decimal",
+    "slash_date_order",
+    "thousands_ambiguity",
 ]
 
 
@@ -144,6 +146,54 @@ _DATE_ISO = re.compile(r"(?P<y>[0-9]{4})[-/.](?P<m>[0-9]{1,2})[-/.](?P<d>[0-9]{1
 _DATE_COMPACT = re.compile(r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})")
 _DATE_DOTTED = re.compile(r"(?P<d>[0-9]{1,2})\.\s?(?P<m>[0-9]{1,2})\.\s?(?P<y>[0-9]{4}|[0-9]{2})\.?" + _TIME_PART)
 _DATE_SLASH = re.compile(r"(?P<a>[0-9]{1,2})[/-](?P<b>[0-9]{1,2})[/-](?P<y>[0-9]{4}|[0-9]{2})" + _TIME_PART)
+
+
+def slash_date_order(text: pd.Series) -> tuple[str | None, str | None]:
+    """How the slash dates (``03/04/2025``, ``03-04-25``) in stripped text can be read.
+
+    Returns ``(order, example)``: order None (no slash dates), ``"day"`` (a first number above 12
+    and no second one: day first is the only reading), ``"month"`` (the reverse), ``"ambiguous"``
+    (no number above 12: both readings give valid, different dates) or ``"mixed"`` (both above 12
+    somewhere: no order reads every date); ``example`` is a value that shows it.
+    """
+    uniq = pd.Series(pd.unique(text[text != ""]), dtype="str")
+    if uniq.empty:
+        return None, None
+    parts = uniq.str.extract("^" + _DATE_SLASH.pattern + "$")
+    hit = parts["a"].notna().to_numpy()
+    if not hit.any():
+        return None, None
+    a = pd.to_numeric(parts.loc[hit, "a"]).to_numpy()
+    b = pd.to_numeric(parts.loc[hit, "b"]).to_numpy()
+    vals = uniq[hit].to_numpy(dtype=object)
+    a_big, b_big = a > 12, b > 12
+    if a_big.any() and b_big.any():
+        return "mixed", str(vals[np.flatnonzero(b_big)[0]])
+    if a_big.any():
+        return "day", str(vals[np.flatnonzero(a_big)[0]])
+    if b_big.any():
+        return "month", str(vals[np.flatnonzero(b_big)[0]])
+    differ = a != b  # 05/05/2025 reads the same both ways: show one that does not
+    return "ambiguous", str(vals[np.flatnonzero(differ)[0] if differ.any() else 0])
+
+
+def thousands_ambiguity(text: pd.Series) -> tuple[str, list[int]] | None:
+    """``(mark, positions)`` when every number with a separator has one ``.`` or ``,`` and exactly three
+    digits after it (``16,760``, ``-1.250``): the mark may group thousands or be the decimal mark.
+
+    ``positions`` are the positions of those values in ``text`` (stripped text); None when any
+    value rules one reading out (``1,5``, ``1.234,50``, ``1,234,567``) or no value has a separator.
+    """
+    with_sep = text.str.contains(r"[.,]", regex=True).fillna(False).to_numpy(dtype=bool)
+    if not with_sep.any():
+        return None
+    sub = text[with_sep]
+    if not sub.str.fullmatch(r"[+\-\u2212]?[0-9]{1,3}[.,][0-9]{3}").fillna(False).all():
+        return None
+    marks = set(sub.str.extract(r"([.,])")[0])
+    if len(marks) != 1:
+        return None
+    return marks.pop(), np.flatnonzero(with_sep).tolist()
 
 
 def _ymd_to_dates(y: pd.Series, m: pd.Series, d: pd.Series) -> np.ndarray:
