@@ -401,7 +401,10 @@ def _template_readme(case: Any, specs: Mapping[str, Any], params: Mapping[str, A
         f"`--map {next(iter(specs))}.Dato={next(iter(specs.values())).column_names[0]}` (repeatable).",
         "Files written with `;` and decimal commas are recognised; else use `--sep ';' --decimal ,`.",
         "Dates: ISO (2024-01-31), `YYYYMMDD` and `dd.mm.yyyy` are read as they are; `--dayfirst` reads "
-        "`31/01/2024` as day first. Text: UTF-8 or Windows-1252 (`--encoding cp1252`).",
+        "`03/04/2024` as day first, `--monthfirst` as month first (slash dates with no number above 12 need "
+        "one of them). Text: UTF-8 or Windows-1252 (`--encoding cp1252`). The data check asks before it "
+        "guesses and warns about duplicate rows, similar names, total rows and mixed currencies: see "
+        "`kpi-cases kpis --help`.",
         "",
     ]
     for tname, spec in specs.items():

@@ -16,6 +16,7 @@ import pytest
 
 from kpi_helpers import cases, data, scorecard
 from kpi_helpers.cli import _parameters_cell
+from kpi_helpers.cli_options import NOTEBOOK_PARAMETERS
 
 pm = pytest.importorskip("papermill")
 
@@ -24,7 +25,7 @@ NOTEBOOKS = ROOT / "notebooks"
 DATA = ROOT / "data"
 CASE_NOTEBOOKS = {name: NOTEBOOKS / case.notebook for name, case in cases.CASES.items()}
 ALL_NOTEBOOKS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-DATA_PARAMS = {"data_dir", "column_map", "sep", "decimal", "dayfirst", "encoding"}
+DATA_PARAMS = {"data_dir", "column_map", *NOTEBOOK_PARAMETERS}  # sep, decimal, dayfirst, ..., strict
 RUN_PARAMS = {"interactive", "kpi_table_path"}
 
 # Other parameters per case: other targets and weights, the widget path.

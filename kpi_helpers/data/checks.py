@@ -21,8 +21,8 @@ currencies            a ``currency`` (or ``valuta``) column with two or more    
 
 Every warning names the file, the column, rows or values, and the option that changes it. The
 options are :class:`Checks` (standard-library dataclass; the readers' own choices are in
-:class:`~kpi_helpers.data.dialect.Dialect`). ``ftfy`` explains mojibake; it is imported only when a
-text value has the marks of it.
+:class:`~kpi_helpers.data.dialect.Dialect`). Mojibake is undone exactly when the file's own encoding
+explains it, else by ``ftfy`` (imported only then, and only for values with the marks of mojibake).
 """
 from __future__ import annotations
 
@@ -147,26 +147,42 @@ def mojibake_warnings(frame: pd.DataFrame, spec: TableSpec, rows: np.ndarray, fi
         suspects = [v for v in uniq if _MOJIBAKE_HINT.search(str(v))]
         if not suspects:
             continue
-        import ftfy  # lazily: 70 ms, only when a value has the marks of mojibake
-
-        fixed: list[tuple[str, str, str]] = []
-        for v in suspects:
-            good, steps = ftfy.fix_and_explain(str(v))
+        fixed: list[tuple[str, str]] = []
+        for v in map(str, suspects):
+            good = _undo_wrong_decoding(v, encoding)
             if good != v:
-                read_as = next((arg for op, arg in steps if op == "encode"), "windows-1252")
-                fixed.append((str(v), good, read_as))
+                fixed.append((v, good))
         if not fixed:
             continue
-        bad = values.isin([v for v, _, _ in fixed]).to_numpy()
-        shown = ", ".join(f"'{printable(v)}' -> '{printable(g)}'" for v, g, _ in fixed[:3])
-        read_as = fixed[0][2].replace("sloppy-", "")
-        hint = ("pass --encoding utf-8" if encoding and encoding.replace("-", "").lower() != "utf8" else
-                "the file mixes encodings; save it again as UTF-8")
+        bad = values.isin([v for v, _ in fixed]).to_numpy()
+        shown = ", ".join(f"'{printable(v)}' -> '{printable(g)}'" for v, g in fixed[:3])
+        utf8 = (encoding or "utf-8").replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig")
+        hint = ("the text was decoded wrongly before it was saved (UTF-8 twice): save it again as UTF-8 from the "
+                "source" if utf8 else "pass --encoding utf-8 (or leave --encoding out to detect it)")
         out.append(
-            f"{file}, column '{col.name}': {plural(len(fixed), 'value looks', 'values look')} like UTF-8 text read "
-            f"as {read_as} ({rows_text(rows[bad].tolist())}; {shown}); the file was read as {encoding or 'utf-8'}: "
-            f"{hint} (or leave --encoding out to detect it).")
+            f"{file}, column '{col.name}': {plural(len(fixed), 'value looks', 'values look')} like UTF-8 text read as "
+            f"another encoding ({rows_text(rows[bad].tolist())}; {shown}); the file was read as "
+            f"{encoding or 'utf-8'}: {hint}.")
     return out
+
+
+def _undo_wrong_decoding(text: str, encoding: str | None) -> str:
+    """The text as it reads when its bytes are decoded as UTF-8 (``BjÃ¸rk`` -> ``Bjørk``), else unchanged.
+
+    First the exact undo of the encoding the file was read with; then ``ftfy`` (imported here only,
+    70 ms), which also knows text that went wrong before it was saved (UTF-8 decoded as Windows-1252
+    and saved again as UTF-8).
+    """
+    for enc in filter(None, (encoding, "cp1252", "latin-1")):
+        try:
+            good = text.encode(enc).decode("utf-8")
+        except (UnicodeError, LookupError):
+            continue
+        if good != text:
+            return good
+    import ftfy
+
+    return ftfy.fix_encoding(text)
 
 
 # --------------------------------------------------------------------------- a whole case
@@ -209,11 +225,13 @@ def _currencies(results: dict, checks: Checks, warnings: list[str]) -> str | Non
                 rws = res.rows[(codes == code).fillna(False).to_numpy(dtype=bool)].tolist()
                 parts.append(f"{code}: {plural(int(n), 'row', 'rows')}" + ("" if code == counts.index[0] else
                                                                           f" ({rows_text(rws)})"))
+            others = ((codes != counts.index[0]) & codes.notna()).to_numpy(dtype=bool)
             raise DataError(
                 f"{where}: the amounts are in {len(counts)} currencies ({'; '.join(parts)}) and would be added up as "
                 f"one; expected one currency: --currency {counts.index[0]} keeps the {counts.index[0]} rows (the "
                 "others are left out, with a warning).",
-                kind="ambiguous", file=res.file, column=CURRENCY_COLUMN, path=res.path, expected="one currency")
+                kind="ambiguous", file=res.file, column=CURRENCY_COLUMN, rows=res.rows[others].tolist(), path=res.path,
+                expected="one currency")
         if len(counts) == 1:
             found[name] = str(counts.index[0])
     codes_found = set(found.values())

@@ -448,7 +448,7 @@ def _check_thousands(raw: pd.DataFrame, spec: TableSpec, cols: Mapping[str, str]
         values = ["'" + short_value(text.iloc[i]) + "'" for i in pos[:MAX_LISTED]]
         raise DataError(
             f"{file}, column '{col.name}': every number with a separator has one '{mark}' and exactly three digits "
-            f"after it ({rows_text(rows[pos].tolist(), values)}), so '{example}' can be {whole:,.0f} ('{mark}' groups "
+            f"after it ({rows_text(rows[pos].tolist(), values)}), so '{example}' can be {whole:.0f} ('{mark}' groups "
             f"thousands) or {dec:g} ('{mark}' is the decimal mark), a factor of 1000; expected the decimal mark to be "
             f"given: --decimal {other} reads '{example}' as {whole:.0f}, --decimal {mark} as {dec:g}.",
             kind="ambiguous", file=file, column=col.name, rows=rows[pos].tolist(), path=path,
@@ -480,7 +480,8 @@ def _date_order(raw: pd.DataFrame, spec: TableSpec, cols: Mapping[str, str], pre
             f"{file}, column '{column}': no slash date has a number above 12 ({where}), so they can be read day "
             f"first ('{example}' = {_day_text(a, b, y)}) or month first ({_day_text(b, a, y)}); expected "
             "--dayfirst or --monthfirst to say which.",
-            kind="ambiguous", file=file, column=column, path=path, expected="--dayfirst or --monthfirst")
+            kind="ambiguous", file=file, column=column, rows=rows[(dict(texts)[column] == example).to_numpy()][:1].tolist(),
+            path=path, expected="--dayfirst or --monthfirst")
     if order == "day":
         warnings.append(f"{file}, column '{column}': slash dates are read day first, as {where} can only be "
                         f"({_day_text(a, b, y)}); --dayfirst says so and silences this, --monthfirst reads them month first.")
