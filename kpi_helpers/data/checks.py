@@ -136,15 +136,21 @@ def unwrap_excel_guards(raw: pd.DataFrame, columns: Mapping[str, str], rows: np.
 
 
 def mojibake_warnings(frame: pd.DataFrame, spec: TableSpec, rows: np.ndarray, file: str,
-                      encoding: str | None) -> list[str]:
-    """A warning per id/text column whose values look like text decoded with the wrong encoding."""
+                      encoding: str | None, distinct: Mapping[str, tuple[np.ndarray, pd.Index]] | None = None
+                      ) -> list[str]:
+    """A warning per id/text column whose values look like text decoded with the wrong encoding.
+
+    ``distinct`` (column -> codes, distinct values), when the reader has it, spares finding the
+    distinct values again.
+    """
     out: list[str] = []
     for col in spec.columns:
         if col.kind not in ("id", "text") or col.name not in frame.columns:
             continue
         values = frame[col.name]
-        uniq = pd.unique(values.dropna())
-        suspects = [v for v in uniq if _MOJIBAKE_HINT.search(str(v))]
+        uniq = distinct[col.name][1] if distinct and col.name in distinct else pd.unique(values.dropna())
+        text = pd.Series(np.asarray(uniq, dtype=object), dtype="str")
+        suspects = text[text.str.contains(_MOJIBAKE_HINT.pattern, regex=True).fillna(False).to_numpy(dtype=bool)].tolist()
         if not suspects:
             continue
         fixed: list[tuple[str, str]] = []
@@ -246,16 +252,64 @@ def _currencies(results: dict, checks: Checks, warnings: list[str]) -> str | Non
 SAME_ROWS_NORMAL: frozenset[str] = frozenset({"surveys"})
 
 
+def _codes(res, column: str) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes and distinct values of a text column: the reader's when it had them (fast), else computed."""
+    got = res.factorized.get(column)
+    if got is not None:
+        return got
+    codes, uniques = pd.factorize(res.frame[column])
+    return np.asarray(codes), pd.Index(uniques)
+
+
+def _row_keys(res) -> pd.DataFrame:
+    """The frame (and its currency) as numbers: equal rows have equal keys, and numbers hash fast."""
+    keys: dict[str, np.ndarray] = {}
+    for col in res.frame.columns:
+        s = res.frame[col]
+        if col in res.factorized or not (pd.api.types.is_numeric_dtype(s.dtype)
+                                         or pd.api.types.is_datetime64_any_dtype(s.dtype)):
+            keys[col] = _codes(res, col)[0]
+        elif pd.api.types.is_datetime64_any_dtype(s.dtype):
+            keys[col] = s.to_numpy(dtype="datetime64[us]").view("int64")
+        else:
+            keys[col] = s.to_numpy(dtype="float64")
+    if res.currency is not None:
+        keys["\0currency"] = pd.factorize(res.currency)[0]
+    return pd.DataFrame(keys, copy=False)
+
+
+def _duplicated(keys: pd.DataFrame) -> np.ndarray:
+    """``keys.duplicated(keep="first")``, fast: one 64-bit hash per row finds the candidates (a
+    collision only adds a candidate), and only those are compared column by column."""
+    h = np.zeros(len(keys), dtype=np.uint64)
+    for col in keys.columns:
+        a = keys[col].to_numpy()
+        if a.dtype.kind == "f":
+            a = np.where(np.isnan(a), np.nan, a + 0.0)  # one NaN, and -0.0 == 0.0
+            v = a.view(np.uint64)
+        else:
+            v = a.astype(np.int64).view(np.uint64)
+        h = (h ^ v) * np.uint64(0x9E3779B97F4A7C15)
+        h ^= h >> np.uint64(29)
+    out = np.zeros(len(keys), dtype=bool)
+    ordered = np.sort(h)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    if len(repeated):
+        idx = np.flatnonzero(np.isin(h, repeated))
+        out[idx] = keys.iloc[idx].duplicated(keep="first").to_numpy()
+    return out
+
+
 def _duplicates(results: dict, checks: Checks, warnings: list[str]) -> None:
     for name, res in list(results.items()):
         if name in SAME_ROWS_NORMAL:
             continue
-        frame = res.frame if res.currency is None else res.frame.assign(**{"\0currency": res.currency.to_numpy()})
-        dup = frame.duplicated(keep="first").to_numpy()
+        frame = _row_keys(res)
+        dup = _duplicated(frame)
         if not dup.any():
             continue
         n = int(dup.sum())
-        firsts = frame.loc[frame.duplicated(keep=False).to_numpy() & ~dup]
+        firsts = frame.loc[_duplicated(frame.iloc[::-1]).copy()[::-1] & ~dup]
         what = (f"{res.file}: {plural(n, 'row repeats', 'rows repeat')} an earlier row in every column read "
                 f"({rows_text(res.rows[dup].tolist())}; first copies: "
                 f"{rows_text(res.rows[firsts.index.to_numpy()].tolist())}); an export pasted twice?")
@@ -277,11 +331,11 @@ def _total_rows(results: dict, checks: Checks, warnings: list[str]) -> None:
             continue
         named = np.zeros(len(frame), dtype=bool)
         if key in frame.columns:
-            names = frame[key]
-            uniq = pd.unique(names.dropna())
-            totals = [u for u in uniq if _TOTAL_NAME.fullmatch(str(u).strip())]
-            if totals:
-                named = names.isin(totals).to_numpy()
+            codes, uniq = _codes(res, key)
+            text = pd.Series(np.asarray(uniq, dtype=object), dtype="str").str.strip()
+            is_total = text.str.fullmatch(_TOTAL_NAME.pattern, case=False).fillna(False).to_numpy(dtype=bool)
+            if is_total.any():
+                named = (codes >= 0) & is_total[np.maximum(codes, 0)]
         amounts = frame[money].to_numpy(dtype="float64")
         summed = np.zeros(len(frame), dtype=bool)
         if len(frame) >= 3:
@@ -307,46 +361,57 @@ def _total_rows(results: dict, checks: Checks, warnings: list[str]) -> None:
                             "--drop-total-rows drops such rows.")
 
 
-def _normal_name(name: str) -> str:
-    return " ".join(str(name).split()).casefold()
+def _normal_names(uniq: pd.Index) -> tuple[pd.Series, pd.Series]:
+    """The distinct names as text and their normal form (case-folded, inner spaces collapsed)."""
+    names = pd.Series(np.asarray(uniq, dtype=object), dtype="str")
+    return names, names.str.replace(r"\s+", " ", regex=True).str.strip().str.casefold()
 
 
 def _similar_names(results: dict, specs: Mapping[str, TableSpec], checks: Checks, warnings: list[str]) -> None:
-    # the spellings of one name across every table, with how often each occurs
-    counts: dict[str, dict[str, int]] = {}
+    # the spellings of one name across every table, with how often each occurs (on distinct values only)
     where: list[tuple[str, str]] = []
+    parts = []
     for name, res in results.items():
         for col in ACCOUNT_COLUMNS:
             if col not in res.frame.columns:
                 continue
             where.append((name, col))
-            for value, n in res.frame[col].value_counts(dropna=True).items():
-                counts.setdefault(_normal_name(value), {}).setdefault(str(value), 0)
-                counts[_normal_name(value)][str(value)] += int(n)
-    groups = {k: v for k, v in counts.items() if len(v) > 1}
-    if not groups:
+            codes, uniq = _codes(res, col)
+            tally = np.bincount(codes[codes >= 0], minlength=len(uniq))
+            names, normal = _normal_names(uniq)
+            parts.append(pd.DataFrame({"key": normal, "value": names, "n": tally})[tally > 0])
+    if not parts:
+        return
+    spellings = pd.concat(parts, ignore_index=True).groupby(["key", "value"], sort=True)["n"].sum().reset_index()
+    spellings = spellings[spellings["key"].duplicated(keep=False)]
+    if spellings.empty:
         return
     # the most frequent spelling names the group (ties: the first in sort order)
-    best = {k: sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for k, v in groups.items()}
+    best = (spellings.sort_values(["key", "n", "value"], ascending=[True, False, True])
+            .drop_duplicates("key").set_index("key")["value"].to_dict())
     for name, col in where:
         res = results[name]
-        values = res.frame[col]
-        in_group = values.map(lambda v: _normal_name(v) in groups if isinstance(v, str) else False)
-        mask = in_group.fillna(False).to_numpy(dtype=bool)
+        codes, uniq = _codes(res, col)
+        names, normal = _normal_names(uniq)
+        member = normal.isin(best).to_numpy()
+        mask = (codes >= 0) & member[np.maximum(codes, 0)]
         if not mask.any():
             continue
-        present = {k: sorted({str(v) for v in values[mask] if _normal_name(v) == k}) for k in groups}
-        shown = [" / ".join(f"'{printable(s)}'" for s in spellings) for spellings in present.values()
-                 if len(spellings) > 1]
-        if not shown:
+        present = pd.DataFrame({"key": normal[member], "value": names[member]})
+        groups = [sorted(g["value"]) for _, g in present.groupby("key", sort=True) if len(g) > 1]
+        if not groups:
             continue
+        shown = [" / ".join(f"'{printable(v)}'" for v in g) for g in groups]
         listed = "; ".join(shown[:MAX_LISTED]) + (f" and {len(shown) - MAX_LISTED} more" if len(shown) > MAX_LISTED else "")
+        in_groups = present.groupby("key")["value"].transform("size").gt(1)
+        rows_mask = (codes >= 0) & np.isin(np.maximum(codes, 0), np.flatnonzero(member)[in_groups.to_numpy()])
         what = (f"{res.file}, column '{col}': {plural(len(shown), 'name is', 'names are')} spelled in ways that differ "
-                f"only in case or spaces ({listed}; {rows_text(res.rows[mask].tolist())})")
+                f"only in case or spaces ({listed}; {rows_text(res.rows[rows_mask].tolist())})")
         if not checks.merge_similar_names:
             warnings.append(what + "; they are counted as separate accounts: --merge-similar-names counts each as one.")
             continue
-        merged = values.map(lambda v: best.get(_normal_name(v), v) if isinstance(v, str) else v).astype("str")
+        renamed = names.where(~pd.Series(member), normal.map(best)).to_numpy(dtype=object)
+        merged = pd.Series(np.where(codes >= 0, renamed[np.maximum(codes, 0)], None), dtype="str")
         spec = specs[name].column(col)
         if spec.unique and merged.duplicated(keep=False).where(merged.notna(), False).any():
             raise DataError(

@@ -455,8 +455,12 @@ def read_text_fast(path: Path, file: str, dialect: Dialect, spec: TableSpec, col
         if c.kind in ("number", "integer"):
             if as_text:
                 # the robust reader decides when a number may have thousands or another mark
-                if pc.any(pc.match_substring_regex(col, r"^\s*[+-]?[0-9]{1,3}[.,][0-9]{3}\s*$")).as_py() or \
-                        pc.any(pc.match_substring(col, ",")).as_py():
+                if pc.any(pc.match_substring(col, ",")).as_py():
+                    return None
+                # '16.760' has its mark fourth from the end: only then is the (slower) pattern asked
+                fourth = pc.equal(pc.utf8_slice_codeunits(pc.utf8_trim_whitespace(col), start=-4, stop=-3), ".")
+                if pc.any(fourth).as_py() and \
+                        pc.any(pc.match_substring_regex(col, r"^\s*[+-]?[0-9]{1,3}[.][0-9]{3}\s*$")).as_py():
                     return None
                 try:
                     col = pc.cast(col, pa.float64())

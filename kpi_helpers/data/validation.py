@@ -417,7 +417,7 @@ def check_table(path: Path, spec: TableSpec, column_map: Mapping[str, str] | Non
             frame[c.name] = frame[c.name].astype("int64")
     frame = frame.reset_index(drop=True)
     if used_dialect is not None:
-        warnings.extend(mojibake_warnings(frame, spec, rows, file, used_dialect.encoding))
+        warnings.extend(mojibake_warnings(frame, spec, rows, file, used_dialect.encoding, factorized))
     currency = None
     if cur_col is not None:
         currency = parse_text(raw[cur_col])[0].reset_index(drop=True).rename(clean_name(cur_col))
