@@ -170,7 +170,7 @@ def test_help_and_list_import_no_notebook_machinery():
         "import sys; from kpi_helpers.cli import main; import contextlib, io\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['--help'])\n"
-        "heavy = ('pandas', 'numpy', 'papermill', 'nbconvert', 'matplotlib', 'ipywidgets', 'nbformat')\n"
+        "heavy = ('pandas', 'numpy', 'papermill', 'nbconvert', 'matplotlib', 'ipywidgets', 'nbformat', 'ftfy')\n"
         "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy}))\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['list'])\n"

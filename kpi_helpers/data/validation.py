@@ -429,9 +429,12 @@ def check_table(path: Path, spec: TableSpec, column_map: Mapping[str, str] | Non
 
 def _check_thousands(raw: pd.DataFrame, spec: TableSpec, cols: Mapping[str, str], preparsed: set[str],
                      rows: np.ndarray, file: str, path: Path, decimal: str) -> None:
-    """``16,760`` / ``16.760`` in every number with a separator and no decimal mark given: ``ambiguous``."""
+    """``16,760`` / ``16.760`` in every number with a separator and no decimal mark given: ``ambiguous``.
+
+    Integer columns are left out: 16.76 clicks is no reading (it is reported as not a whole number).
+    """
     for col in spec.columns:
-        if col.kind not in ("number", "integer") or col.name not in cols or cols[col.name] in preparsed:
+        if col.kind != "number" or col.name not in cols or cols[col.name] in preparsed:
             continue
         s = raw[cols[col.name]]
         if not (is_text_dtype(s) or s.dtype == object):
