@@ -117,11 +117,12 @@ def unwrap_excel_guards(raw: pd.DataFrame, columns: Mapping[str, str], rows: np.
                 continue
             new = s.where(~hit, s.str.replace("^" + _GUARD + "$", r"\1", regex=True))
         elif s.dtype == object:
-            hit = np.fromiter((isinstance(v, str) and re.fullmatch(_GUARD, v.strip()) is not None for v in s.array),
-                              dtype=bool, count=len(s))
+            cells = s.to_numpy(dtype=object)
+            hit = np.fromiter((isinstance(v, str) and v.lstrip().startswith("=") and
+                               re.fullmatch(_GUARD, v.strip()) is not None for v in cells), dtype=bool, count=len(s))
             if not hit.any():
                 continue
-            new = pd.Series([re.fullmatch(_GUARD, v.strip()).group(1) if h else v for v, h in zip(s.array, hit)],
+            new = pd.Series([re.fullmatch(_GUARD, v.strip()).group(1) if h else v for v, h in zip(cells, hit)],
                             index=s.index, dtype=object)
         else:
             continue
