@@ -867,6 +867,7 @@ def build_parser() -> argparse.ArgumentParser:
                "      --map transactions.Dato=date --map transactions.Kunde=customer "
                "--map transactions.Beløp=amount\n"
                "  kpi-cases run all --out reports\n"
+               "  kpi-cases run your_data --data ~/client --monthfirst --currency NOK --drop-duplicates --strict\n"
                "  kpi-cases template your_data ~/client")
     parser.add_argument("--debug", action="store_true", default=False,
                         help="show the traceback of unexpected errors")

@@ -328,3 +328,24 @@ def test_run_checks_the_data_first_and_keeps_the_previous_outputs(capsys, tmp_pa
     assert code == 0
     for snippet in ("repeats an earlier row", "case or spaces", "total row"):
         assert snippet in err, snippet
+
+
+def test_whole_number_columns_are_not_asked_about_thousands(tmp_path):
+    """16.760 clicks has one reading (16760): no question, and the whole-number check stays in force."""
+    from kpi_helpers.data import read_table
+
+    spec = table_spec("marketing_agency", "campaign_stats")
+    path = tmp_path / "campaign_stats.csv"
+    path.write_text("date;client;campaign;impressions;clicks;conversions;spend\n"
+                    "2024-01-05;A;C1;16.760;1.250;3;100,50\n", encoding="utf-8")
+    frame = read_table(path, spec).frame
+    assert frame[["impressions", "clicks"]].iloc[0].tolist() == [16760, 1250]
+
+
+def test_date_order_flags_exclude_each_other_and_sheet_reaches_the_reader(capsys, tmp_path):
+    d = folder(tmp_path, "date,customer,amount\n2024-01-05,A,1\n")
+    code, _, err = run_main(capsys, "kpis", "startup", "--data", d, "--out", tmp_path / "k.csv", "--dayfirst",
+                            "--monthfirst")
+    assert code == 2 and "--dayfirst and --monthfirst exclude each other" in err
+    code, _, err = run_main(capsys, "kpis", "startup", "--data", d, "--out", tmp_path / "k.csv", "--sheet", "2025")
+    assert code == 0  # a CSV has no sheets: --sheet is for workbooks only
