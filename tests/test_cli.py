@@ -159,7 +159,7 @@ def test_help_and_list_import_no_notebook_machinery():
         "import sys; from kpi_helpers.cli import main; import contextlib, io\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['--help'])\n"
-        "heavy = ('pandas', 'numpy', 'papermill', 'nbconvert', 'matplotlib', 'ipywidgets', 'nbformat')\n"
+        "heavy = ('pandas', 'numpy', 'papermill', 'nbconvert', 'matplotlib', 'ipywidgets', 'nbformat', 'ftfy')\n"
         "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy}))\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['list'])\n"
@@ -332,9 +332,20 @@ def test_kpis_consultant_style_folder_gives_the_same_table(capsys, tmp_path):
     assert "account:007 Ås AS" in b  # ids verbatim, leading zeros kept, UTF-8 out
 
 
-def test_kpis_consultant_folder_without_dayfirst_is_a_data_error(capsys, tmp_path):
+def test_kpis_consultant_folder_without_dayfirst_reads_day_first_and_says_so(capsys, tmp_path):
+    """dd/mm/yyyy with days above 12 can only be day first: read so, with a note naming the flags."""
     exported = write_consultant_startup(tmp_path / "export")
+    assert run_main(capsys, "kpis", "startup", "--data", exported, "--out", tmp_path / "a.csv", *CONSULTANT_OPTIONS)[0] == 0
     options = [o for o in CONSULTANT_OPTIONS if o != "--dayfirst"]
+    code, out, err = run_main(capsys, "kpis", "startup", "--data", exported, "--out", tmp_path / "b.csv", *options)
+    assert code == 0, err
+    assert "slash dates are read day first" in err and "--dayfirst" in err and "--monthfirst" in err
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+def test_kpis_consultant_folder_with_monthfirst_is_a_data_error(capsys, tmp_path):
+    exported = write_consultant_startup(tmp_path / "export")
+    options = [o if o != "--dayfirst" else "--monthfirst" for o in CONSULTANT_OPTIONS]
     code, out, err = run_main(capsys, "kpis", "startup", "--data", exported, "--out", tmp_path / "b.csv", *options)
     assert code == 3
     assert err.startswith("kpi-cases: data error: ") and "invoices.csv" in err

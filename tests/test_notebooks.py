@@ -24,10 +24,11 @@ from conftest import DATA, NOTEBOOKS
 
 from kpi_helpers import cases, data, scorecard
 from kpi_helpers.cli import _parameters_cell
+from kpi_helpers.cli_options import NOTEBOOK_PARAMETERS
 
 CASE_NOTEBOOKS = {name: NOTEBOOKS / case.notebook for name, case in cases.CASES.items()}
 ALL_NOTEBOOKS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-DATA_PARAMS = {"data_dir", "column_map", "sep", "decimal", "dayfirst", "encoding"}
+DATA_PARAMS = {"data_dir", "column_map", *NOTEBOOK_PARAMETERS}  # sep, decimal, dayfirst, ..., strict
 RUN_PARAMS = {"interactive", "kpi_table_path"}
 
 # Other parameters per case: other targets and weights, the widget path.
