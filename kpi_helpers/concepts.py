@@ -494,7 +494,7 @@ def smart_self_check(kpi: Any, variant: str = "common") -> CheckResult:
     if len(misses):
         parts = [f"**{c}**: {r}" for c, r in zip(misses["criterion"], misses["reason"])]
         n = len(check) - len(misses)
-        return CheckResult(False, f"Not yet: {n} of {len(check)} criteria met. " + " ".join(parts))
+        return CheckResult(False, f"Not yet: {n} of {len(check)} parts written down. " + " ".join(parts))
     extra = ""
     if variant == "common" and not (isinstance(kpi.owner, str) and kpi.owner.strip()):
         extra = " Doran (1981) would also ask *who* answers for it: give it an owner."

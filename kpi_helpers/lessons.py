@@ -36,14 +36,20 @@ __all__ = [
     "CONCEPT_ITEMS",
     "CONCEPT_OPTIONS",
     "account_vs_company_text",
+    "after_month_text",
+    "check_above_below",
     "check_key_account_or_kpi",
     "kpi_definition",
     "kpi_definitions",
+    "line_summary_markdown",
     "revenue_change_text",
     "smart_limits",
     "target_months",
+    "target_pattern_markdown",
     "target_pattern_text",
     "trend_title",
+    "worst_month",
+    "worst_month_text",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -378,7 +384,7 @@ def trend_title(monthly: pd.DataFrame, targets: Mapping[str, float], labels: Map
     --------
     >>> m = pd.DataFrame({"period": ["2025-01", "2025-02"], "csat": [0.8, 0.9], "nps": [10.0, 40.0]})
     >>> trend_title(m, {"csat": 0.85, "nps": 30}, {"csat": "CSAT", "nps": "NPS"})
-    'The bank client, 2025-01 to 2025-02: months at or above target: CSAT 1 of 2, NPS 1 of 2'
+    'The bank client, 2025-01 to 2025-02\nmonths at or above target: CSAT 1 of 2, NPS 1 of 2'
     """
     directions = directions or {}
     parts = []
@@ -390,7 +396,7 @@ def trend_title(monthly: pd.DataFrame, targets: Mapping[str, float], labels: Map
         parts.append(f"{label} {int((measured['status'] == 'on_track').sum())} of {len(measured)}")
     span = _span(str(monthly["period"].iloc[0]), str(monthly["period"].iloc[-1])) if len(monthly) else "no months"
     head = f"{who}, {span}"
-    return f"{head}: months at or above target: " + ", ".join(parts) if parts else head
+    return f"{head}\nmonths at or above target: " + ", ".join(parts) if parts else head
 
 
 # ---------------------------------------------------------------------------------------------
@@ -478,4 +484,154 @@ def account_vs_company_text(versus: pd.DataFrame, *, labels: Mapping[str, str], 
         parts.append(("worse on " if better else "worse than the whole company on ") + _and(worse))
     if same:
         parts.append("equal on " + _and(same))
-    return f"{account} is " + " and ".join(parts) + "." if parts else f"{account}: nothing to compare."
+    name = str(account)[:1].upper() + str(account)[1:]
+    return f"{name} is " + " and ".join(parts) + "." if parts else f"{name}: nothing to compare."
+
+
+# ---------------------------------------------------------------------------------------------
+# the bank client's story, as sentences built from its data
+# ---------------------------------------------------------------------------------------------
+def target_pattern_markdown(monthly: pd.DataFrame, targets: Mapping[str, float],
+                            kpi_labels: Mapping[str, tuple[str, str]], *,
+                            directions: Mapping[str, str] | None = None, currency: str = "NOK") -> str:
+    """:func:`target_pattern_text` for every KPI with a target, as a Markdown list.
+
+    ``kpi_labels``: KPI id -> (label, unit), e.g. :data:`kpi_helpers.concepts.BANK_KPIS`.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"period": ["2025-01", "2025-02"], "csat": [0.8, 0.9]})
+    >>> print(target_pattern_markdown(m, {"csat": 0.85, "nps": 30}, {"csat": ("CSAT", "ratio"),
+    ...                                                            "nps": ("NPS", "index")}))
+    - CSAT met its target of 85.0% in 1 of 2 months: below it 2025-01, at or above it 2025-02. Worst month 2025-01 (80.0%); last month 2025-02 (90.0%), on target.
+    """
+    directions = directions or {}
+    lines = [f"- {target_pattern_text(monthly, kpi, float(targets[kpi]), label=label, unit=unit, direction=directions.get(kpi, 'higher'), currency=currency)}"
+             for kpi, (label, unit) in kpi_labels.items()
+             if kpi in monthly.columns and targets.get(kpi) is not None]
+    return "\n".join(lines) if lines else "No KPI has a target, so no month can be read against one."
+
+
+def worst_month(monthly: pd.DataFrame, kpi: str = "sla_rate") -> str:
+    """The period with the lowest value of ``kpi`` (the first one on a tie).
+
+    Examples
+    --------
+    >>> worst_month(pd.DataFrame({"period": ["2025-01", "2025-02"], "sla_rate": [0.9, 0.6]}))
+    '2025-02'
+    """
+    return str(monthly.loc[monthly[kpi].astype(float).idxmin(), "period"])
+
+
+def worst_month_text(bank: pd.DataFrame, monthly: pd.DataFrame, period: str) -> str:
+    """What happened in one month of the bank client, from its counts.
+
+    Examples
+    --------
+    >>> bank = pd.DataFrame({"month": ["2025-01", "2025-02"], "revenue": [100.0, 90.0],
+    ...     "support_tickets": [10, 30], "tickets_resolved_in_sla": [9, 15], "csat_responses": [4, 5],
+    ...     "csat_satisfied": [3, 2], "nps_promoters": [5, 2], "nps_detractors": [1, 2],
+    ...     "nps_responses": [10, 4]})
+    >>> from kpi_helpers.concepts import bank_client_monthly
+    >>> print(worst_month_text(bank, bank_client_monthly(bank), "2025-02"))  # doctest: +NORMALIZE_WHITESPACE
+    In 2025-02 the client opened 30 support tickets (the most of any month; median 20); 50.0% of them
+    were resolved within the SLA. CSAT was 40.0% (2 of 5 answers satisfied) and NPS 0.0 (2 promoters,
+    2 detractors of 4 answers).
+    """
+    b = bank.set_index(bank["month"].astype(str))
+    m = monthly.set_index("period")
+    if period not in b.index:
+        raise KeyError(f"no month {period!r}")
+    row, k = b.loc[period], m.loc[period]
+    tickets = b["support_tickets"]
+    rank = "the most of any month" if row["support_tickets"] == tickets.max() else "not the most of the year"
+    r = lambda v: display.format_value(v, "ratio")  # noqa: E731
+    return (f"In {period} the client opened {row['support_tickets']:g} support tickets ({rank}; median "
+            f"{tickets.median():g}); {r(k['sla_rate'])} of them were resolved within the SLA. CSAT was "
+            f"{r(k['csat'])} ({row['csat_satisfied']:g} of {row['csat_responses']:g} answers satisfied) and NPS "
+            f"{display.format_value(k['nps'], 'index')} ({row['nps_promoters']:g} promoters, "
+            f"{row['nps_detractors']:g} detractors of {row['nps_responses']:g} answers).")
+
+
+def after_month_text(monthly: pd.DataFrame, targets: Mapping[str, float], kpi_labels: Mapping[str, tuple[str, str]],
+                     after: str, *, directions: Mapping[str, str] | None = None) -> str:
+    """Did it recover? Per KPI with a target: months on target after ``after``, and since when every month.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"period": ["2025-01", "2025-02", "2025-03", "2025-04"], "csat": [0.5, 0.8, 0.9, 0.9]})
+    >>> after_month_text(m, {"csat": 0.85}, {"csat": ("CSAT", "ratio")}, "2025-01")
+    'After 2025-01: CSAT at or above its target in 2 of 3 months, and in every month from 2025-03 on.'
+    """
+    directions = directions or {}
+    later = monthly[monthly["period"].astype(str) > after]
+    if later.empty:
+        return f"There are no months after {after} to tell whether it recovered."
+    parts = []
+    for kpi, (label, _unit) in kpi_labels.items():
+        if kpi not in monthly.columns or targets.get(kpi) is None:
+            continue
+        t = target_months(later, kpi, float(targets[kpi]), directions.get(kpi, "higher"))
+        t = t[t["status"] != "not_measurable"]
+        met = int((t["status"] == "on_track").sum())
+        text = (f"{label} at or above its target in all {met} months" if met == len(t)
+                else f"{label} at or above its target in {met} of {len(t)} months")
+        runs = _runs(t["period"].tolist(), t["status"].tolist())
+        if runs and runs[-1][2] == "on_track" and met < len(t):
+            text += f", and in every month from {runs[-1][0]} on"
+        elif runs and runs[-1][2] != "on_track":
+            text += f", off target in the last month ({runs[-1][1]})"
+        parts.append(text)
+    if not parts:
+        return "No KPI has a target, so the months cannot be read against one."
+    return f"After {after}: " + "; ".join(parts) + "."
+
+
+def check_above_below(answer: Any, value: float, reference: float, *, unit: str, what: str,
+                      reference_name: str, variable: str) -> CheckResult:
+    """A decision: is ``value`` above or below ``reference``? The reason shows both numbers.
+
+    Examples
+    --------
+    >>> check_above_below("above", 0.885, 0.88, unit="ratio", what="the SLA rate without the worst month",
+    ...                   reference_name="the company's", variable="answer_3_decision").message
+    "Correct: above. The SLA rate without the worst month is 88.5%, against the company's 88.0%."
+    """
+    fmt = lambda v: display.format_value(v, unit)  # noqa: E731
+    expected = "above" if value > reference else "below"
+    why = f"{what[0].upper()}{what[1:]} is {fmt(value)}, against {reference_name} {fmt(reference)}."
+    return check_choice(answer, expected, options=("above", "below"), why=why, variable=variable)
+
+
+# ---------------------------------------------------------------------------------------------
+# the manufacturer's line
+# ---------------------------------------------------------------------------------------------
+def line_summary_markdown(steps: pd.DataFrame, line: Mapping[str, float] | pd.Series) -> str:
+    """The rolled throughput yield worked out with the line's numbers, and the other line KPIs.
+
+    ``steps`` is :func:`kpi_helpers.concepts.production_steps`, ``line``
+    :func:`kpi_helpers.concepts.production_summary`.
+
+    Examples
+    --------
+    >>> from kpi_helpers.concepts import production_steps, production_summary
+    >>> prod = pd.DataFrame({"step": ["Cut", "Weld"], "units_in": [100, 80], "good_first_pass": [80, 60],
+    ...                      "defective": [20, 20], "minutes": [200, 400]})
+    >>> print(line_summary_markdown(production_steps(prod), production_summary(prod)))
+    $$\\mathrm{RTY} = 0.8000 \\times 0.7500 = 0.6000$$
+    <BLANKLINE>
+    - units started: 100; good units out: 60; defective units found along the line: 40
+    - defect-free share: 1 - 40 / 100 = 60.0%
+    - average time per (good) unit: 600 minutes / 60 good units = 10.00 minutes
+    """
+    product = r" \times ".join(f"{y:.4f}" for y in steps["first_pass_yield"])
+    count = lambda v: display.format_value(v, "count")  # noqa: E731
+    return (
+        f"$$\\mathrm{{RTY}} = {product} = {line['rolled_throughput_yield']:.4f}$$\n\n"
+        f"- units started: {count(line['units_started'])}; good units out: {count(line['good_units_out'])}; "
+        f"defective units found along the line: {count(line['defective'])}\n"
+        f"- defect-free share: 1 - {count(line['defective'])} / {count(line['units_started'])} = "
+        f"{display.format_value(line['defect_free_share'], 'ratio')}\n"
+        f"- average time per (good) unit: {count(line['total_minutes'])} minutes / "
+        f"{count(line['good_units_out'])} good units = "
+        f"{display.format_value(line['minutes_per_good_unit'], 'number', decimals=2)} minutes")

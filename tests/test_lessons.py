@@ -51,14 +51,14 @@ def _cells():
 def test_notebook_concept_check_exercise_and_its_model_answers():
     """The exercise cell lists every item (unanswered), the solution cell answers each correctly."""
     cells = _cells()
-    exercise = [c for c in cells if c["cell_type"] == "code" and "answer_1 = {" in "".join(c["source"])]
+    exercise = [c for c in cells if c["cell_type"] == "code" and "answer_2 = {" in "".join(c["source"])]
     solution = [c for c in exercise if "solution" in c.get("metadata", {}).get("tags", [])]
     student = [c for c in exercise if "solution" not in c.get("metadata", {}).get("tags", [])]
     assert len(student) == 1 and len(solution) == 1
 
     def answers(cell):
         tree = ast.parse("".join(cell["source"]))
-        node = next(n for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "answer_1")
+        node = next(n for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "answer_2")
         return ast.literal_eval(node.value)
 
     assert answers(student[0]) == dict.fromkeys(lessons.CONCEPT_ITEMS)
@@ -135,7 +135,7 @@ def test_bank_client_sentences_are_true_of_the_shipped_data():
     assert "the most of any month" in revenue and "2025-02 (-3.7%" in revenue
     assert "do not show" in revenue
     title = lessons.trend_title(monthly, {"sla_rate": 0.9}, {"sla_rate": "SLA"})
-    assert title.endswith("SLA 5 of 12")
+    assert title.endswith("SLA 5 of 12") and "\n" in title
     with pytest.raises(KeyError):
         lessons.revenue_change_text(monthly, "2030-01")
 
