@@ -384,7 +384,7 @@ def trend_title(monthly: pd.DataFrame, targets: Mapping[str, float], labels: Map
     --------
     >>> m = pd.DataFrame({"period": ["2025-01", "2025-02"], "csat": [0.8, 0.9], "nps": [10.0, 40.0]})
     >>> trend_title(m, {"csat": 0.85, "nps": 30}, {"csat": "CSAT", "nps": "NPS"})
-    'The bank client, 2025-01 to 2025-02\nmonths at or above target: CSAT 1 of 2, NPS 1 of 2'
+    'The bank client, 2025-01 to 2025-02\\nmonths at or above target: CSAT 1 of 2, NPS 1 of 2'
     """
     directions = directions or {}
     parts = []
