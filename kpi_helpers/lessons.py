@@ -37,6 +37,7 @@ __all__ = [
     "CONCEPT_OPTIONS",
     "account_vs_company_text",
     "after_month_text",
+    "bank_client_overview",
     "check_above_below",
     "check_key_account_or_kpi",
     "kpi_definition",
@@ -63,10 +64,10 @@ CONCEPT_ITEMS: dict[str, tuple[str, str]] = {
     "the startup's customer A": (
         "key account",
         "Customer A is one specific customer that brings most of the startup's revenue."),
-    "the startup's customer B": (
+    "the startup's customer B (smaller than A, but strategic and growing)": (
         "key account",
-        "Customer B is a specific customer too: smaller, but strategic and growing. Revenue is not the "
-        "only reason to treat a customer as a key account."),
+        "A specific customer too. The article stresses that a key account is not decided by revenue "
+        "alone: strategic value, growth potential and engagement count as well."),
     "the startup's monthly revenue growth": (
         "KPI",
         "A measurable value with a formula, (R_t - R_t-1) / R_t-1, that shows how the whole business "
@@ -635,3 +636,20 @@ def line_summary_markdown(steps: pd.DataFrame, line: Mapping[str, float] | pd.Se
         f"- average time per (good) unit: {count(line['total_minutes'])} minutes / "
         f"{count(line['good_units_out'])} good units = "
         f"{display.format_value(line['minutes_per_good_unit'], 'number', decimals=2)} minutes")
+
+
+def bank_client_overview(bank: pd.DataFrame, monthly: pd.DataFrame) -> str:
+    """One line on what the bank client's data hold: months, tickets and answers.
+
+    Examples
+    --------
+    >>> bank = pd.DataFrame({"support_tickets": [10, 1200], "csat_responses": [4, 5], "nps_responses": [3, 2]})
+    >>> bank_client_overview(bank, pd.DataFrame({"period": ["2025-01", "2025-02"]}))
+    '2 months of the bank client, 2025-01 to 2025-02; 1,210 support tickets, 9 CSAT and 5 NPS answers.'
+    """
+    if monthly.empty:
+        return "The bank client's table has no months."
+    count = lambda c: display.format_value(bank[c].sum(), "count")  # noqa: E731
+    return (f"{len(monthly)} months of the bank client, {monthly['period'].iloc[0]} to "
+            f"{monthly['period'].iloc[-1]}; {count('support_tickets')} support tickets, "
+            f"{count('csat_responses')} CSAT and {count('nps_responses')} NPS answers.")
