@@ -624,6 +624,8 @@ def line_summary_markdown(steps: pd.DataFrame, line: Mapping[str, float] | pd.Se
     - units started: 100; good units out: 60; defective units found along the line: 40
     - defect-free share: 1 - 40 / 100 = 60.0%
     - average time per (good) unit: 600 minutes / 60 good units = 10.00 minutes
+    <BLANKLINE>
+    The RTY equals the defect-free share here: every defective unit left the line (scrapped), so the good units out are exactly the units right the first time.
     """
     product = r" \times ".join(f"{y:.4f}" for y in steps["first_pass_yield"])
     count = lambda v: display.format_value(v, "count")  # noqa: E731
@@ -635,7 +637,20 @@ def line_summary_markdown(steps: pd.DataFrame, line: Mapping[str, float] | pd.Se
         f"{display.format_value(line['defect_free_share'], 'ratio')}\n"
         f"- average time per (good) unit: {count(line['total_minutes'])} minutes / "
         f"{count(line['good_units_out'])} good units = "
-        f"{display.format_value(line['minutes_per_good_unit'], 'number', decimals=2)} minutes")
+        f"{display.format_value(line['minutes_per_good_unit'], 'number', decimals=2)} minutes\n\n"
+        + _rty_vs_defect_free(line))
+
+
+def _rty_vs_defect_free(line: Mapping[str, float] | pd.Series) -> str:
+    rty, share = float(line["rolled_throughput_yield"]), float(line["defect_free_share"])
+    if math.isnan(rty) or math.isnan(share):
+        return "The RTY or the defect-free share is undefined for these data, so they cannot be compared."
+    if math.isclose(rty, share, rel_tol=1e-9, abs_tol=1e-12):
+        return ("The RTY equals the defect-free share here: every defective unit left the line (scrapped), "
+                "so the good units out are exactly the units right the first time.")
+    return (f"The RTY ({display.format_value(rty, 'ratio')}) differs from the defect-free share "
+            f"({display.format_value(share, 'ratio')}) here: not every defective unit was scrapped, or units "
+            "were counted defective more than once (optional section C).")
 
 
 def bank_client_overview(bank: pd.DataFrame, monthly: pd.DataFrame) -> str:

@@ -150,3 +150,14 @@ def test_account_vs_company_text():
     lower = lessons.account_vs_company_text(v.loc[["sla_rate"]], labels={}, units={},
                                             directions={"sla_rate": "lower"})
     assert lower.startswith("Bank client is better")
+
+
+def test_line_summary_says_whether_rty_and_defect_free_share_agree():
+    prod = pd.DataFrame({"step": ["Cut", "Weld"], "units_in": [100, 80], "good_first_pass": [80, 60],
+                         "defective": [20, 20], "minutes": [200, 400]})
+    text = lessons.line_summary_markdown(concepts.production_steps(prod), concepts.production_summary(prod))
+    assert "equals the defect-free share" in text
+    reworked = prod.assign(units_in=[100, 100])  # defective units repaired and passed on
+    text = lessons.line_summary_markdown(concepts.production_steps(reworked),
+                                         concepts.production_summary(reworked))
+    assert "differs from the defect-free share" in text
