@@ -81,9 +81,10 @@ class CaseFailure(Exception):
 
 
 def _is_data_error(exc: BaseException) -> bool:
-    if "kpi_helpers.data" in sys.modules:
-        return isinstance(exc, sys.modules["kpi_helpers.data"].DataError)
-    return False
+    """A problem in the consultant's data (exit status 3): the package's one DataError (stdlib-only import)."""
+    from .data.errors import DataError
+
+    return isinstance(exc, DataError)
 
 
 # ------------------------------------------------------------------------------------------------

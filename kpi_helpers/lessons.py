@@ -458,7 +458,7 @@ def account_vs_company_text(versus: pd.DataFrame, *, labels: Mapping[str, str], 
                             directions: Mapping[str, str] | None = None) -> str:
     """One sentence: where the key account is better and where worse than the whole company.
 
-    ``versus`` is :func:`kpi_helpers.concepts.account_vs_company`: index KPI ids, columns
+    ``versus`` is :func:`kpi_helpers.cases.concepts.account_vs_company`: index KPI ids, columns
     ``[company, account]``; ``labels`` and ``units`` by KPI id.
 
     Examples
@@ -497,7 +497,7 @@ def target_pattern_markdown(monthly: pd.DataFrame, targets: Mapping[str, float],
                             directions: Mapping[str, str] | None = None, currency: str = "NOK") -> str:
     """:func:`target_pattern_text` for every KPI with a target, as a Markdown list.
 
-    ``kpi_labels``: KPI id -> (label, unit), e.g. :data:`kpi_helpers.concepts.BANK_KPIS`.
+    ``kpi_labels``: KPI id -> (label, unit), e.g. :data:`kpi_helpers.cases.concepts.BANK_KPIS`.
 
     Examples
     --------
@@ -533,7 +533,7 @@ def worst_month_text(bank: pd.DataFrame, monthly: pd.DataFrame, period: str) -> 
     ...     "support_tickets": [10, 30], "tickets_resolved_in_sla": [9, 15], "csat_responses": [4, 5],
     ...     "csat_satisfied": [3, 2], "nps_promoters": [5, 2], "nps_detractors": [1, 2],
     ...     "nps_responses": [10, 4]})
-    >>> from kpi_helpers.concepts import bank_client_monthly
+    >>> from kpi_helpers.cases.concepts import bank_client_monthly
     >>> print(worst_month_text(bank, bank_client_monthly(bank), "2025-02"))  # doctest: +NORMALIZE_WHITESPACE
     In 2025-02 the client opened 30 support tickets (the most of any month; median 20); 50.0% of them
     were resolved within the SLA. CSAT was 40.0% (2 of 5 answers satisfied) and NPS 0.0 (2 promoters,
@@ -610,12 +610,12 @@ def check_above_below(answer: Any, value: float, reference: float, *, unit: str,
 def line_summary_markdown(steps: pd.DataFrame, line: Mapping[str, float] | pd.Series) -> str:
     """The rolled throughput yield worked out with the line's numbers, and the other line KPIs.
 
-    ``steps`` is :func:`kpi_helpers.concepts.production_steps`, ``line``
-    :func:`kpi_helpers.concepts.production_summary`.
+    ``steps`` is :func:`kpi_helpers.cases.concepts.production_steps`, ``line``
+    :func:`kpi_helpers.cases.concepts.production_summary`.
 
     Examples
     --------
-    >>> from kpi_helpers.concepts import production_steps, production_summary
+    >>> from kpi_helpers.cases.concepts import production_steps, production_summary
     >>> prod = pd.DataFrame({"step": ["Cut", "Weld"], "units_in": [100, 80], "good_first_pass": [80, 60],
     ...                      "defective": [20, 20], "minutes": [200, 400]})
     >>> print(line_summary_markdown(production_steps(prod), production_summary(prod)))

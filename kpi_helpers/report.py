@@ -31,6 +31,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from ._io import set_usual_mode
+
 __all__ = ["PRINT_CSS", "SCREEN_CSS", "WIDGET_MIME", "without_exercises", "without_mechanics",
            "client_cells", "latex_to_mathml", "math_to_placeholders", "redact_paths", "summary_html",
            "notebook_to_html", "render_notebook", "folder_names", "external_resources", "find_chromium", "write_pdf", "pdf_pages", "visible_text", "raw_latex", "MathSpans"]
@@ -638,6 +640,7 @@ def write_pdf(html_path: Path, pdf_path: Path, chromium: str | None = None, time
         if done.returncode != 0 or tmp.stat().st_size == 0:
             detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
             raise RuntimeError(f"Chromium could not print {html_path} (exit {done.returncode}): {detail}")
+        set_usual_mode(tmp)  # mkstemp made it 0600; the PDF sits beside 0644 reports
         os.replace(tmp, pdf_path)
     finally:
         if tmp.exists():

@@ -17,6 +17,10 @@ Text for people (values in their unit, status words, the KPI table as shown) is
 :mod:`kpi_helpers.display`'s.
 
 Everything here is pure: no function changes its arguments.
+
+One module on purpose (about 800 lines, a fifth of them the catalogue's definitions): the SMART
+check, the status rule and the KPI table all read :class:`KPI` and the catalogue defined here, so a
+separate ``smart`` module would import this one and be re-exported by it, a cycle.
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ._lazy import np, pd  # numpy and pandas, imported on first use
+import numpy as np
+import pandas as pd
+
 from .periods import is_month_label
 
 __all__ = [

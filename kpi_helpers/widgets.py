@@ -703,7 +703,7 @@ class YieldExplorer(widgets.VBox):
 
     def refresh(self) -> None:
         """Recompute the rolled throughput yield with the chosen step at the slider's yield."""
-        from . import concepts
+        from .cases import concepts
 
         step, y = str(self.dropdown.value), float(self.slider.value)
         changed = self.steps.copy()
@@ -730,7 +730,7 @@ def yield_explorer(steps: pd.DataFrame, step: str | None = None) -> YieldExplore
     Parameters
     ----------
     steps : DataFrame
-        :func:`kpi_helpers.concepts.production_steps` (``step``, ``first_pass_yield``).
+        :func:`kpi_helpers.cases.concepts.production_steps` (``step``, ``first_pass_yield``).
     step : str, optional
         The step selected first (default: the first step).
 

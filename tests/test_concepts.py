@@ -1,4 +1,4 @@
-"""Helpers of the concepts notebook (kpi_helpers.concepts and its widgets), worked by hand."""
+"""Helpers of the concepts notebook (kpi_helpers.cases.concepts and its widgets), worked by hand."""
 from __future__ import annotations
 
 import doctest
@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi_helpers import concepts, data, scorecard
+from kpi_helpers import data, scorecard
+from kpi_helpers.cases import concepts
 
 from conftest import ROOT
 
@@ -311,3 +312,11 @@ def test_yield_explorer_widget(shipped):
     assert steps["first_pass_yield"].round(4).tolist() == [0.9, 0.8889, 0.9375, 0.9333]
     with pytest.raises(ValueError):
         widgets.yield_explorer(steps.iloc[:0])
+
+
+def test_concepts_sits_beside_the_cases_but_is_no_case():
+    from kpi_helpers import cases
+
+    assert "concepts" not in cases.CASES and "concepts" not in cases.CASE_MODULES
+    assert cases.concepts is concepts and concepts.__name__ == "kpi_helpers.cases.concepts"
+    assert "concepts" in dir(cases) and "concepts" in cases.__all__

@@ -823,11 +823,8 @@ def test_imports_only_numpy_pandas_math():
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             imported |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            if node.level == 1 and node.module == "_lazy":  # numpy and pandas, imported on first use
-                imported |= {"numpy", "pandas"}
-            elif node.module != "__future__":
-                imported.add((node.module or "").split(".")[0])
+        elif isinstance(node, ast.ImportFrom) and node.module != "__future__":
+            imported.add((node.module or "").split(".")[0])
     assert imported <= {"math", "numpy", "pandas"}
 
 

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from conftest import DATA, NOTEBOOKS
 
-from kpi_helpers import concepts, data, kpis, lessons, scorecard
+from kpi_helpers import data, kpis, lessons, scorecard
+from kpi_helpers.cases import concepts
 
 
 def _model() -> dict[str, str]:

@@ -1,5 +1,8 @@
 """Helpers for the concepts notebook (``00_concepts``): the side examples of key account vs KPI.
 
+They sit beside the cases (``from kpi_helpers.cases import concepts``) but are no case: ``concepts`` is
+not in :data:`kpi_helpers.cases.CASES` and has no ``run``.
+
 Two small data sets of ``data/concepts`` tell the two halves of the idea:
 
 * ``bank_client``: one key account (a software company's bank client) month by month. Its
@@ -28,8 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import display, kpis, scorecard
-from .exercises import CheckResult
+from .. import display, kpis, scorecard
+from ..exercises import CheckResult
 
 __all__ = [
     "ACCOUNT",
