@@ -810,9 +810,13 @@ def rating_count(ratings: Values) -> int:
 def defect_rate(defective: Values, units: Values) -> Values:
     """Defect rate.
 
-    Formula: defective units / units produced.
+    Formula: defective units / units started, where units started are all units that entered
+    production (for one step: the units entering it) and defective units are those found
+    defective at any step.
     Unit: ratio.
     Undefined (NaN): units == 0 or missing.
+
+    The complement of :func:`defect_free_share`.
 
     Examples
     --------
@@ -827,9 +831,13 @@ def defect_rate(defective: Values, units: Values) -> Values:
 def defect_free_share(defective: Values, units: Values) -> Values:
     """Share of units without defects.
 
-    Formula: 1 - defective / units.
+    Formula: 1 - defective units / units started, where units started are all units that
+    entered production (for one step: the units entering it) and defective units are those found
+    defective at any step.
     Unit: ratio.
     Undefined (NaN): units == 0 or missing.
+
+    When every defective unit is scrapped, this equals good units out / units started.
 
     Examples
     --------
@@ -880,11 +888,14 @@ def rolled_throughput_yield(step_yields: Values) -> float:
 
 
 def avg_time_per_unit(total_time: Values, units: Values) -> Values:
-    """Average production time per unit.
+    """Average production time per good unit.
 
-    Formula: total production time / units produced.
-    Unit: the time unit of total_time (e.g. minutes) per unit.
+    Formula: total production time / good units produced, where the time of every step counts,
+    including the time spent on units that were scrapped later (the good units carry it).
+    Unit: the time unit of total_time per good unit (minutes in data/concepts/production.csv).
     Undefined (NaN): units == 0 or missing.
+
+    Pass the good units that leave the line as ``units``.
 
     Examples
     --------

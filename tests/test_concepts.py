@@ -231,7 +231,7 @@ def test_smart_table_and_doran():
     good = scorecard.kpi_from_catalogue("csat", target=0.85, period="monthly")
     t = concepts.smart_table({"good": good}, variant="doran")
     assert t.index.tolist() == ["Specific", "Measurable", "Assignable", "Realistic", "Time-related"]
-    assert t.at["Assignable", "good"] == "❌ missing" and t.at["Realistic", "good"] == "✅ met"
+    assert t.at["Assignable", "good"] == "❌ missing" and t.at["Realistic", "good"] == "✅ written down"
 
 
 def test_smart_self_check_states():
