@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import accounts, kpis
+from .. import accounts, display, kpis
 from . import CaseResult
 from ._common import account_scope, case_months, join_notes, kpi_row, kpi_table
 
 if TYPE_CHECKING:
     from ..data import CaseData
 
-__all__ = ["group_sum", "month_numbers", "analyse_revenue"]
+__all__ = ["group_sum", "month_numbers", "analyse_revenue", "concentration_title"]
 
 
 def group_sum(values: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
@@ -254,3 +254,28 @@ def analyse_revenue(case: str, data: CaseData, table: str, p: dict[str, Any]) ->
               "concentration": concentration, "features": features, "scores": scores,
               "portfolio": portfolio}
     return CaseResult(case, frames, key, table, notes, p["currency"], key_table)
+
+
+# the notebooks' Pareto title (01 and 05), stated from the data (issue 11)
+def _a_class(pareto: pd.DataFrame) -> tuple[int, int, float]:
+    """(customers in ABC class A, customers with revenue > 0, A's share of revenue)."""
+    positive = pareto[pd.to_numeric(pareto["revenue"], errors="coerce").fillna(0.0) > 0]
+    in_a = positive[positive["abc_class"].astype(str) == "A"]
+    share = float(in_a["share"].sum()) if len(in_a) else math.nan
+    return len(in_a), len(positive), share
+
+
+def concentration_title(pareto: pd.DataFrame) -> str:
+    """The Pareto figure's title, stated from the data: how many customers bring ABC class A's revenue.
+
+    >>> p = pd.DataFrame({"customer": ["x", "y", "z"], "revenue": [80.0, 15.0, 5.0],
+    ...                   "share": [0.8, 0.15, 0.05], "abc_class": ["A", "B", "C"]})
+    >>> concentration_title(p)
+    '1 of 3 customers (33.3%) bring 80.0% of revenue (ABC class A)'
+    """
+    n_a, n, share = _a_class(pareto)
+    if n == 0:
+        return "No customer with revenue above zero"
+    verb = "brings" if n_a == 1 and n == 1 else "bring"
+    return (f"{n_a:,} of {n:,} customers ({display.format_value(n_a / n, 'ratio')}) {verb} "
+            f"{display.format_value(share, 'ratio')} of revenue (ABC class A)")

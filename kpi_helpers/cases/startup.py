@@ -17,13 +17,13 @@ import pandas as pd
 
 from .. import accounts, display, kpis, scorecard
 from . import CaseResult
-from ._revenue import analyse_revenue
+from ._revenue import analyse_revenue, concentration_title
 
 if TYPE_CHECKING:
     from ..data import CaseData
 
 __all__ = ["run", "Scenario", "scenario_without", "weight_sweep", "share_by_year", "largest_share_text",
-           "key_pair", "key_pair_text"]
+           "key_pair", "key_pair_text", "concentration_title"]
 
 
 def run(data: CaseData, params: dict[str, Any]) -> CaseResult:
@@ -364,7 +364,7 @@ def key_pair_text(result: CaseResult, *, threshold: float) -> str:
             parts.append("the largest customer")
         if row["major"]:
             parts.append(f"a major account ({display.format_value(row['share'], 'ratio')} of revenue "
-                         f"over the whole period, at least {display.format_value(threshold, 'ratio', decimals=0)})")
+                         f"over the whole period, at least {display.format_value(threshold, 'ratio')})")
         if row["best_scored"]:
             text = f"the best multi-criteria score ({display.format_value(row['score'], 'score')})"
             if features is not None and acc in features.index:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import display, kpis
-from ._revenue import analyse_revenue
+from ._revenue import _a_class, analyse_revenue, concentration_title
 
 if TYPE_CHECKING:
     from ..data import CaseData
@@ -68,30 +68,6 @@ def status_tally(table: pd.DataFrame) -> pd.DataFrame:
     assert (counts["rows"] == sizes.reindex(counts.index)).all(), "status counts must add up to the rows"
     counts.insert(0, "target", with_target.groupby(["kpi", "scope"])["target"].first())
     return counts
-
-
-def _a_class(pareto: pd.DataFrame) -> tuple[int, int, float]:
-    """(customers in ABC class A, customers with revenue > 0, A's share of revenue)."""
-    positive = pareto[pd.to_numeric(pareto["revenue"], errors="coerce").fillna(0.0) > 0]
-    in_a = positive[positive["abc_class"].astype(str) == "A"]
-    share = float(in_a["share"].sum()) if len(in_a) else math.nan
-    return len(in_a), len(positive), share
-
-
-def concentration_title(pareto: pd.DataFrame) -> str:
-    """The Pareto figure's title, stated from the data: how many customers bring ABC class A's revenue.
-
-    >>> p = pd.DataFrame({"customer": ["x", "y", "z"], "revenue": [80.0, 15.0, 5.0],
-    ...                   "share": [0.8, 0.15, 0.05], "abc_class": ["A", "B", "C"]})
-    >>> concentration_title(p)
-    '1 of 3 customers (33.3%) bring 80.0% of revenue (ABC class A)'
-    """
-    n_a, n, share = _a_class(pareto)
-    if n == 0:
-        return "No customer with revenue above zero"
-    verb = "brings" if n_a == 1 and n == 1 else "bring"
-    return (f"{n_a:,} of {n:,} customers ({display.format_value(n_a / n, 'ratio')}) {verb} "
-            f"{display.format_value(share, 'ratio')} of revenue (ABC class A)")
 
 
 def spread_text(concentration: dict[str, Any], pareto: pd.DataFrame, key_table: pd.DataFrame | None, *,
