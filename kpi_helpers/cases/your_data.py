@@ -93,10 +93,10 @@ def spread_text(concentration: dict[str, Any], pareto: pd.DataFrame, key_table: 
     head = (f"The largest customer, **{_md(top)}**, brings {pct(top_share)} of revenue; "
             f"{n_a:,} of {n:,} customers ({pct(n_a / n)}) make up ABC class A, {pct(share_a)} of revenue.")
     if major:
-        return head + (f" {major} customer(s) reach the major-customer threshold of {pct(threshold, 0)}: single "
+        return head + (f" {major} customer(s) reach the major-customer threshold of {pct(threshold)}: single "
                        "customers carry a large part of the business, and key-account management is about them.")
     if n <= max_bars:
-        return head + (f" No customer reaches the major-customer threshold of {pct(threshold, 0)}, but with "
+        return head + (f" No customer reaches the major-customer threshold of {pct(threshold)}, but with "
                        f"{n:,} customers each one can still be looked after by name.")
     picked = ""
     if key_table is not None and len(key_table):
@@ -104,7 +104,7 @@ def spread_text(concentration: dict[str, Any], pareto: pd.DataFrame, key_table: 
         picked = (f" The rule still picks key accounts ({names}), because it always names the largest and the "
                   "best-scored account; here that choice matters little: losing any one of them would cost at most "
                   f"{pct(float(key_table['share'].max()))} of revenue.")
-    return head + (f" No customer reaches the major-customer threshold of {pct(threshold, 0)}, and the base of "
+    return head + (f" No customer reaches the major-customer threshold of {pct(threshold)}, and the base of "
                    f"{n:,} customers is spread thin, so key-account management applies to **segments** (ABC class A, "
                    f"the {n_a:,} customers that bring {pct(share_a)} of revenue) rather than to single customers: a "
                    "named account manager for each is out of reach, and no single one carries the business."
