@@ -159,3 +159,14 @@ def test_wide_synthetic_log_speaks_of_segments(tmp_path):
     # a major customer: the text is about single customers
     major = your_data.spread_text(c, p, result.key_account_table, threshold=0.005)
     assert "key-account management is about them" in major
+
+
+def test_bar_threshold_is_one_number():
+    # notebook 05's Markdown says "more than 50 customers"; the text helper and the plot agree on it
+    assert plots.MAX_PARETO_BARS == your_data.MAX_PARETO_BARS == 50
+
+
+def test_growth_summary_shows_the_decimals_that_tell_value_and_target_apart(startup_result):
+    text = startup.growth_summary(startup_result)
+    assert "**2.998% vs 3.000%**, **off track**" in text and "3.0% vs 3.0%" not in text
+    assert "**13 of 23** months met the MoM target of 3.0%." in text

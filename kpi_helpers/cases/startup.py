@@ -17,13 +17,13 @@ import pandas as pd
 
 from .. import accounts, display, kpis, scorecard
 from . import CaseResult
-from ._revenue import analyse_revenue, concentration_title
+from ._revenue import analyse_revenue, concentration_title, growth_summary
 
 if TYPE_CHECKING:
     from ..data import CaseData
 
 __all__ = ["run", "Scenario", "scenario_without", "weight_sweep", "share_by_year", "largest_share_text",
-           "key_pair", "key_pair_text", "concentration_title"]
+           "key_pair", "key_pair_text", "concentration_title", "growth_summary"]
 
 
 def run(data: CaseData, params: dict[str, Any]) -> CaseResult:

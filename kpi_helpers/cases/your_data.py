@@ -15,14 +15,14 @@ import numpy as np
 import pandas as pd
 
 from .. import display, kpis
-from ._revenue import _a_class, analyse_revenue, concentration_title
+from ._revenue import _a_class, analyse_revenue, concentration_title, growth_summary
 
 if TYPE_CHECKING:
     from ..data import CaseData
     from . import CaseResult
 
 __all__ = ["run", "STATUSES", "status_tally", "concentration_title", "spread_text", "score_view",
-           "account_overview", "MAX_PARETO_BARS"]
+           "account_overview", "MAX_PARETO_BARS", "growth_summary"]
 
 #: Every status of the KPI table, in the order the tally shows them.
 STATUSES = ("on_track", "off_track", "not_measurable", "insufficient_data", "no_target")
