@@ -170,3 +170,11 @@ def test_growth_summary_shows_the_decimals_that_tell_value_and_target_apart(star
     text = startup.growth_summary(startup_result)
     assert "**2.998% vs 3.000%**, **off track**" in text and "3.0% vs 3.0%" not in text
     assert "**13 of 23** months met the MoM target of 3.0%." in text
+
+
+def test_key_pair_text_with_the_sales_weights_says_a_is_best_scored():
+    sales = {"revenue_share": 0.7, "revenue_growth": 0.1, "strategic_value": 0.1, "growth_potential": 0.05,
+             "engagement": 0.05}
+    r = cases.analyse("startup", data.load_case("startup", DATA / "startup"), weights=sales)
+    text = startup.key_pair_text(r, threshold=0.1)
+    assert "A also has the best score" in text and "B for where it is going" not in text

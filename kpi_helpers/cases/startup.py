@@ -384,7 +384,12 @@ def key_pair_text(result: CaseResult, *, threshold: float) -> str:
             out += (f" B's revenue *grew* by {display.format_value(growth, 'ratio', decimals=2)} a month (CMGR), "
                     f"a growth rate, not a share: a different number from B's "
                     f"{display.format_value(table.at[b, 'share'], 'ratio', decimals=2)} *share* of revenue.")
-        out += " Both are key accounts, for different reasons: A for the money it brings today, B for where it is going."
+        if table.at[b, "best_scored"] and not table.at[a, "best_scored"]:
+            out += " Both are key accounts, for different reasons: A for the money it brings today, B for where it is going."
+        elif table.at[a, "best_scored"]:
+            out += " Both are key accounts under the rule; with these weights A also has the best score."
+        else:
+            out += " Both are key accounts under the rule."
     else:
         out += " The rule picked no other key account, so there is no customer B in these data."
     return out
