@@ -178,3 +178,14 @@ def test_key_pair_text_with_the_sales_weights_says_a_is_best_scored():
     r = cases.analyse("startup", data.load_case("startup", DATA / "startup"), weights=sales)
     text = startup.key_pair_text(r, threshold=0.1)
     assert "A also has the best score" in text and "B for where it is going" not in text
+
+
+def test_scenario_and_summary_texts_of_the_startup(startup_result):
+    a, _ = startup.key_pair(startup_result)
+    s = startup.scenario_without(startup_result, a)
+    scen = startup.scenario_text(s)
+    assert "falls from NOK 23.8M to NOK 12.4M (-48.0%)" in scen and "**Growth** rises" in scen
+    summary = startup.summary_text(startup_result, s)
+    assert "its CMGR against the target is **2.998% vs 3.000%** (off track)" in summary
+    assert "its *share* of revenue is 11.38%, while its revenue *grows* at 11.41% a month" in summary
+    assert "the key account " not in summary

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from ..data import CaseData
 
 __all__ = ["run", "Scenario", "scenario_without", "weight_sweep", "share_by_year", "largest_share_text",
-           "key_pair", "key_pair_text", "concentration_title", "growth_summary"]
+           "key_pair", "key_pair_text", "concentration_title", "growth_summary", "scenario_text",
+           "summary_text"]
 
 
 def run(data: CaseData, params: dict[str, Any]) -> CaseResult:
@@ -400,3 +401,91 @@ def _account_cmgr(result: CaseResult, account: Any) -> float:
     k = result.kpis
     rows = k[(k["kpi"] == "cmgr") & (k["scope"] == f"account:{account}") & (k["period"] == "all")]
     return float(rows["value"].iloc[0]) if len(rows) else math.nan
+
+
+def scenario_text(scenario: Scenario, *, currency: str = "NOK") -> str:
+    """Markdown bullets: what the business would look like without the account (:func:`scenario_without`).
+
+    Revenue lost (in total and per complete month), growth with and without (the direction said only
+    when both CMGRs are defined and differ), concentration with and without.
+
+    >>> m = pd.DataFrame({"A": [60.0, 60.0], "B": [30.0, 40.0], "C": [10.0, 10.0]},
+    ...                  index=pd.Index(["2024-01", "2024-02"], name="period"))
+    >>> print(scenario_text(scenario_without(m, "A")).splitlines()[1])
+    - **Growth** rises: CMGR 10.0% with A, 25.0% without. A's revenue grows more slowly than the rest, so the rest of the business grows faster than the total: a higher growth *rate* on a much smaller base.
+    """
+    sm, mo = scenario.summary, scenario.monthly
+    money = lambda v: display.format_value(v, "currency", currency=currency, compact=True)  # noqa: E731
+    pct = lambda v: display.format_value(v, "ratio")  # noqa: E731
+    lost = mo.loc[~mo["partial"], "account_revenue"].mean() if (~mo["partial"]).any() else math.nan
+    lost_share = (sm.at["revenue", "change"] / sm.at["revenue", "with"]) if sm.at["revenue", "with"] else math.nan
+    lines = [f"- **Revenue** over the period falls from {money(sm.at['revenue', 'with'])} to "
+             f"{money(sm.at['revenue', 'without'])} ({pct(lost_share)}); on average **{money(lost)} a month** would be "
+             "missing from the bank account."]
+    g_with, g_without = sm.at["cmgr", "with"], sm.at["cmgr", "without"]
+    if math.isnan(g_with) or math.isnan(g_without):
+        lines.append(f"- **Growth**: CMGR {pct(g_with)} with A, {pct(g_without)} without (n/a: fewer than two "
+                     "complete months, or a first month without revenue).")
+    elif g_without > g_with:
+        lines.append(f"- **Growth** rises: CMGR {pct(g_with)} with A, {pct(g_without)} without. A's revenue grows more "
+                     "slowly than the rest, so the rest of the business grows faster than the total: a higher growth "
+                     "*rate* on a much smaller base.")
+    elif g_without < g_with:
+        lines.append(f"- **Growth** falls: CMGR {pct(g_with)} with A, {pct(g_without)} without. A grows faster than "
+                     "the rest, so losing A also slows growth.")
+    else:
+        lines.append(f"- **Growth** stays at a CMGR of {pct(g_with)}: A grows as fast as the rest.")
+    top_without = scenario.top_customer[1]
+    lines.append(f"- **Concentration**: HHI {display.format_value(sm.at['hhi', 'with'], 'index')} "
+                 f"({scenario.hhi_band[0]}) becomes {display.format_value(sm.at['hhi', 'without'], 'index')} "
+                 f"({scenario.hhi_band[1]})"
+                 + (f"; the largest customer would be **{_md(top_without)}** with "
+                    f"{pct(sm.at['top_customer_share', 'without'])}." if top_without is not None else
+                    "; no customer with revenue would be left."))
+    return "\n".join(lines)
+
+
+def summary_text(result: CaseResult, scenario: Scenario) -> str:
+    """Markdown bullets for "key account vs KPI in this case": the KPI, A, B and how they meet.
+
+    A and B are :func:`key_pair`'s; every number comes from the KPI table, the scenario or the
+    key-account table, so the sentences stay true on other data and other weights.
+    """
+    k = result.kpis
+    whole = k[k["period"] == "all"].set_index(["scope", "kpi"])
+    a, b = key_pair(result)
+    cm = whole.loc[("all", "cmgr")]
+    mom = k[(k["kpi"] == "mom_growth") & (k["scope"] == "all") & (k["period"] != "all") & k["value"].notna()]
+    if pd.notna(cm["target"]):
+        cmgr_text = (f"its CMGR against the target is **{display.format_against_target(cm['value'], cm['target'], 'ratio', cm['status'])}**"
+                     f" ({display.status_text(cm['status'])})")
+    else:
+        cmgr_text = f"revenue grew at a CMGR of **{display.format_value(cm['value'], 'ratio')}** a month"
+    lines = [f"- **The KPI** is about the whole company: {cmgr_text}"
+             + (f", with {int((mom['status'] == 'on_track').sum())} of {len(mom)} months at or above the MoM target."
+                if mom["target"].notna().any() else ".")]
+    if a is None:
+        return "\n".join(lines)
+    sm = scenario.summary
+    share_a = result.key_account_table.at[a, "share"]
+    lost_share = (sm.at["revenue", "change"] / sm.at["revenue", "with"]) if sm.at["revenue", "with"] else math.nan
+    lines.append(f"- **A ({_md(a)})** is a key account because of its revenue: the largest customer, "
+                 f"{display.format_value(share_a, 'ratio')} of revenue over the period, and therefore also the biggest "
+                 f"risk: without A revenue would be {display.format_value(-lost_share, 'ratio')} lower and concentration "
+                 f"would go from {scenario.hhi_band[0]} to {scenario.hhi_band[1]}.")
+    if b is not None:
+        share_b = whole["value"].get((f"account:{b}", "revenue_share"), math.nan)
+        cmgr_b = whole["value"].get((f"account:{b}", "cmgr"), math.nan)
+        cmgr_a = whole["value"].get((f"account:{a}", "cmgr"), math.nan)
+        best = result.frames["scores"].index[0] if len(result.frames.get("scores", [])) else None
+        lines.append(f"- **B ({_md(b)})** is a key account too: its *share* of revenue is "
+                     f"{display.format_value(share_b, 'ratio', decimals=2)}, while its revenue *grows* at "
+                     f"{display.format_value(cmgr_b, 'ratio', decimals=2)} a month (CMGR) against A's "
+                     f"{display.format_value(cmgr_a, 'ratio', decimals=2)}"
+                     + (f"; with the weights of this run the best-scored account is **{_md(best)}**." if best is not None
+                        else "."))
+    lines.append("- **Both views together**: the company KPI is tracked for each key account too (rows "
+                 "`account:<name>` in the KPI table), so the account managers see each key account's growth next to "
+                 "the company's. A large share earns close attention today; strategic value and growth are a bet on "
+                 "the future.")
+    return "\n".join(lines)
