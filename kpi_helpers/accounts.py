@@ -50,6 +50,7 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "HHI_BANDS_2010",
     "HHI_BANDS_2023",
+    "LARGE_CUSTOMER_BASE",
     "QUADRANTS",
     "SCORE_CRITERIA",
     "TOLERANCE",
@@ -77,6 +78,11 @@ __all__ = [
 TOLERANCE = 1e-9
 
 ABC_CLASSES = ("A", "B", "C")
+
+#: Above this many customers with revenue a base is "large": single customers matter little, a
+#: Pareto bar chart of the top few says nothing (a share curve does), and key-account management
+#: applies to segments (ABC class A). Used by the notebooks' text and figures alike.
+LARGE_CUSTOMER_BASE = 50
 
 #: HHI cut points of the 2010 US DOJ/FTC Horizontal Merger Guidelines (section 5.3):
 #: below 1,500 unconcentrated, 1,500-2,500 moderately concentrated, above 2,500 highly

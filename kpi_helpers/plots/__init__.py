@@ -24,8 +24,8 @@ Legends are placed outside the plotting area (to the right), so they never cover
 
 Layout: the style and shared pieces in ``_style`` (private); the charts by family in :mod:`.trends`
 (lines over months), :mod:`.categories` (bars, paired bars, heatmaps), :mod:`.accounts` (Pareto, shares,
-scores, portfolio, an account against all) and :mod:`.averages` (histogram, ratio of sums, means with
-intervals). Every public name is re-exported here, so ``plots.<name>`` is the way to call them.
+scores, portfolio, an account against all), :mod:`.averages` (histogram, ratio of sums, means with
+intervals) and :mod:`.concentration` (the customer base as a curve for large bases). Every public name is re-exported here, so ``plots.<name>`` is the way to call them.
 """
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ from .trends import (line_with_target, stacked_area_by_account, segment_trends_v
 from .categories import bar_by_category, paired_bars, heatmap
 from .accounts import pareto_chart, share_bar, score_contributions, portfolio_chart, compare_account_vs_all
 from .averages import histogram, ratio_of_sums_vs_mean, mean_with_interval
+from .concentration import MAX_PARETO_BARS, customer_share_curve, customer_concentration_chart
 
 __all__ = [
     "finite_values",
@@ -70,4 +71,7 @@ __all__ = [
     "histogram",
     "ratio_of_sums_vs_mean",
     "mean_with_interval",
+    "MAX_PARETO_BARS",
+    "customer_share_curve",
+    "customer_concentration_chart",
 ]
