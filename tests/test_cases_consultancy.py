@@ -221,3 +221,72 @@ def test_notebook_parameters_match_case_defaults():
         assert params[name] == value, name
     assert params["data_dir"] == "../data/consultancy"
     assert params["interactive"] is False and params["kpi_table_path"] is None
+
+
+# ------------------------------------------------------------------ narrative helpers (issue 11)
+def test_followed_account_and_relationship_texts_follow_the_data(tiny):
+    cd, r = tiny
+    assert r.key_accounts == ["A", "B"]
+    text = cases.consultancy.followed_account_text(r)
+    assert "**A**, the largest of the 2 key accounts" in text and "B (41.7%)" in text
+    assert "the key account " not in text
+    rel = cases.consultancy.relationship_text(r, "A")
+    # A billed in both months of data; its first project starts on the first data day
+    assert "billed in 2 of the 2 months of data (2024-01 to 2024-02)" in rel
+    assert "within the data" in rel and "before the data begin" not in rel
+
+
+def test_relationship_text_says_when_a_client_is_older_than_the_data(tiny_dir):
+    projects = (tiny_dir / "projects.csv").read_text(encoding="utf-8").replace("P1,A,2024-01-01", "P1,A,2023-10-02")
+    (tiny_dir / "projects.csv").write_text(projects, encoding="utf-8")
+    r = cases.analyse("consultancy", data.load_case("consultancy", tiny_dir))
+    rel = cases.consultancy.relationship_text(r, "A")
+    assert "October 2023, before the data begin" in rel and "of the 2 months of data (2024-01 to 2024-02)" in rel
+
+
+def test_revenue_per_consultant_per_month_and_per_year(tiny):
+    cd, r = tiny
+    staff = cases.consultancy.headcount(r, cd["consultants"])
+    # x employed all 60 days, y from 2024-01-15: 46 of 60 days
+    assert staff == pytest.approx(1 + 46 / 60)
+    s = cases.consultancy.revenue_per_consultant_summary(r)
+    total = 14_000 + 10_000
+    assert s["per_year"] == pytest.approx(total / staff * 365.25 / 60)
+    assert s["monthly_mean"] == pytest.approx(r.frames["monthly"]["revenue_per_consultant"].mean())
+    text = cases.consultancy.revenue_per_consultant_text(r, staff)
+    assert "**Per month**" in text and "**Per year**" in text and "1.8 consultants" in text
+
+
+def test_share_intervals_mark_small_groups_and_compare_with_the_other_clients(tiny):
+    cd, r = tiny
+    t = cases.consultancy.share_intervals(r, "csat", minimum=2)
+    assert list(t.index) == ["whole firm", "A", "B (too few)"]
+    assert t.loc["A", "count"] == 2 and t.loc["A", "rate"] == 0.5 and not t.loc["A", "too_few"]
+    assert t.loc["B (too few)", "count"] == 0 and math.isnan(t.loc["B (too few)", "rate"])
+    assert (t["low"].dropna() <= t["rate"].dropna()).all() and (t["rate"].dropna() <= t["high"].dropna()).all()
+    cmp = cases.consultancy.client_vs_others(r, "A")
+    assert cmp["client_interval"]["n"] == 2 and cmp["others_interval"]["n"] == 0
+    assert "no difference to judge" in cases.consultancy.client_vs_others_text(cmp)
+    on_time = cases.consultancy.client_vs_others(r, "A", "on_time_rate")
+    assert on_time["client_interval"]["successes"] == 1 and on_time["client_interval"]["n"] == 2
+
+
+def test_client_vs_others_text_on_the_shipped_data():
+    r = cases.analyse("consultancy", data.load_case("consultancy", NOTEBOOKS.parent / "data" / "consultancy"))
+    cmp = cases.consultancy.client_vs_others(r, r.key_accounts[0])
+    assert (cmp["client_interval"]["successes"], cmp["client_interval"]["n"]) == (20, 31)
+    assert (cmp["others_interval"]["successes"], cmp["others_interval"]["n"]) == (58, 83)
+    text = cases.consultancy.client_vs_others_text(cmp)
+    assert "cannot be told apart from noise" in text and "20 of 31" in text
+
+
+def test_monthly_statuses_and_answers_needed(tiny):
+    cd, r = tiny
+    s = cases.consultancy.monthly_statuses(r)
+    assert s.loc["csat"].sum() == 2 and s.loc["csat", "not_measurable"] == 1  # January: no answer
+    assert s.loc["csat", "insufficient_data"] == 1  # February: 2 answers, fewer than 10
+    text = cases.consultancy.monthly_statuses_text(r, min_responses=10, min_finished_projects=3)
+    assert "1 of 2 months are *insufficient data*" in text
+    need = cases.consultancy.answers_needed
+    assert need(78, 114, 0.85) == 126 and (78 + 126) / (114 + 126) >= 0.85 > (78 + 125) / (114 + 125)
+    assert need(9, 10, 0.85) == 0 and math.isnan(need(1, 2, 1.0)) and need(0, 0, 0.5) == 1

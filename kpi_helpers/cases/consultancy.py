@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import accounts, kpis, scorecard
+from .. import accounts, kpis, scorecard, stats
+from ..display import format_value
 from ..periods import period_labels
 from . import CaseResult
 from ._common import account_scope, case_months, count_words, join_notes, kpi_row, kpi_table
@@ -26,7 +27,10 @@ if TYPE_CHECKING:
 
 __all__ = ["average_headcount", "run", "client_revenue_by_month", "client_profile", "project_ages",
            "completion_time_summary", "CLIENT_KPIS", "clients_vs_firm", "account_comparison",
-           "client_revenue_frame", "client_revenue_trend"]
+           "client_revenue_frame", "client_revenue_trend", "followed_account_text", "relationship_text",
+           "headcount", "revenue_per_consultant_summary", "revenue_per_consultant_text", "share_intervals",
+           "client_vs_others", "client_vs_others_text", "monthly_statuses", "monthly_statuses_text",
+           "answers_needed"]
 
 
 def _weekdays_between(start: pd.Series, end: pd.Series) -> np.ndarray:
@@ -560,3 +564,279 @@ def client_revenue_trend(result: CaseResult, client: str, window: int | None = N
         "share_previous": float(kpis.safe_ratio(prev, float(m.loc[prev_idx].to_numpy().sum()))),
         "share_recent": float(kpis.safe_ratio(rec, float(m.loc[rec_idx].to_numpy().sum()))),
     }
+
+
+
+# --- narrative helpers of notebook 02 (issue 11): every sentence computed from the data -------------
+
+def _names(items: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+
+
+def _data_range(result: CaseResult) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day the data cover: from the months of ``frames["monthly"]`` (start, end columns
+    when present, else the calendar months)."""
+    m = result.frames["monthly"]
+    if {"start", "end"} <= set(m.columns):
+        return pd.Timestamp(m["start"].iloc[0]), pd.Timestamp(m["end"].iloc[-1])
+    return (pd.Timestamp(f"{m['period'].iloc[0]}-01"),
+            pd.Timestamp(f"{m['period'].iloc[-1]}-01") + pd.offsets.MonthEnd(0))
+
+
+def followed_account_text(result: CaseResult) -> str:
+    """Which key account the notebook follows in depth, and why; the others named.
+
+    The notebook follows the largest key account (the rule always picks it). With several key
+    accounts the sentence names them all and says how much larger the followed one is than the next,
+    so the reader never meets "the key account" where the rule picked more than one.
+
+    >>> by_client = pd.DataFrame({"revenue": [60.0, 20.0, 20.0]}, index=["A", "B", "C"])
+    >>> by_client["revenue_share"] = by_client["revenue"] / 100
+    >>> r = CaseResult("consultancy", {"by_client": by_client}, ["A", "B"], None, [])
+    >>> followed_account_text(r)
+    'This notebook follows **A**, the largest of the 2 key accounts, in depth: it brings 60.0% of billed revenue, 3.0 times as much as B (20.0%), the next key account. The same KPIs for B are in the client charts of section 4 and in the KPI table.'
+    >>> followed_account_text(CaseResult("consultancy", {"by_client": by_client}, ["A"], None, []))
+    'This notebook follows **A**, the only key account, in depth: it brings 60.0% of billed revenue.'
+    """
+    keys = list(result.key_accounts)
+    if not keys:
+        return "The key-account rule picked no client (no client has billed revenue), so there is no key account to follow."
+    share = result.frames["by_client"]["revenue_share"]
+    first = keys[0]
+    if len(keys) == 1:
+        return (f"This notebook follows **{first}**, the only key account, in depth: it brings "
+                f"{format_value(share[first], 'ratio')} of billed revenue.")
+    second = keys[1]
+    times = share[first] / share[second] if share[second] else math.nan
+    return (f"This notebook follows **{first}**, the largest of the {len(keys)} key accounts, in depth: it brings "
+            f"{format_value(share[first], 'ratio')} of billed revenue, {format_value(times, 'number', decimals=1)} "
+            f"times as much as {second} ({format_value(share[second], 'ratio')}), the next key account. The same KPIs for "
+            f"{_names(keys[1:])} are in the client charts of section 4 and in the KPI table.")
+
+
+def relationship_text(result: CaseResult, client: str) -> str:
+    """Why ``client`` matters beyond revenue, in one Markdown paragraph computed from the data.
+
+    Counts the months *of the data* (first to last month) in which the client was billed, and says
+    whether its first project started before the data begin (then the relationship is older than the
+    data can show: "billed in 24 of 24 months since October 2023" would be false when the data start in
+    January 2024).
+    """
+    p = client_profile(result).loc[client]
+    first_day, last_day = _data_range(result)
+    months = result.frames["monthly"]["period"]
+    staff = int(result.frames["work"]["consultant"].nunique())
+    text = (f"**{client}**: {format_value(p['revenue_share'], 'ratio')} of billed revenue, "
+            f"{int(p['projects'])} of {int(client_profile(result)['projects'].sum())} projects "
+            f"({int(p['ongoing_projects'])} still running), billed in {int(p['active_months'])} of the "
+            f"{int(p['months'])} months of data ({months.iloc[0]} to {months.iloc[-1]}), and "
+            f"{int(p['consultants'])} of the {staff} consultants in the timesheets have logged hours for it.")
+    start = p["first_project"]
+    if pd.isna(start):
+        return text
+    if start < first_day:
+        text += (f" Its first project started in {start:%B %Y}, before the data begin: the relationship is "
+                 f"older than these data can show.")
+    else:
+        text += f" Its first project started in {start:%B %Y}, within the data."
+    return text
+
+
+def headcount(result: CaseResult, consultants: pd.DataFrame | None = None) -> float:
+    """Average headcount over the whole data period: FTE by employment days (:func:`average_headcount`)
+    when the consultants table is given, else the consultants who logged hours (the fallback of
+    :func:`run`)."""
+    if consultants is not None and len(consultants):
+        first, last = _data_range(result)
+        return average_headcount(consultants, first, last)
+    return float(result.frames["work"]["consultant"].nunique())
+
+
+def revenue_per_consultant_summary(result: CaseResult) -> dict[str, Any]:
+    """Revenue per consultant per month (the monthly rows) and per year (the whole-period row).
+
+    Returns ``per_year`` (the KPI table's ``all`` row: revenue / average headcount, annualised),
+    ``monthly_mean``, ``monthly_min`` / ``monthly_max`` with their months ``min_period`` /
+    ``max_period`` (complete months only when there are any), ``twelve_months`` (12 x the monthly
+    mean, to set beside the annual figure) and ``note`` (the row's note: what the denominator is).
+    """
+    t = result.kpis
+    row = t[(t["kpi"] == "revenue_per_consultant") & (t["scope"] == "all") & (t["period"] == "all")].iloc[0]
+    m = result.frames["monthly"]
+    use = m[~m["partial"].astype(bool)] if (~m["partial"].astype(bool)).any() else m
+    v = use.set_index("period")["revenue_per_consultant"].dropna()
+    empty = v.empty
+    return {
+        "per_year": float(row["value"]),
+        "monthly_mean": float(v.mean()) if not empty else math.nan,
+        "monthly_min": float(v.min()) if not empty else math.nan,
+        "min_period": str(v.idxmin()) if not empty else "",
+        "monthly_max": float(v.max()) if not empty else math.nan,
+        "max_period": str(v.idxmax()) if not empty else "",
+        "twelve_months": 12.0 * float(v.mean()) if not empty else math.nan,
+        "complete_months": int(len(v)),
+        "note": str(row["note"]),
+    }
+
+
+def revenue_per_consultant_text(result: CaseResult, staff: float, *, currency: str = "NOK") -> str:
+    """Revenue per consultant per month and per year, saying which is which (one Markdown paragraph)."""
+    s = revenue_per_consultant_summary(result)
+
+    def money(x: float) -> str:
+        return format_value(x, "currency", currency=currency, compact=True)
+
+    near = abs(s["twelve_months"] - s["per_year"]) <= 0.05 * abs(s["per_year"]) if s["per_year"] else False
+    close = "about the same, " if near else "a different figure (months differ in length and headcount), "
+    return (f"**Per month** (the line above): revenue per consultant was {money(s['monthly_mean'])} on average over "
+            f"{s['complete_months']} months, from {money(s['monthly_min'])} ({s['min_period']}) to "
+            f"{money(s['monthly_max'])} ({s['max_period']}). **Per year** (the KPI table's whole-period row): "
+            f"{money(s['per_year'])} per consultant, the period's revenue divided by the average headcount of "
+            f"{format_value(staff, 'number', decimals=1)} consultants and scaled to one year (365.25 days); twelve "
+            f"times the monthly average gives {close}{money(s['twelve_months'])}. A monthly target compares "
+            f"with the monthly line, never with the annual figure.")
+
+
+_SHARE_COLUMNS = {"csat": ("satisfied", "responses"), "on_time_rate": ("on_time_projects", "finished_projects")}
+
+
+def share_intervals(result: CaseResult, kpi: str = "csat", *, minimum: int = 0, level: float = 0.95,
+                    include_firm: bool = True) -> pd.DataFrame:
+    """A share KPI (``csat`` or ``on_time_rate``) per client with its count and Wilson interval.
+
+    One row per client (revenue order), first the whole firm (``"whole firm"``) when ``include_firm``.
+    Columns: ``successes`` (answers 4-5, or projects on time), ``count`` (answers, or finished
+    projects), ``rate``, ``low``, ``high`` (:func:`kpi_helpers.stats.proportion_interval`) and
+    ``too_few`` (count below ``minimum``: the KPI table marks such a value insufficient_data). The
+    index is the label to draw: the client's name, with " (too few)" added for too-small groups, so a
+    chart marks them; the column ``client`` keeps the plain name.
+
+    >>> by_client = pd.DataFrame({"satisfied": [3, 5], "responses": [3, 12]}, index=["A", "B"])
+    >>> r = CaseResult("consultancy", {"by_client": by_client}, ["A"], None, [])
+    >>> share_intervals(r, minimum=10)[["client", "count", "rate", "too_few"]]
+                     client  count      rate  too_few
+    label                                            
+    whole firm   whole firm     15  0.533333    False
+    A (too few)           A      3  1.000000     True
+    B                     B     12  0.416667    False
+    """
+    ok_col, n_col = _SHARE_COLUMNS[kpi]
+    bc = result.frames["by_client"]
+    rows = []
+    if include_firm:
+        rows.append(("whole firm", int(bc[ok_col].sum()), int(bc[n_col].sum())))
+    rows += [(str(c), int(bc.at[c, ok_col]), int(bc.at[c, n_col])) for c in bc.index]
+    out = []
+    for client, k, n in rows:
+        iv = stats.proportion_interval(k, n, level)
+        few = client != "whole firm" and n < minimum
+        out.append({"label": f"{client} (too few)" if few else client, "client": client, "successes": k,
+                    "count": n, "rate": iv["share"], "low": iv["low"], "high": iv["high"], "too_few": few})
+    return pd.DataFrame(out).set_index("label")
+
+
+def client_vs_others(result: CaseResult, client: str, kpi: str = "csat", level: float = 0.95) -> dict[str, Any]:
+    """One client's share KPI against the *other* clients together (not the whole firm, which contains it).
+
+    Returns ``client``, the counts and Wilson intervals of both groups (``client_interval``,
+    ``others_interval``, ``firm_interval``: dicts of :func:`kpi_helpers.stats.proportion_interval`) and
+    ``difference`` (:func:`kpi_helpers.stats.proportion_difference`: client minus others, with Newcombe's
+    interval and ``distinguishable``).
+    """
+    ok_col, n_col = _SHARE_COLUMNS[kpi]
+    bc = result.frames["by_client"]
+    k1, n1 = int(bc.at[client, ok_col]), int(bc.at[client, n_col])
+    kt, nt = int(bc[ok_col].sum()), int(bc[n_col].sum())
+    return {"client": client, "kpi": kpi, "level": level,
+            "client_interval": stats.proportion_interval(k1, n1, level),
+            "others_interval": stats.proportion_interval(kt - k1, nt - n1, level),
+            "firm_interval": stats.proportion_interval(kt, nt, level),
+            "difference": stats.proportion_difference(k1, n1, kt - k1, nt - n1, level)}
+
+
+def client_vs_others_text(comparison: dict[str, Any]) -> str:
+    """The comparison of :func:`client_vs_others` in words: counts, intervals and whether the
+    difference is distinguishable from noise at the chosen level."""
+    c, o, f, d = (comparison["client_interval"], comparison["others_interval"], comparison["firm_interval"],
+                  comparison["difference"])
+    level = format_value(comparison["level"], "ratio", decimals=0)
+    what = "answers scored 4 or 5" if comparison["kpi"] == "csat" else "finished projects on time"
+
+    def part(iv: dict[str, float]) -> str:
+        return (f"{iv['successes']} of {iv['n']} {what}, {format_value(iv['share'], 'ratio')} "
+                f"({level} interval {format_value(iv['low'], 'ratio')} to {format_value(iv['high'], 'ratio')})")
+
+    if not math.isfinite(d["difference"]):
+        return (f"**{comparison['client']}**: {part(c)}; the other clients: {part(o)}. One of the two groups has no "
+                f"observations, so there is no difference to judge.")
+
+    def points(x: float) -> str:
+        return f"{100 * x:+.1f}".replace("-", "−")
+
+    verdict = ("it does not contain 0, so the difference is larger than the noise of these counts explains"
+               if d["distinguishable"] else
+               "it contains 0, so with these counts the difference cannot be told apart from noise")
+    return (f"**{comparison['client']}**: {part(c)}. **The other clients together**: {part(o)}. Difference "
+            f"{points(d['difference'])} percentage points, {level} interval {points(d['low'])} to "
+            f"{points(d['high'])} points: {verdict}. (The whole firm, this client included: {f['successes']} of "
+            f"{f['n']}, {format_value(f['share'], 'ratio')}.)")
+
+
+def monthly_statuses(result: CaseResult, kpi_ids: tuple[str, ...] = ("csat", "on_time_rate", "avg_completion_days",
+                                                                       "utilization")) -> pd.DataFrame:
+    """How many monthly rows of the firm (scope ``all``) have each status, per KPI.
+
+    Index: the KPI ids given that are in the table; columns: the statuses in a fixed order
+    (on_track, off_track, insufficient_data, not_measurable, no_target), counts of months.
+    """
+    order = ["on_track", "off_track", "insufficient_data", "not_measurable", "no_target"]
+    t = result.kpis
+    m = t[(t["scope"] == "all") & (t["period"] != "all") & t["kpi"].isin(kpi_ids)]
+    counts = pd.crosstab(m["kpi"], m["status"]).reindex(columns=order, fill_value=0)
+    counts = counts.reindex([k for k in kpi_ids if k in counts.index])
+    counts.index.name, counts.columns.name = "kpi", "status"
+    return counts.astype("int64")
+
+
+def monthly_statuses_text(result: CaseResult, *, min_responses: int, min_finished_projects: int) -> str:
+    """Why most monthly CSAT and completion statuses are insufficient_data, in numbers."""
+    s = monthly_statuses(result, ("csat", "on_time_rate"))
+    m = result.frames["monthly"]
+    parts = []
+    if "csat" in s.index and m["responses"].sum():
+        r = s.loc["csat"]
+        parts.append(
+            f"CSAT: {r['insufficient_data']} of {int(r.sum())} months are *insufficient data* (fewer than "
+            f"{min_responses} answers; the median month has {format_value(float(m['responses'].median()), 'number', decimals=0)}), "
+            f"{r['not_measurable']} *not measurable* (no answer at all) and only {r['on_track'] + r['off_track']} "
+            f"have enough answers to be on or off track")
+    if "on_time_rate" in s.index:
+        r = s.loc["on_time_rate"]
+        parts.append(
+            f"on-time rate: {r['insufficient_data']} months *insufficient data* (fewer than {min_finished_projects} "
+            f"finished projects), {r['not_measurable']} *not measurable* (no project finished) and "
+            f"{r['on_track'] + r['off_track']} on or off track")
+    if not parts:
+        return ""
+    return ("Monthly statuses: " + "; ".join(parts) + ". *Insufficient data* is not a verdict: a rate over a "
+            "handful of answers or projects swings by tens of points by chance, so the table refuses to call it "
+            "on or off track. Judge these KPIs over the whole period or a quarter, where the counts are large enough.")
+
+
+def answers_needed(satisfied: int, responses: int, target: float) -> float:
+    """How many more answers, all scored 4 or 5, lift CSAT ``satisfied / responses`` to ``target``.
+
+    Smallest x >= 0 with (satisfied + x) / (responses + x) >= target; 0 when the target is already
+    met (at least 1 when there is no answer yet), NaN when it cannot be reached (target above 1, or target 1 with an unhappy answer).
+
+    >>> answers_needed(78, 114, 0.85), answers_needed(9, 10, 0.85), answers_needed(1, 2, 1.0)
+    (126, 0, nan)
+    """
+    if responses and satisfied / responses >= target - 1e-12:
+        return 0
+    if target >= 1.0:
+        return math.nan
+    x = (target * responses - satisfied) / (1.0 - target)
+    return max(1 if responses == 0 else 0, math.ceil(round(x, 9)))  # no answers yet: at least one
