@@ -30,7 +30,7 @@ __all__ = ["average_headcount", "run", "client_revenue_by_month", "client_profil
            "client_revenue_frame", "client_revenue_trend", "followed_account_text", "relationship_text",
            "headcount", "revenue_per_consultant_summary", "revenue_per_consultant_text", "share_intervals",
            "client_vs_others", "client_vs_others_text", "monthly_statuses", "monthly_statuses_text",
-           "answers_needed"]
+           "answers_needed", "revenue_per_consultant_in_year"]
 
 
 def _weekdays_between(start: pd.Series, end: pd.Series) -> np.ndarray:
@@ -86,8 +86,8 @@ def run(data: CaseData, p: dict[str, Any]) -> CaseResult:
     """The consultancy analysis with checked parameters (call :func:`kpi_helpers.cases.analyse`).
 
     Frames: ``monthly``, ``projects`` (with finished, completion_days, on_time, delay_days, status),
-    ``by_client``, ``by_consultant``, ``work`` (one row per timesheet line with client and revenue)
-    and ``surveys``.
+    ``by_client``, ``by_consultant``, ``work`` (one row per timesheet line with client and revenue),
+    ``surveys`` and ``date_range`` (the first and last data day, a tuple of Timestamps).
     """
     notes: list[str] = []
     projects = data["projects"].copy()
@@ -263,7 +263,8 @@ def run(data: CaseData, p: dict[str, Any]) -> CaseResult:
     table = kpi_table(rows, p["targets"], {"csat": p["min_responses"], "on_time_rate": p["min_finished_projects"],
                                            "avg_completion_days": p["min_finished_projects"]})
     frames = {"monthly": monthly, "projects": projects, "by_client": by_client,
-              "by_consultant": by_consultant, "work": work, "surveys": surveys}
+              "by_consultant": by_consultant, "work": work, "surveys": surveys,
+              "date_range": (first, last)}
     return CaseResult("consultancy", frames, key, table, notes, p["currency"], key_table)
 
 
@@ -576,11 +577,12 @@ def _names(items: list[str]) -> str:
 
 
 def _data_range(result: CaseResult) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day the data cover: from the months of ``frames["monthly"]`` (start, end columns
-    when present, else the calendar months)."""
+    """First and last day the data cover: ``frames["date_range"]`` (set by :func:`run`), else the
+    calendar months of ``frames["monthly"]``."""
+    if "date_range" in result.frames:
+        first, last = result.frames["date_range"]
+        return pd.Timestamp(first), pd.Timestamp(last)
     m = result.frames["monthly"]
-    if {"start", "end"} <= set(m.columns):
-        return pd.Timestamp(m["start"].iloc[0]), pd.Timestamp(m["end"].iloc[-1])
     return (pd.Timestamp(f"{m['period'].iloc[0]}-01"),
             pd.Timestamp(f"{m['period'].iloc[-1]}-01") + pd.offsets.MonthEnd(0))
 
@@ -834,9 +836,28 @@ def answers_needed(satisfied: int, responses: int, target: float) -> float:
     >>> answers_needed(78, 114, 0.85), answers_needed(9, 10, 0.85), answers_needed(1, 2, 1.0)
     (126, 0, nan)
     """
+    if not math.isfinite(float(target)):
+        return math.nan
     if responses and satisfied / responses >= target - 1e-12:
         return 0
     if target >= 1.0:
         return math.nan
     x = (target * responses - satisfied) / (1.0 - target)
     return max(1 if responses == 0 else 0, math.ceil(round(x, 9)))  # no answers yet: at least one
+
+
+def revenue_per_consultant_in_year(result: CaseResult, consultants: pd.DataFrame | None, year: int) -> float:
+    """Revenue per consultant per year over one calendar year of the data (annualised when the data
+    cover only part of it): revenue of that year's months / average headcount over the covered days
+    (:func:`average_headcount`) x 365.25 / covered days. NaN without a consultants table or when the
+    data do not reach into ``year``."""
+    if consultants is None or not len(consultants):
+        return math.nan
+    first, last = _data_range(result)
+    start, end = max(pd.Timestamp(year=year, month=1, day=1), first), min(pd.Timestamp(year=year, month=12, day=31), last)
+    if end < start:
+        return math.nan
+    work = result.frames["work"]
+    revenue = float(work.loc[work["period"].astype(str).str.startswith(f"{year}-"), "revenue"].sum())
+    fte = average_headcount(consultants, start, end)
+    return float(kpis.revenue_per_consultant(revenue, fte)) * 365.25 / ((end - start).days + 1)
