@@ -290,3 +290,24 @@ def test_monthly_statuses_and_answers_needed(tiny):
     need = cases.consultancy.answers_needed
     assert need(78, 114, 0.85) == 126 and (78 + 126) / (114 + 126) >= 0.85 > (78 + 125) / (114 + 125)
     assert need(9, 10, 0.85) == 0 and math.isnan(need(1, 2, 1.0)) and need(0, 0, 0.5) == 1
+
+
+def test_notebook_sentences_come_from_helpers(tiny):
+    cd, r = tiny
+    c = cases.consultancy
+    as_of = cd.date_range[1]
+    timing = c.completion_time_summary(r.frames["projects"], as_of)
+    assert c.data_text(r, "x").startswith("**Data:** 2 months, 2024-01 to 2024-02 (0 partial)")
+    assert "**NOK 24k** from 19 billable hours" in c.revenue_text(r)
+    risk = c.risk_text(r, "A", c.headcount(r, cd["consultants"]))
+    assert "If the largest key account, A, left, revenue would fall by 58.3%" in risk
+    assert "of 1.8 consultants** (average headcount)" in risk
+    assert c.csat_text(r).startswith("CSAT over the whole period: **50.0%** from 2 answers (target 85.0%: ")
+    assert c.completion_text(r, timing).startswith("2 projects finished in the data")
+    assert "**1 project is still running** at 2024-02-29" in c.ongoing_text(timing, as_of)
+    assert "1 is past the planned end" in c.ongoing_text(timing, as_of)
+    assert c.utilization_text(r).startswith("Utilization over the whole period: **")
+    summary = c.summary_text(r, threshold=0.1, timing=timing)
+    assert summary.startswith("- The key-account rule picked **2 clients**")
+    assert "per consultant per year (annualised over the whole period)" in summary
+    assert "**Ongoing projects:** 1 (1 overdue)" in summary

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import accounts, kpis, scorecard, stats
-from ..display import format_value
+from ..display import format_value, key_accounts_text, status_text
 from ..periods import period_labels
 from . import CaseResult
 from ._common import account_scope, case_months, count_words, join_notes, kpi_row, kpi_table
@@ -30,7 +30,9 @@ __all__ = ["average_headcount", "run", "client_revenue_by_month", "client_profil
            "client_revenue_frame", "client_revenue_trend", "followed_account_text", "relationship_text",
            "headcount", "revenue_per_consultant_summary", "revenue_per_consultant_text", "share_intervals",
            "client_vs_others", "client_vs_others_text", "monthly_statuses", "monthly_statuses_text",
-           "answers_needed", "revenue_per_consultant_in_year"]
+           "answers_needed", "revenue_per_consultant_in_year", "data_text", "revenue_text", "risk_text",
+           "csat_text", "completion_text", "ongoing_text", "utilization_text", "revenue_trend_text",
+           "summary_text"]
 
 
 def _weekdays_between(start: pd.Series, end: pd.Series) -> np.ndarray:
@@ -861,3 +863,136 @@ def revenue_per_consultant_in_year(result: CaseResult, consultants: pd.DataFrame
     revenue = float(work.loc[work["period"].astype(str).str.startswith(f"{year}-"), "revenue"].sum())
     fte = average_headcount(consultants, start, end)
     return float(kpis.revenue_per_consultant(revenue, fte)) * 365.25 / ((end - start).days + 1)
+
+
+
+# --- the notebook's remaining sentences, one helper each (issue 11: no narrative in f-string cells) ----
+
+def _firm_row(result: CaseResult, kpi: str) -> pd.Series:
+    t = result.kpis
+    return t[(t["kpi"] == kpi) & (t["scope"] == "all") & (t["period"] == "all")].iloc[0]
+
+
+def _target_text(result: CaseResult, kpi: str, *, currency: str = "NOK") -> str:
+    r = _firm_row(result, kpi)
+    return (f"target {format_value(r['target'], r['unit'], currency=currency)}" if pd.notna(r["target"])
+            else "no target")
+
+
+def data_text(result: CaseResult, source: str) -> str:
+    """What was read: months (partial ones counted), timesheet rows, projects and clients."""
+    m, f = result.frames["monthly"], result.frames
+    return (f"**Data:** {len(m)} months, {m['period'].iloc[0]} to {m['period'].iloc[-1]} "
+            f"({int(m['partial'].sum())} partial), read from `{source}`: {len(f['work']):,} timesheet rows, "
+            f"{len(f['projects']):,} projects for {len(f['by_client']):,} clients.")
+
+
+def revenue_text(result: CaseResult, *, currency: str = "NOK") -> str:
+    """Billed revenue of the period, per month and per billable hour."""
+    work, m = result.frames["work"], result.frames["monthly"]
+    hours, revenue = float(work["hours"].sum()), float(work["revenue"].sum())
+
+    def money(x: float, compact: bool = True) -> str:
+        return format_value(x, "currency", currency=currency, compact=compact)
+
+    return (f"Billed revenue over the whole period: **{money(revenue)}** from "
+            f"{format_value(hours, 'number', decimals=0)} billable hours: {money(float(m['revenue'].mean()))} a month "
+            f"and {money(revenue / hours if hours else math.nan, compact=False)} per billable hour on average.")
+
+
+def risk_text(result: CaseResult, client: str, staff: float, *, currency: str = "NOK") -> str:
+    """What losing ``client`` would cost: its revenue share and the consultants (average headcount)
+    whose hours it buys, with the HHI of the client base."""
+    p = client_profile(result).loc[client]
+    conc = accounts.concentration(result.frames["by_client"]["revenue"])
+    return (f"If the largest key account, {client}, left, revenue would fall by {format_value(p['revenue_share'], 'ratio')} "
+            f"({format_value(p['revenue'], 'currency', currency=currency, compact=True)} over the period), and the "
+            f"billable hours of about **{format_value(p['hours_share'] * staff, 'number', decimals=1)} of "
+            f"{format_value(staff, 'number', decimals=1)} consultants** (average headcount) would need other clients. "
+            f"HHI of the client base: {format_value(conc['hhi'], 'index', decimals=0)} ({conc['hhi_band']}).")
+
+
+def csat_text(result: CaseResult, *, few: int = 5) -> str:
+    """The firm's CSAT over the whole period against its target, and how thin the monthly values are."""
+    r, m = _firm_row(result, "csat"), result.frames["monthly"]
+    thin = int(((m["responses"] > 0) & (m["responses"] < few)).sum())
+    return (f"CSAT over the whole period: **{format_value(r['value'], 'ratio')}** from {int(m['responses'].sum())} "
+            f"answers ({_target_text(result, 'csat')}: {status_text(r['status'])}). "
+            f"{int((m['responses'] == 0).sum())} months had no answers and {thin} months fewer than {few}, so single "
+            f"monthly values are uncertain.")
+
+
+def completion_text(result: CaseResult, timing: dict[str, float]) -> str:
+    """Completion time and on-time rate of the finished projects (:func:`completion_time_summary`)."""
+    return (f"{timing['finished']} projects finished in the data: average completion time "
+            f"**{format_value(timing['avg_completion_days'], 'days')}** ({_target_text(result, 'avg_completion_days')}), "
+            f"on-time rate **{format_value(timing['on_time_rate'], 'ratio')}** ({_target_text(result, 'on_time_rate')}). "
+            f"{timing['late']} finished late, on average {format_value(timing['avg_delay_late_days'], 'days')} after "
+            f"the plan.")
+
+
+def ongoing_text(timing: dict[str, float], as_of: Any) -> str:
+    """The projects still running and what they would do to the completion KPIs (two paragraphs)."""
+    d = lambda x: format_value(x, "days")  # noqa: E731
+    running = "1 project is" if timing["ongoing"] == 1 else f"{timing['ongoing']} projects are"
+    return (f"**{running} still running** at {pd.Timestamp(as_of):%Y-%m-%d}, on average "
+            f"{d(timing['avg_ongoing_days_so_far'])} so far, and they are planned to take "
+            f"{d(timing['avg_ongoing_planned_days'])} on average against {d(timing['avg_completion_days'])} for the "
+            f"finished ones. {timing['ongoing_longer_than_avg']} of {'it' if timing['ongoing'] == 1 else 'them'} have already run longer than that average, "
+            f"and {timing['overdue']} {'is' if timing['overdue'] == 1 else 'are'} past the planned end: late whatever "
+            f"happens.\n\nEven if every ongoing project ends on plan (or today, when it is already late), the average "
+            f"completion time becomes **{d(timing['avg_days_projected'])}** instead of {d(timing['avg_completion_days'])}, "
+            f"and counting the overdue projects as late gives an on-time rate of "
+            f"**{format_value(timing['on_time_rate_with_overdue'], 'ratio')}** instead of "
+            f"{format_value(timing['on_time_rate'], 'ratio')}. Report the KPI together with the number of ongoing "
+            f"and overdue projects.")
+
+
+def utilization_text(result: CaseResult) -> str:
+    """Utilization over the period against its target, months meeting it, and the lowest month."""
+    r, m = _firm_row(result, "utilization"), result.frames["monthly"]
+    complete = m[~m["partial"].astype(bool) & m["utilization"].notna()]
+    met = (f"{int((complete['utilization'] >= r['target']).sum())} of {len(complete)} complete months meet the "
+           f"target. " if pd.notna(r["target"]) else "")
+    low = complete.nsmallest(1, "utilization")
+    lowest = (f"{low['period'].iloc[0]} with {format_value(low['utilization'].iloc[0], 'ratio')}." if len(low)
+              else "n/a.")
+    return (f"Utilization over the whole period: **{format_value(r['value'], 'ratio')}** "
+            f"({_target_text(result, 'utilization')}: {status_text(r['status'])}). {met}The lowest month is {lowest}")
+
+
+def revenue_trend_text(result: CaseResult, client: str, *, currency: str = "NOK") -> str:
+    """One client's revenue in the latest complete months against the months before
+    (:func:`client_revenue_trend`), and the range of its monthly share."""
+    t, f = client_revenue_trend(result, client), client_revenue_frame(result, client)
+
+    def money(x: float) -> str:
+        return format_value(x, "currency", currency=currency, compact=True)
+
+    return (f"{client}: {money(t['recent'])} in {t['recent_months'] or 'n/a'} against {money(t['previous'])} in "
+            f"{t['previous_months'] or 'n/a'} (growth {format_value(t['growth'], 'ratio')}); its share of the firm's "
+            f"revenue went from {format_value(t['share_previous'], 'ratio')} to {format_value(t['share_recent'], 'ratio')}. "
+            f"Monthly shares ranged from {format_value(f['revenue_share'].min(), 'ratio')} to "
+            f"{format_value(f['revenue_share'].max(), 'ratio')}: project-based revenue comes in waves.")
+
+
+def summary_text(result: CaseResult, *, threshold: float, timing: dict[str, float], currency: str = "NOK") -> str:
+    """The closing summary: the key accounts, the firm's KPIs against their targets, the largest key
+    account's CSAT against the other clients, and the ongoing projects (a Markdown list)."""
+    lines = ["- " + key_accounts_text(result.key_account_table, threshold=threshold, noun="client", measure="revenue")]
+    for k in ["csat", "avg_completion_days", "on_time_rate", "utilization", "revenue_per_consultant"]:
+        r = _firm_row(result, k)
+        if pd.notna(r["target"]) and pd.notna(r["value"]):
+            tgt = f" against a target of {format_value(r['target'], r['unit'], currency=currency)} ({status_text(r['status'])})"
+        else:
+            tgt = f" ({r['note']})" if pd.isna(r["value"]) and r["note"] else ""
+        whole = " per consultant per year (annualised over the whole period)" if k == "revenue_per_consultant" else ""
+        lines.append(f"- **{scorecard.KPI_CATALOGUE[k].name}:** "
+                     f"{format_value(r['value'], r['unit'], currency=currency)}{whole}{tgt}.")
+    bc = result.frames["by_client"]
+    if result.key_accounts and bc["responses"].sum():
+        lines.append("- **CSAT of the largest key account against the other clients:** "
+                     + client_vs_others_text(client_vs_others(result, result.key_accounts[0], "csat")))
+    lines.append(f"- **Ongoing projects:** {timing['ongoing']} ({timing['overdue']} overdue) are not in the "
+                 f"completion KPIs.")
+    return "\n".join(lines)
