@@ -936,13 +936,13 @@ def ongoing_text(timing: dict[str, float], as_of: Any) -> str:
     d = lambda x: format_value(x, "days")  # noqa: E731
     running = "1 project is" if timing["ongoing"] == 1 else f"{timing['ongoing']} projects are"
     if timing["ongoing"] == 1:
-        longer = "It has" if timing["ongoing_longer_than_avg"] else "It has not"
+        longer = "It has already run" if timing["ongoing_longer_than_avg"] else "It has not yet run"
     else:
-        longer = f"{timing['ongoing_longer_than_avg']} of them have"
+        longer = f"{timing['ongoing_longer_than_avg']} of them have already run"
     return (f"**{running} still running** at {pd.Timestamp(as_of):%Y-%m-%d}, on average "
             f"{d(timing['avg_ongoing_days_so_far'])} so far, and they are planned to take "
             f"{d(timing['avg_ongoing_planned_days'])} on average against {d(timing['avg_completion_days'])} for the "
-            f"finished ones. {longer} already run longer than that average, "
+            f"finished ones. {longer} longer than that average, "
             f"and {timing['overdue']} {'is' if timing['overdue'] == 1 else 'are'} past the planned end: late whatever "
             f"happens.\n\nEven if every ongoing project ends on plan (or today, when it is already late), the average "
             f"completion time becomes **{d(timing['avg_days_projected'])}** instead of {d(timing['avg_completion_days'])}, "
