@@ -311,3 +311,20 @@ def test_notebook_sentences_come_from_helpers(tiny):
     assert summary.startswith("- The key-account rule picked **2 clients**")
     assert "per consultant per year (annualised over the whole period)" in summary
     assert "**Ongoing projects:** 1 (1 overdue)" in summary
+
+
+def test_a_project_ending_after_the_data_is_still_running(tiny_dir):
+    # P1 ends after the last data day (2024-02-29): as of the data it is still running, in the KPIs,
+    # in project_ages / completion_time_summary and in the client profile alike
+    projects = (tiny_dir / "projects.csv").read_text(encoding="utf-8").replace(
+        "P1,A,2024-01-01,2024-01-31,2024-01-31", "P1,A,2024-01-01,2024-01-31,2024-03-15")
+    (tiny_dir / "projects.csv").write_text(projects, encoding="utf-8")
+    cd = data.load_case("consultancy", tiny_dir)
+    r = cases.analyse("consultancy", cd)
+    s = cases.consultancy.completion_time_summary(r.frames["projects"], cd.date_range[1])
+    assert (s["finished"], s["ongoing"]) == (1, 2)
+    obs = r.kpis.set_index(["kpi", "scope", "period"])["observations"]
+    assert obs[("on_time_rate", "all", "all")] == s["finished"]
+    assert cases.consultancy.client_profile(r).at["A", "ongoing_projects"] == 1
+    ages = cases.consultancy.project_ages(r.frames["projects"], cd.date_range[1]).set_index("project_id")
+    assert not ages.at["P1", "finished"] and ages.at["P1", "days"] == 59

@@ -312,7 +312,7 @@ def client_profile(result: CaseResult) -> pd.DataFrame:
 
     Columns: ``revenue``, ``revenue_share`` (client revenue / total), ``hours_share`` (client billable
     hours / all billable hours), ``projects`` (in the projects table), ``ongoing_projects`` (no
-    actual_end yet), ``first_project`` (earliest start_date), ``active_months`` (months of the data with
+    actual_end yet, or one after the last data day), ``first_project`` (earliest start_date), ``active_months`` (months of the data with
     billed hours for the client), ``months`` (months in the data) and ``consultants`` (distinct
     consultants who logged hours for the client). Ordered like ``result.frames["by_client"]`` (revenue
     descending, ties by name). Shares are NaN when the total is 0.
@@ -338,6 +338,7 @@ def client_profile(result: CaseResult) -> pd.DataFrame:
     frames = result.frames
     work, projects = frames["work"], frames["projects"]
     index = frames["by_client"].index
+    last_day = _data_range(result)[1]
     billed = work[work["hours"] > 0]
     by_client_work = billed.groupby("client", observed=True)
     revenue = work.groupby("client", observed=True)["revenue"].sum().reindex(index, fill_value=0.0)
@@ -348,7 +349,7 @@ def client_profile(result: CaseResult) -> pd.DataFrame:
         "revenue_share": kpis.safe_ratio(revenue, float(revenue.sum())),
         "hours_share": kpis.safe_ratio(hours, float(hours.sum())),
         "projects": pg.size().reindex(index, fill_value=0).astype("int64"),
-        "ongoing_projects": pg["actual_end"].apply(lambda s: int(s.isna().sum()))
+        "ongoing_projects": pg["actual_end"].apply(lambda s: int((s.isna() | (s > last_day)).sum()))
         .reindex(index, fill_value=0).astype("int64"),
         "first_project": pg["start_date"].min().reindex(index),
         "active_months": by_client_work["period"].nunique().reindex(index, fill_value=0).astype("int64"),
@@ -364,7 +365,8 @@ def project_ages(projects: pd.DataFrame, as_of: Any) -> pd.DataFrame:
 
     A copy of ``projects`` (``frames["projects"]`` or the projects table) with added columns
 
-    * ``finished``: actual_end is known;
+    * ``finished``: actual_end is known and on or before ``as_of`` (a later end date is still in the
+      future at ``as_of``: the project counts as ongoing, as in the KPIs of :func:`run`);
     * ``days``: actual_end - start_date for finished projects, as_of - start_date for ongoing ones (0 for
       projects that start after ``as_of``); for an ongoing project a lower bound of its final duration;
     * ``planned_days``: planned_end - start_date;
@@ -387,7 +389,8 @@ def project_ages(projects: pd.DataFrame, as_of: Any) -> pd.DataFrame:
     """
     as_of = pd.Timestamp(as_of)
     out = projects.copy()
-    finished = out["actual_end"].notna()
+    # finished as of ``as_of``: an end date after it is still in the future then (the rule of :func:`run`)
+    finished = out["actual_end"].notna() & (out["actual_end"] <= as_of)
     end = out["actual_end"].where(finished, as_of)
     out["finished"] = finished
     out["days"] = (end - out["start_date"]).dt.days.clip(lower=0).astype("int64")
@@ -809,7 +812,7 @@ def monthly_statuses_text(result: CaseResult, *, min_responses: int, min_finishe
     s = monthly_statuses(result, ("csat", "on_time_rate"))
     m = result.frames["monthly"]
     parts = []
-    if "csat" in s.index and m["responses"].sum():
+    if "csat" in s.index and len(result.frames["surveys"]):
         r = s.loc["csat"]
         parts.append(
             f"CSAT: {r['insufficient_data']} of {int(r.sum())} months are *insufficient data* (fewer than "
@@ -916,10 +919,13 @@ def csat_text(result: CaseResult, *, few: int = 5) -> str:
     """The firm's CSAT over the whole period against its target, and how thin the monthly values are."""
     r, m = _firm_row(result, "csat"), result.frames["monthly"]
     thin = int(((m["responses"] > 0) & (m["responses"] < few)).sum())
-    return (f"CSAT over the whole period: **{format_value(r['value'], 'ratio')}** from {int(m['responses'].sum())} "
+    n_all, n_months = len(result.frames["surveys"]), int(m["responses"].sum())
+    outside = (f" {n_all - n_months} of the answers are dated outside the months of the data: they count in the "
+               f"whole-period CSAT but in no month." if n_all > n_months else "")
+    return (f"CSAT over the whole period: **{format_value(r['value'], 'ratio')}** from {n_all} "
             f"answers ({_target_text(result, 'csat')}: {status_text(r['status'])}). "
             f"{int((m['responses'] == 0).sum())} months had no answers and {thin} months fewer than {few}, so single "
-            f"monthly values are uncertain.")
+            f"monthly values are uncertain.{outside}")
 
 
 def completion_text(result: CaseResult, timing: dict[str, float]) -> str:
@@ -973,8 +979,12 @@ def revenue_trend_text(result: CaseResult, client: str, *, currency: str = "NOK"
     def money(x: float) -> str:
         return format_value(x, "currency", currency=currency, compact=True)
 
-    return (f"{client}: {money(t['recent'])} in {t['recent_months'] or 'n/a'} against {money(t['previous'])} in "
-            f"{t['previous_months'] or 'n/a'} (growth {format_value(t['growth'], 'ratio')}); its share of the firm's "
+    def months(text: str) -> str:  # "2024-02 to 2024-02" reads "2024-02"
+        a, _, b = text.partition(" to ")
+        return a if a == b else (text or "n/a")
+
+    return (f"{client}: {money(t['recent'])} in {months(t['recent_months'])} against {money(t['previous'])} in "
+            f"{months(t['previous_months'])} (growth {format_value(t['growth'], 'ratio')}); its share of the firm's "
             f"revenue went from {format_value(t['share_previous'], 'ratio')} to {format_value(t['share_recent'], 'ratio')}. "
             f"Monthly shares ranged from {format_value(f['revenue_share'].min(), 'ratio')} to "
             f"{format_value(f['revenue_share'].max(), 'ratio')}: project-based revenue comes in waves.")
