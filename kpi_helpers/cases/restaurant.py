@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["WEEKDAYS", "guest_rfm", "run", "restaurant_facts", "guest_mix",
            "visit_durations", "rating_intervals_by_month", "vip_vs_all", "VIP_VS_ALL_UNITS", "rating_comparison",
-           "revpash_by_open_hours"]
+           "revpash_by_open_hours", "vip_choice_text"]
 
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -372,3 +372,62 @@ def revpash_by_open_hours(monthly: pd.DataFrame, seats: float, hours: list[float
         out[f"{float(h):g} h open"] = kpis.revpash(monthly["revenue"].astype(float), seats, float(h),
                                                     monthly["open_days"].astype(float))
     return out.reset_index(drop=True)
+
+
+# --- added for issue 11 (04_restaurant): the texts the notebook reads -------------------------
+
+def vip_choice_text(key_table: pd.DataFrame | None, guests: pd.DataFrame, vip: str | None, threshold: float,
+                    restaurant_revenue: float, currency: str = "NOK") -> str:
+    """Markdown: which guests THE key-account rule picked, why, and which one the notebook calls "the VIP".
+
+    The rule (:func:`kpi_helpers.accounts.key_accounts`) runs on guests with an id: spend is their
+    revenue, the RFM score their multi-criteria score, ``n_vip`` caps the picks. The notebook follows
+    the first pick, ``result.key_accounts[0]`` (the best-scored guest when there are scores), as
+    "the VIP": a regular is chosen for coming often and recently as well as for spending.
+
+    >>> g = pd.DataFrame({"visits": [5, 9], "revenue": [100.0, 300.0], "recency_days": [0, 4],
+    ...                   "rfm_score": [1.0, 0.9]}, index=pd.Index(["G1", "G2"], name="guest_id"))
+    >>> t = pd.DataFrame({"share": [0.25, 0.75], "score": [1.0, 0.9], "largest": [False, True],
+    ...                   "major": [True, True], "best_scored": [True, False]}, index=["G1", "G2"])
+    >>> vip_choice_text(t, g, "G1", 0.5, 1000.0)[:58]
+    'The rule picked **2 guests**: **G1** (the best RFM score, '
+    """
+    from ..display import format_value
+
+    if vip is None or key_table is None or not len(key_table):
+        return "The rule picked no guest, so there is no VIP to follow."
+    money = lambda x: format_value(x, "currency", currency=currency)  # noqa: E731
+    pct = lambda x: format_value(x, "ratio")  # noqa: E731
+    parts = []
+    for gid, row in key_table.iterrows():
+        why = []
+        if bool(row["best_scored"]):
+            why.append(f"the best RFM score, {format_value(row['score'], 'score')}")
+        if bool(row["largest"]):
+            why.append("the largest spender")
+        if bool(row["major"]):
+            why.append(f"a major guest with {pct(row['share'])} of the known guests' spend")
+        g = guests.loc[gid]
+        parts.append(f"**{gid}** ({'; '.join(why)}: {g['visits']:.0f} visits, {money(g['revenue'])}, last seen "
+                     f"{g['recency_days']:.0f} days before the end of the data)")
+    count = "1 guest" if len(parts) == 1 else f"{len(parts)} guests"
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    not_major = key_table.index[~key_table["major"].astype(bool)].tolist()
+    lines = [f"The rule picked **{count}**: {listed}."]
+    if not_major:
+        lines.append(f"No guest reaches the major threshold of {pct(threshold)} of the known guests' spend "
+                     f"(the largest spender has {pct(key_table.loc[key_table['largest'].astype(bool), 'share'].max())})."
+                     if len(not_major) == len(key_table) else
+                     f"{', '.join(not_major)} {'is' if len(not_major) == 1 else 'are'} below the major threshold "
+                     f"of {pct(threshold)}.")
+    g = guests.loc[vip]
+    lines.append(f"The notebook follows **{vip}** as *the VIP* (the rule's first pick"
+                 + (", the best-scored guest" if bool(key_table.at[vip, "best_scored"]) else "")
+                 + f"): {money(g['revenue'])} is only {pct(g['revenue'] / restaurant_revenue)} of the restaurant's "
+                 "revenue, but a regular is chosen for loyalty, coming often and recently, as much as for spend."
+                 + ("" if len(key_table) == 1 else
+                    f" The other pick{'s' if len(key_table) > 2 else ''}, "
+                    f"{', '.join(str(i) for i in key_table.index if i != vip)}, "
+                    f"{'get' if len(key_table) > 2 else 'gets'} rows of its own in the KPI table and appear"
+                    f"{'' if len(key_table) > 2 else 's'} in the comparisons below."))
+    return " ".join(lines)
