@@ -13,10 +13,13 @@ from kpi_helpers import cases, data
 
 AGENCY_HELPERS = (cases.marketing_agency.followed_key_account, cases.marketing_agency.key_account_choice_text,
                   cases.marketing_agency.channel_comparison, cases.marketing_agency.mix_adjusted_rate,
-                  cases.marketing_agency.months_against_target_text, cases.marketing_agency.mix_adjusted_text)
+                  cases.marketing_agency.months_against_target_text, cases.marketing_agency.mix_adjusted_text,
+                  cases.marketing_agency.mean_of_rates_text, cases.marketing_agency.largest_client_weight_text)
+RESTAURANT_HELPERS = (cases.restaurant.vip_choice_text, cases.restaurant.monthly_rating_text,
+                      cases.restaurant.rating_verdict_text)
 
 
-@pytest.mark.parametrize("fn", [*AGENCY_HELPERS, cases.restaurant.vip_choice_text], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("fn", [*AGENCY_HELPERS, *RESTAURANT_HELPERS], ids=lambda f: f.__name__)
 def test_doctests_of_the_issue11_helpers(fn):
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     module = __import__(fn.__module__, fromlist=["_"])

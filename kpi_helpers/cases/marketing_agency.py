@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 __all__ = ["AD_SUMS", "AD_KPIS", "ad_rates", "run", "AD_UNITS", "AD_TWO_DECIMALS", "format_ad_frame",
            "client_overview", "ad_kpis_by", "rate_weights", "mean_of_rates_vs_ratio_of_sums", "account_vs_all",
            "compare_by_segment", "followed_key_account", "key_account_choice_text", "channel_comparison",
-           "mix_adjusted_rate", "months_against_target_text", "mix_adjusted_text"]
+           "mix_adjusted_rate", "months_against_target_text", "mix_adjusted_text", "mean_of_rates_text",
+           "largest_client_weight_text"]
 
 
 AD_SUMS = ["impressions", "clicks", "conversions", "spend", "conversion_value"]
@@ -540,3 +541,39 @@ def mix_adjusted_text(comparison: pd.DataFrame, actual: float, agency: float, cl
         text += (f" The channel mix explains only {format_value(max(explained, 0.0), 'ratio', decimals=0)} of the gap "
                  "to the agency: most of it is in the campaigns themselves, channel by channel.")
     return text
+
+
+def mean_of_rates_text(ros: dict[str, Any], rate: str = "CTR", group: str = "campaign",
+                       denominator: str = "impressions") -> str:
+    """Markdown: the plain mean of per-group rates against the ratio of sums, from
+    :func:`mean_of_rates_vs_ratio_of_sums`, naming the groups that pull the two apart.
+
+    >>> g = pd.DataFrame({"clicks": [1, 10], "impressions": [10, 1000]}, index=["small", "big"])
+    >>> mean_of_rates_text(mean_of_rates_vs_ratio_of_sums(g, "clicks", "impressions"))[:62]
+    'The plain mean of the 2 campaign CTRs is **5.50%**; the agency'
+    """
+    pct = lambda x, d=2: "n/a" if x is None or not math.isfinite(x) else f"{x:.{d}%}"  # noqa: E731
+    n = ros["n_rates"]
+    text = (f"The plain mean of the {n} {group} {rate}s is **{pct(ros['mean_of_rates'])}**; the agency's {rate} "
+            f"(the sums divided once) is **{pct(ros['ratio_of_sums'])}**, and so is the weighted mean of the {group} "
+            f"{rate}s ({pct(ros['weighted_mean_of_rates'])}).")
+    if ros["highest"] is not None and n:
+        text += (f" The {group} with the highest {rate}, *{ros['highest']}* ({pct(ros['highest_rate'])}), has "
+                 f"{pct(ros['highest_weight'])} of the {denominator} but counts 1/{n} = {pct(1 / n, 1)} in the plain "
+                 f"mean; the largest {group}, *{ros['largest']}* ({pct(ros['largest_rate'])}), has "
+                 f"{pct(ros['largest_weight'], 1)} of the {denominator}.")
+    return text
+
+
+def largest_client_weight_text(client: str, impression_share: float, agency: float, client_rate: float,
+                               others: float, rate: str = "CTR") -> str:
+    """Markdown: the agency's rate is the impression-weighted average of one client's and the others',
+    so it lies closer to whichever has more than half of the impressions.
+
+    >>> largest_client_weight_text("K", 0.6, 0.012, 0.01, 0.015)[-84:]
+    'by impressions, lies closer to K. A KPI over everything leans on the largest client.'
+    """
+    nearer = client if impression_share > 0.5 else "the other clients"
+    return (f"{client} bought {impression_share:.0%} of all impressions, so the agency's {rate} ({agency:.2%}), an "
+            f"average of {client}'s {rate} ({client_rate:.2%}) and the other clients' ({others:.2%}) weighted by "
+            f"impressions, lies closer to {nearer}. A KPI over everything leans on the largest client.")

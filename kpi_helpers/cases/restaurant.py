@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["WEEKDAYS", "guest_rfm", "run", "restaurant_facts", "guest_mix",
            "visit_durations", "rating_intervals_by_month", "vip_vs_all", "VIP_VS_ALL_UNITS", "rating_comparison",
-           "revpash_by_open_hours", "vip_choice_text"]
+           "revpash_by_open_hours", "vip_choice_text", "monthly_rating_text", "rating_verdict_text"]
 
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -431,3 +431,48 @@ def vip_choice_text(key_table: pd.DataFrame | None, guests: pd.DataFrame, vip: s
                     f"{'get' if len(key_table) > 2 else 'gets'} rows of its own in the KPI table and appear"
                     f"{'' if len(key_table) > 2 else 's'} in the comparisons below."))
     return " ".join(lines)
+
+
+def monthly_rating_text(by_month: pd.DataFrame, overall: dict[str, Any], target: float | None) -> str:
+    """Markdown: how uncertain each month's average rating is, and where the whole period's interval
+    lies against the target. ``by_month`` is :func:`rating_intervals_by_month`; ``overall`` is
+    :func:`kpi_helpers.stats.mean_interval` of all ratings.
+
+    >>> m = pd.DataFrame({"ratings": [80, 90], "low": [3.8, 3.9], "high": [4.2, 4.2]})
+    >>> monthly_rating_text(m, {"low": 3.95, "high": 4.1}, 4.3)[-56:]
+    'lies below the target, so the gap to the target is real.'
+    """
+    rated = by_month[by_month["ratings"] > 0]
+    if rated.empty:
+        return "No month has any rating, so there is no monthly average rating to judge."
+    half = float(((rated["high"] - rated["low"]) / 2).median())
+    text = (f"Each month's average rating rests on {int(rated['ratings'].min()):,} to {int(rated['ratings'].max()):,} "
+            f"ratings, so it is uncertain by roughly ±{half:.2f} points: month-to-month moves of that size are "
+            "mostly chance.")
+    low, high = overall.get("low", math.nan), overall.get("high", math.nan)
+    if target is None or not (math.isfinite(low) and math.isfinite(high)):
+        return text
+    where = ("lies below the target, so the gap to the target is real." if high < target else
+             "lies above the target." if low > target else "includes the target: too close to call.")
+    return text + f" The whole period's 95% interval, {low:.2f} to {high:.2f}, {where}"
+
+
+def rating_verdict_text(rating_table: pd.DataFrame, guest: str) -> str:
+    """Markdown: one guest's average rating and count next to all guests', and whether their
+    intervals overlap (:func:`rating_comparison`'s table; its first row is the reference).
+
+    >>> t = pd.DataFrame({"ratings": [500, 6], "avg_rating": [4.0, 4.5], "low": [3.9, 3.6], "high": [4.1, 5.0]},
+    ...                  index=["all guests", "G1"])
+    >>> rating_verdict_text(t, "G1")[-60:]
+    'more (or less) satisfied than the average guest of the data.'
+    """
+    r_all, r_g = rating_table.iloc[0], rating_table.loc[guest]
+    no_interval = not (math.isfinite(r_g["low"]) and math.isfinite(r_g["high"]))
+    overlap = no_interval or not (r_g["low"] > r_all["high"] or r_g["high"] < r_all["low"])
+    verdict = (f"The two intervals overlap{' (or the guest has too few ratings for one)' if no_interval else ''}: "
+               f"these ratings alone do not show that {guest} is more (or less) satisfied than the average guest "
+               "of the data." if overlap else
+               "The intervals do not overlap: the difference is larger than chance alone would easily produce.")
+    mean = lambda x: "n/a" if not math.isfinite(x) else f"{x:.2f}"  # noqa: E731
+    return (f"Guest {guest}: mean {mean(r_g['avg_rating'])} from **{r_g['ratings']:.0f} ratings**; all guests: mean "
+            f"{mean(r_all['avg_rating'])} from **{r_all['ratings']:,.0f} ratings**. {verdict}")
