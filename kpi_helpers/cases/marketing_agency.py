@@ -27,7 +27,7 @@ __all__ = ["AD_SUMS", "AD_KPIS", "ad_rates", "run", "AD_UNITS", "AD_TWO_DECIMALS
            "client_overview", "ad_kpis_by", "rate_weights", "mean_of_rates_vs_ratio_of_sums", "account_vs_all",
            "compare_by_segment", "followed_key_account", "key_account_choice_text", "channel_comparison",
            "mix_adjusted_rate", "months_against_target_text", "mix_adjusted_text", "mean_of_rates_text",
-           "largest_client_weight_text"]
+           "largest_client_weight_text", "case_summary_text"]
 
 
 AD_SUMS = ["impressions", "clicks", "conversions", "spend", "conversion_value"]
@@ -577,3 +577,45 @@ def largest_client_weight_text(client: str, impression_share: float, agency: flo
     return (f"{client} bought {impression_share:.0%} of all impressions, so the agency's {rate} ({agency:.2%}), an "
             f"average of {client}'s {rate} ({client_rate:.2%}) and the other clients' ({others:.2%}) weighted by "
             f"impressions, lies closer to {nearer}. A KPI over everything leans on the largest client.")
+
+
+def case_summary_text(key: str, overview: pd.DataFrame, totals: pd.Series, versus: pd.DataFrame,
+                      statuses: dict[str, str], ros: dict[str, Any], n_no_conversions: int,
+                      currency: str = "NOK") -> str:
+    """Markdown bullets closing the notebook: the key account, the agency's KPIs with their status,
+    the same KPIs for the key account, the ratio-of-sums lesson and the undefined values.
+
+    ``statuses`` maps KPI id to status text ("on track"); ``versus`` is :func:`account_vs_all`.
+
+    >>> ov = pd.DataFrame({"spend_share": [0.536], "campaigns": [6]}, index=["K"])
+    >>> tot = pd.Series({"ctr": 0.0064, "roas": 9.17})
+    >>> vs = pd.DataFrame({"K": [0.0046, 9.12]}, index=["ctr", "roas"])
+    >>> ros = {"mean_of_rates": 0.0161, "ratio_of_sums": 0.0064}
+    >>> case_summary_text("K", ov, tot, vs, {"ctr": "off track", "roas": "on track"}, ros, 0).splitlines()[1]
+    "- **The agency's KPIs:** CTR 0.64% (off track), ROAS 9.2x (on track)."
+    """
+    from ..display import format_value
+
+    def fmt(k: str, v: Any) -> str:
+        return format_value(v, AD_UNITS.get(k, "ratio"), currency=currency,
+                            decimals=2 if k in AD_TWO_DECIMALS else None)
+
+    shown = [k for k in ("ctr", "cvr", "cpa", "roas") if k in totals.index]
+    lines = [
+        f"- **Key account** (the key-account rule's pick): {key}, "
+        f"{format_value(overview.at[key, 'spend_share'], 'ratio')} of the managed spend and "
+        f"{int(overview.at[key, 'campaigns'])} campaigns.",
+        "- **The agency's KPIs:** " + ", ".join(f"{k.upper()} {fmt(k, totals[k])} ({statuses.get(k, 'no target')})"
+                                                 for k in shown) + ".",
+        f"- **The same KPIs for {key}:** " + ", ".join(f"{k.upper()} {fmt(k, versus.at[k, key])}"
+                                                      for k in shown if k in versus.index) + ".",
+    ]
+    mean, ratio = ros["mean_of_rates"], ros["ratio_of_sums"]
+    if math.isfinite(mean) and math.isfinite(ratio) and ratio > 0:
+        lines.append(f"- **Ratio of sums:** the mean of the campaign CTRs ({mean:.2%}) is {mean / ratio:.1f} times "
+                     f"the agency's CTR ({ratio:.2%}).")
+    lines.append("- **Undefined values:** " + (f"{n_no_conversions} rows without conversions have CPA n/a"
+                                                if n_no_conversions else
+                                                "no row lacks conversions here; such a CPA would be n/a")
+                 + ", never infinity.")
+    return "\n".join(lines)

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 __all__ = ["WEEKDAYS", "guest_rfm", "run", "restaurant_facts", "guest_mix",
            "visit_durations", "rating_intervals_by_month", "vip_vs_all", "VIP_VS_ALL_UNITS", "rating_comparison",
-           "revpash_by_open_hours", "vip_choice_text", "monthly_rating_text", "rating_verdict_text"]
+           "revpash_by_open_hours", "vip_choice_text", "monthly_rating_text", "rating_verdict_text", "data_text",
+           "case_summary_text"]
 
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -476,3 +477,50 @@ def rating_verdict_text(rating_table: pd.DataFrame, guest: str) -> str:
     mean = lambda x: "n/a" if not math.isfinite(x) else f"{x:.2f}"  # noqa: E731
     return (f"Guest {guest}: mean {mean(r_g['avg_rating'])} from **{r_g['ratings']:.0f} ratings**; all guests: mean "
             f"{mean(r_all['avg_rating'])} from **{r_all['ratings']:,.0f} ratings**. {verdict}")
+
+
+def data_text(facts: dict[str, Any], has_seats: bool) -> str:
+    """Markdown: the data in one sentence (months, dates, parties, covers, open days, tables, closed days),
+    from :func:`restaurant_facts`.
+
+    >>> f = {"months": 1, "first": "2025-01-01", "last": "2025-01-31", "visits": 10, "covers": 25,
+    ...      "open_days": 4, "tables": 2, "seats": 8.0, "closed_weekdays": ["Monday"]}
+    >>> data_text(f, True)
+    '**The data:** 1 month, 2025-01-01 to 2025-01-31: 10 parties (25 covers) on 4 open days, 2 tables with 8 seats. Closed on Monday.'
+    """
+    seats = f"with {facts['seats']:,.0f} seats" if has_seats else "(seats unknown: no tables.csv)"
+    closed = f" Closed on {', '.join(facts['closed_weekdays'])}." if facts["closed_weekdays"] else ""
+    months = f"{facts['months']} month{'s' if facts['months'] != 1 else ''}"
+    return (f"**The data:** {months}, {facts['first']} to {facts['last']}: {facts['visits']:,} parties "
+            f"({facts['covers']:,} covers) on {facts['open_days']} open days, {facts['tables']} tables {seats}.{closed}")
+
+
+def case_summary_text(whole: pd.Series, statuses: dict[str, str], open_hours_per_day: float, *, has_seats: bool,
+                      has_rating: bool, vip: str | None, guests: pd.DataFrame, vip_status: str | None = None,
+                      currency: str = "NOK") -> str:
+    """Markdown bullets closing the notebook: turnover and RevPASH, the average rating with its count,
+    and the VIP's own numbers (with its rating's status when given).
+
+    >>> w = pd.Series({"table_turnover": 1.6, "revpash": 143.0, "avg_rating": 4.06, "ratings": 525})
+    >>> case_summary_text(w, {"table_turnover": "off track"}, 6, has_seats=False, has_rating=True, vip=None,
+    ...                   guests=pd.DataFrame()).splitlines()[-1]
+    '- Average rating 4.06 from 525 ratings (no target).'
+    """
+    from ..display import format_value
+
+    money = lambda x: format_value(x, "currency", currency=currency)  # noqa: E731
+    lines = [f"- Table turnover {whole['table_turnover']:.2f} parties per table per open day "
+             f"({statuses.get('table_turnover', 'no target')})"
+             + (f"; RevPASH {money(whole['revpash'])} at {open_hours_per_day:g} open hours a day "
+                f"({statuses.get('revpash', 'no target')})." if has_seats else ".")]
+    if has_rating:
+        lines.append(f"- Average rating {whole['avg_rating']:.2f} from {whole['ratings']:,.0f} ratings "
+                     f"({statuses.get('avg_rating', 'no target')}).")
+    if vip is not None:
+        g = guests.loc[vip]
+        rating = ""
+        if has_rating:
+            rating = (f", rating {g['avg_rating']:.2f} from {g['ratings']:.0f} ratings"
+                      + (f" ({vip_status})" if vip_status else "") if g["ratings"] else ", no ratings")
+        lines.append(f"- The VIP, guest {vip}: {g['visits']:.0f} visits, average check {money(g['avg_check'])}{rating}.")
+    return "\n".join(lines)
