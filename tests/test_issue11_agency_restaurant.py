@@ -15,7 +15,8 @@ AGENCY_HELPERS = (cases.marketing_agency.followed_key_account, cases.marketing_a
                   cases.marketing_agency.channel_comparison, cases.marketing_agency.mix_adjusted_rate,
                   cases.marketing_agency.months_against_target_text, cases.marketing_agency.mix_adjusted_text,
                   cases.marketing_agency.mean_of_rates_text, cases.marketing_agency.largest_client_weight_text,
-                  cases.marketing_agency.case_summary_text)
+                  cases.marketing_agency.case_summary_text, cases.marketing_agency.data_text,
+                  cases.marketing_agency.months_on_target_text)
 RESTAURANT_HELPERS = (cases.restaurant.vip_choice_text, cases.restaurant.monthly_rating_text,
                       cases.restaurant.rating_verdict_text, cases.restaurant.data_text,
                       cases.restaurant.case_summary_text)

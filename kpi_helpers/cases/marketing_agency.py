@@ -27,7 +27,7 @@ __all__ = ["AD_SUMS", "AD_KPIS", "ad_rates", "run", "AD_UNITS", "AD_TWO_DECIMALS
            "client_overview", "ad_kpis_by", "rate_weights", "mean_of_rates_vs_ratio_of_sums", "account_vs_all",
            "compare_by_segment", "followed_key_account", "key_account_choice_text", "channel_comparison",
            "mix_adjusted_rate", "months_against_target_text", "mix_adjusted_text", "mean_of_rates_text",
-           "largest_client_weight_text", "case_summary_text"]
+           "largest_client_weight_text", "case_summary_text", "data_text", "months_on_target_text"]
 
 
 AD_SUMS = ["impressions", "clicks", "conversions", "spend", "conversion_value"]
@@ -619,3 +619,34 @@ def case_summary_text(key: str, overview: pd.DataFrame, totals: pd.Series, versu
                                                 "no row lacks conversions here; such a CPA would be n/a")
                  + ", never infinity.")
     return "\n".join(lines)
+
+
+def data_text(months: pd.DataFrame, daily: pd.DataFrame, data_dir: str) -> str:
+    """Markdown: the data in one sentence (months, partial months, rows, clients, campaigns, channels).
+
+    >>> m = pd.DataFrame({"period": ["2025-01", "2025-02"], "partial": [False, True]})
+    >>> d = pd.DataFrame({"client": ["A", "B"], "campaign": ["a", "b"], "channel": ["Search", "Search"]})
+    >>> data_text(m, d, "data")
+    '**The data:** `data`: 2 months, 2025-01 to 2025-02 (1 partial), 2 rows of daily statistics, 2 clients, 2 campaigns, 1 channels.'
+    """
+    n_partial = int(months["partial"].sum())
+    text = (f"**The data:** `{data_dir}`: {len(months)} months, {months['period'].iloc[0]} to "
+            f"{months['period'].iloc[-1]}" + (f" ({n_partial} partial)" if n_partial else "")
+            + f", {len(daily):,} rows of daily statistics, {daily['client'].nunique()} clients, "
+            f"{daily['campaign'].nunique()} campaigns")
+    return text + (f", {daily['channel'].nunique()} channels." if "channel" in daily.columns else ".")
+
+
+def months_on_target_text(table: pd.DataFrame, scope: str = "all") -> str:
+    """Markdown: per KPI with a target, in how many months of ``scope`` it was on track.
+
+    >>> t = pd.DataFrame({"kpi": ["ctr", "ctr", "cpc"], "scope": ["all"] * 3, "period": ["2025-01", "2025-02", "2025-01"],
+    ...                   "status": ["on_track", "off_track", "no_target"]})
+    >>> months_on_target_text(t)
+    '**Months on target:** CTR 1 of 2.'
+    """
+    rows = table[(table["scope"] == scope) & (table["period"] != "all") & (table["status"] != "no_target")]
+    if rows.empty:
+        return "**Months on target:** no KPI has a target."
+    counts = rows.groupby("kpi", sort=False)["status"].agg(lambda s: f"{(s == 'on_track').sum()} of {len(s)}")
+    return "**Months on target:** " + ", ".join(f"{k.upper()} {v}" for k, v in counts.items()) + "."
