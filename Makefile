@@ -46,11 +46,14 @@ $(STAMP): pyproject.toml requirements.lock
 run: $(STAMP)
 	$(BIN)/kpi-cases run all --out reports
 
+# The type checker first (kpi_helpers is typed and ships py.typed), then every test.
 test: $(STAMP)
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest --nbval --nbval-current-env tests notebooks
 
 # While editing: no notebook executions, nothing slow (markers in pyproject.toml, tests/conftest.py).
 test-fast: $(STAMP)
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -m "not notebook and not slow" tests
 
 # The students' view: every notebook in JupyterLab, run in headless Chromium (tests_browser/).

@@ -470,7 +470,9 @@ def account_vs_company_text(versus: pd.DataFrame, *, labels: Mapping[str, str], 
     """
     directions = directions or {}
     company, account = versus.columns[0], versus.columns[1]
-    better, worse, same = [], [], []
+    better: list[str] = []
+    worse: list[str] = []
+    same: list[str] = []
     for kpi, row in versus.iterrows():
         a, c = float(row[account]), float(row[company])
         unit = units.get(kpi, "number")

@@ -156,11 +156,10 @@ def _features(g: _Grouped, sums: tuple[np.ndarray, np.ndarray, np.ndarray | None
     """``accounts.account_features`` of the log, from :func:`_customer_sums` (nothing regrouped)."""
     total, order, windows = sums
     revenue = pd.Series(total[order], index=g.customers[order], name="amount")
-    if windows is not None:
-        # in revenue order, on revenue's own labels: aligning them later is free
-        windows = (pd.Series(windows[order, 0], index=revenue.index),
-                   pd.Series(windows[order, 1], index=revenue.index))
-    return accounts.features_from_sums(revenue, windows, customers)
+    # in revenue order, on revenue's own labels: aligning them later is free
+    recent_and_before = None if windows is None else (pd.Series(windows[order, 0], index=revenue.index),
+                                                      pd.Series(windows[order, 1], index=revenue.index))
+    return accounts.features_from_sums(revenue, recent_and_before, customers)
 
 
 def analyse_revenue(case: str, data: CaseData, table: str, p: dict[str, Any]) -> CaseResult:

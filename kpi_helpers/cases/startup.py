@@ -65,7 +65,7 @@ _SCENARIO_KPIS = ("revenue", "cmgr", "active_customers", "top_customer_share", "
 
 
 def _scenario_figures(matrix: pd.DataFrame, growth_mask: np.ndarray, a: float, b: float
-                      ) -> tuple[dict[str, float], Any, str]:
+                      ) -> tuple[dict[str, float], Any, Any]:
     monthly = matrix.sum(axis=1)
     growth_rev = monthly[growth_mask]
     totals = matrix.sum(axis=0)
@@ -356,6 +356,7 @@ def key_pair_text(result: CaseResult, *, threshold: float) -> str:
     if a is None:
         return "The key-account rule picked no account: no customer has revenue above zero."
     table = result.key_account_table
+    assert table is not None  # key_pair found an account, so the rule's table exists
     features = result.frames.get("features")
 
     def why(acc: Any) -> str:
@@ -467,6 +468,7 @@ def summary_text(result: CaseResult, scenario: Scenario) -> str:
     if a is None:
         return "\n".join(lines)
     sm = scenario.summary
+    assert result.key_account_table is not None  # a is a key account
     share_a = result.key_account_table.at[a, "share"]
     lost_share = (sm.at["revenue", "change"] / sm.at["revenue", "with"]) if sm.at["revenue", "with"] else math.nan
     lines.append(f"- **A ({_md(a)})** is a key account because of its revenue: the largest customer, "

@@ -101,6 +101,12 @@ _MOJIBAKE_HINT = re.compile("[\u00c2\u00c3\u00c5\u00e2][\u0080-\u00bf\u0152\u015
 
 
 # --------------------------------------------------------------------------- raw cells
+
+def _unguarded(text: str) -> str:
+    """The text inside an Excel guard ``="000101"`` (``text`` is known to be one)."""
+    m = re.fullmatch(_GUARD, text.strip())
+    return m.group(1) if m is not None else text
+
 def unwrap_excel_guards(raw: pd.DataFrame, columns: Mapping[str, str], rows: np.ndarray,
                         file: str) -> tuple[pd.DataFrame, list[str]]:
     """Cells written ``="000101"`` (Excel's way to keep leading zeros) become ``000101``, with a warning.
@@ -122,7 +128,7 @@ def unwrap_excel_guards(raw: pd.DataFrame, columns: Mapping[str, str], rows: np.
                                re.fullmatch(_GUARD, v.strip()) is not None for v in cells), dtype=bool, count=len(s))
             if not hit.any():
                 continue
-            new = pd.Series([re.fullmatch(_GUARD, v.strip()).group(1) if h else v for v, h in zip(cells, hit)],
+            new = pd.Series([_unguarded(v) if h else v for v, h in zip(cells, hit)],
                             index=s.index, dtype=object)
         else:
             continue

@@ -311,6 +311,7 @@ def load_case(
     missing_columns: dict[str, tuple[str, ...]] = {}
     warnings: list[str] = []
     for name, spec in tables_spec.items():
+        path: Path | None
         if files and name in files:
             path = Path(files[name])
             if not path.is_absolute():

@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -108,6 +108,7 @@ def read_text_file(path: Path, file: str, dialect: Dialect, spec: TableSpec
             kind="empty_file", file=file, path=path, expected=f"a header row: {expected_header}")
     # leading blank lines and Excel's "sep=;" hint line are skipped (and counted for row numbers)
     lead = re.match(r"(?:[ \t]*(?:\r\n|\n|\r))*", text)
+    assert lead is not None  # the pattern matches the empty string
     skipped = lead.group(0).count("\n") + lead.group(0).replace("\r\n", "").count("\r")
     pos = lead.end()
     sep = dialect.sep
@@ -121,7 +122,9 @@ def read_text_file(path: Path, file: str, dialect: Dialect, spec: TableSpec
         raise DataError(
             f"{file}: the file is empty; expected a header row ({expected_header}) and data rows below it.",
             kind="empty_file", file=file, path=path, expected=f"a header row: {expected_header}")
-    header_line = re.match(r"[^\r\n]*", body).group(0)
+    first_line = re.match(r"[^\r\n]*", body)
+    assert first_line is not None  # the pattern matches the empty string
+    header_line = first_line.group(0)
     if sep is None:
         sep = "\t" if path.suffix.lower() == ".tsv" else _sniff_sep(header_line)
     try:
@@ -225,7 +228,8 @@ def read_excel_file(path: Path, file: str, table: str, sheet: str | None = None,
         if header is None and len(chosen) == 1:
             raise DataError(f"{file}: sheet '{ws.name}' is empty; expected a header row in the first row and data "
                             "below it.", kind="empty_file", file=file, path=path, expected="a header row")
-    frames, all_rows = [], []
+    frames: list[Any] = []
+    all_rows: list[Any] = []
     source: list[str] = []
     for ws, (header, columns, rows) in zip(chosen, parts):
         if header is None:
@@ -250,7 +254,7 @@ def read_excel_file(path: Path, file: str, table: str, sheet: str | None = None,
     return raw, np.asarray(all_rows, dtype=np.int64), warnings
 
 
-def _header_values(values: tuple) -> list[Any]:
+def _header_values(values: Sequence[Any]) -> list[Any]:
     header = list(values)
     while header and (header[-1] is None or not str(header[-1]).strip()):
         header.pop()

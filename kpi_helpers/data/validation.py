@@ -475,6 +475,8 @@ def _date_order(raw: pd.DataFrame, spec: TableSpec, cols: Mapping[str, str], pre
     order, example = slash_date_order(pd.concat([t for _, t in texts], ignore_index=True))
     if order is None or order == "mixed":
         return None  # none, or no order reads them all: the dates that do not parse are reported
+    if example is None:
+        return None
     column = next(name for name, t in texts if (t == example).any())
     where = rows_text(rows[(dict(texts)[column] == example).to_numpy()].tolist()[:1], [f"'{example}'"])
     a, b, y = _slash_parts(example)
@@ -497,7 +499,10 @@ def _date_order(raw: pd.DataFrame, spec: TableSpec, cols: Mapping[str, str], pre
 def _slash_parts(text: str) -> tuple[int, int, int]:
     import re
 
-    a, b, y = re.match(r"\s*([0-9]{1,2})[/-]([0-9]{1,2})[/-]([0-9]{2,4})", text).groups()
+    m = re.match(r"\s*([0-9]{1,2})[/-]([0-9]{1,2})[/-]([0-9]{2,4})", text)
+    if m is None:
+        raise ValueError(f"not a slash date: {text!r}")
+    a, b, y = m.groups()
     return int(a), int(b), int(y) + (2000 if len(y) <= 2 else 0)
 
 
