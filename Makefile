@@ -18,11 +18,12 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: all run test test-browser test-spark chromium java bench lab data notebooks golden lock site setup clean help
+.PHONY: all run test test-fast test-browser test-spark chromium java bench lab data notebooks golden lock site setup clean help
 
 help:
 	@echo "make run    set up and run every case headless into reports/"
 	@echo "make test   set up and run all tests (unit, property, notebooks, CLI)"
+	@echo "make test-fast  the tests that execute no notebook and are not slow (under a minute)"
 	@echo "make test-browser  run every notebook in JupyterLab in headless Chromium; screenshots in reports/screenshots/"
 	@echo "make test-spark  the KPI tables on Spark (local mode) equal pandas and DuckDB (installs Java, PySpark)"
 	@echo "make lab    open JupyterLab on notebooks/"
@@ -48,8 +49,10 @@ $(STAMP): pyproject.toml requirements.lock
 run: $(STAMP)
 	$(BIN)/kpi-cases run all --out reports
 
-# Spark's tests (marker spark) run in `make test-spark`: a JVM and 400 MB of PySpark are not for every run.
+# The type checker first (kpi_helpers is typed and ships py.typed), then every test; Spark's tests
+# (marker spark) run in `make test-spark`: a JVM and 400 MB of PySpark are not for every run.
 test: $(STAMP)
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest --nbval --nbval-current-env -m "not spark" tests notebooks
 
 # The engine equivalence tests on Spark in local mode (tests/test_engines.py: one SparkSession for all).
@@ -65,6 +68,11 @@ $(SPARK_STAMP): $(STAMP) requirements-spark.lock
 java:
 	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jre-headless; }
+
+# While editing: no notebook executions, nothing slow (markers in pyproject.toml, tests/conftest.py).
+test-fast: $(STAMP)
+	$(BIN)/python -m mypy
+	$(BIN)/python -m pytest -m "not notebook and not slow" tests
 
 # The students' view: every notebook in JupyterLab, run in headless Chromium (tests_browser/).
 # The PDF test of tests/test_report.py is skipped by `make test` where chromium is missing: run it here.

@@ -12,6 +12,11 @@ def _umask() -> int:
     return mask
 
 
+def set_usual_mode(path: str | os.PathLike[str]) -> None:
+    """Give a file made by ``mkstemp`` (0600) the permissions a new file usually gets (0666 & ~umask)."""
+    os.chmod(path, 0o666 & ~_umask())
+
+
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``.
 
@@ -24,7 +29,7 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual permissions
+        set_usual_mode(tmp)  # mkstemp creates 0600
         os.replace(tmp, target)
     except BaseException:
         try:

@@ -8,8 +8,9 @@ Commands::
     kpi-cases run  CASE|all [--data DIR] [--out DIR] [--timeout S] [--pdf] [data options] [-p NAME=VALUE ...]
     kpi-cases template CASE DIR [--force]
 
-data options: ``--map TABLE.SOURCE=TARGET`` (repeatable), ``--sep``, ``--decimal``, ``--dayfirst``,
-``--encoding``.
+data options (:mod:`kpi_helpers.cli_options`): ``--map TABLE.SOURCE=TARGET`` (repeatable), ``--sep``,
+``--decimal``, ``--dayfirst`` / ``--monthfirst``, ``--encoding``, ``--sheet``, ``--currency``,
+``--drop-duplicates``, ``--merge-similar-names``, ``--drop-total-rows``, ``--strict``.
 
 Exit status: 0 done; 2 usage error; 3 data error (one message on stderr, no traceback);
 1 anything else (a short message; the traceback with ``--debug``).
@@ -20,7 +21,8 @@ Spark with ``--engine spark``, a database with ``--connect``) or, with ``--engin
 byte (tests/test_engines.py). ``run`` executes ``notebooks/<NN_case>.ipynb`` with papermill
 and writes ``OUT/<case>.ipynb``, ``OUT/<case>.html`` (a self-contained client report, built by
 :mod:`kpi_helpers.report`), with ``--pdf`` also ``OUT/<case>.pdf``, and, through the notebook's
-``kpi_table_path`` parameter, ``OUT/<case>_kpis.csv``.
+``kpi_table_path`` parameter, ``OUT/<case>_kpis.csv``: the files of one run are replaced together or
+not at all (:func:`kpi_helpers.report.output_set`).
 
 Only the standard library is imported at module level: ``kpi-cases --help`` stays fast, and pandas,
 papermill and nbconvert are imported inside the commands that need them.
@@ -36,6 +38,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+from . import cli_options
+from .cli_options import UsageError
+
 __all__ = ["main", "build_parser", "parse_param_items", "coerce_value", "write_kpi_csv",
            "project_root", "EXIT_OK", "EXIT_ERROR", "EXIT_USAGE", "EXIT_DATA"]
 
@@ -46,13 +51,12 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_DATA = 0, 1, 2, 3
 RESERVED_PARAMETERS: dict[str, str] = {
     "data_dir": "--data",
     "column_map": "--map",
-    "sep": "--sep",
-    "decimal": "--decimal",
-    "dayfirst": "--dayfirst",
-    "encoding": "--encoding",
+    **cli_options.NOTEBOOK_PARAMETERS,
     "kpi_table_path": "--out",
     "interactive": "nothing: it is always False on the command line",
 }
+#: The data options every notebook has declared from the start (the others are noted only when used).
+_FIRST_OPTIONS = frozenset({"sep", "decimal", "dayfirst", "encoding"})
 DEFAULT_TIMEOUT = 600  # seconds per notebook cell
 _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}
@@ -62,10 +66,6 @@ _NONE = {"none", "null"}
 # ------------------------------------------------------------------------------------------------
 # errors
 # ------------------------------------------------------------------------------------------------
-class UsageError(Exception):
-    """A wrong invocation: exit status 2."""
-
-
 class CaseFailure(Exception):
     """One case failed: ``code`` is the exit status (1 or 3), ``detail`` the message after the kind."""
 
@@ -84,9 +84,10 @@ class CaseFailure(Exception):
 
 
 def _is_data_error(exc: BaseException) -> bool:
-    if "kpi_helpers.data" in sys.modules:
-        return isinstance(exc, sys.modules["kpi_helpers.data"].DataError)
-    return False
+    """A problem in the consultant's data (exit status 3): the package's one DataError (stdlib-only import)."""
+    from .data.errors import DataError
+
+    return isinstance(exc, DataError)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -296,66 +297,6 @@ def _case_names(arg: str, cases_mod: Any) -> list[str]:
     return [arg]
 
 
-def _column_maps(items: Sequence[str] | None, names: list[str], data_mod: Any) -> dict[str, dict]:
-    """``--map`` items -> a column map per case (entries for tables the case does not have dropped)."""
-    if not items:
-        return {c: {} for c in names}
-    try:
-        cmap = data_mod.parse_column_map(items)
-    except ValueError as e:
-        raise UsageError(str(e)) from None
-    specs = {c: data_mod.TABLES[c] for c in names}
-    for table, mapping in cmap.items():
-        if table == "*":
-            all_cols = {col for c in names for t in specs[c].values() for col in t.column_names}
-            for source, target in mapping.items():
-                if target not in all_cols:
-                    raise UsageError(f"--map *.{source}={target}: {target!r} is no column of "
-                                     f"{' or '.join(names)}; columns: {', '.join(sorted(all_cols))}")
-            continue
-        holders = [specs[c][table] for c in names if table in specs[c]]
-        if not holders:
-            tables = sorted({t for c in names for t in specs[c]})
-            raise UsageError(f"--map {table}...: no table {table!r} in {' or '.join(names)}; "
-                             f"tables: {', '.join(tables)} (or * for all tables)")
-        cols = holders[0].column_names
-        for source, target in mapping.items():
-            if target not in cols:
-                raise UsageError(f"--map {table}.{source}={target}: table {table} has no column {target!r}; "
-                                 f"columns: {', '.join(cols)}")
-    out: dict[str, dict] = {}
-    for c in names:
-        m: dict[str, dict] = {}
-        case_cols = {col for t in specs[c].values() for col in t.column_names}
-        for table, mapping in cmap.items():
-            if table == "*":
-                star = {s: t for s, t in mapping.items() if t in case_cols}
-                if star:
-                    m["*"] = star
-            elif table in specs[c]:
-                m[table] = dict(mapping)
-        out[c] = m
-    return out
-
-
-def _dialect(args: argparse.Namespace, data_mod: Any) -> Any:
-    if args.encoding:
-        import codecs
-
-        try:
-            codecs.lookup(args.encoding)
-        except LookupError:
-            raise UsageError(f"--encoding: unknown encoding {args.encoding!r} "
-                             "(e.g. utf-8, cp1252, latin-1)") from None
-    if args.decimal is not None and args.decimal not in (".", ","):
-        raise UsageError(f"--decimal must be . or , not {args.decimal!r}")
-    try:
-        return data_mod.Dialect(sep=args.sep, decimal=args.decimal, dayfirst=bool(args.dayfirst),
-                                encoding=args.encoding or None)
-    except ValueError as e:
-        raise UsageError(f"--sep/--decimal: {e}") from None
-
-
 def _data_dirs(arg: str | None, names: list[str], root: Path, is_all: bool) -> tuple[dict[str, Path], Path | None]:
     """Data folder per case, and the folder that holds them all (``all``) or None."""
     if arg is None:
@@ -464,7 +405,10 @@ def _template_readme(case: Any, specs: Mapping[str, Any], params: Mapping[str, A
         f"`--map {next(iter(specs))}.Dato={next(iter(specs.values())).column_names[0]}` (repeatable).",
         "Files written with `;` and decimal commas are recognised; else use `--sep ';' --decimal ,`.",
         "Dates: ISO (2024-01-31), `YYYYMMDD` and `dd.mm.yyyy` are read as they are; `--dayfirst` reads "
-        "`31/01/2024` as day first. Text: UTF-8 or Windows-1252 (`--encoding cp1252`).",
+        "`03/04/2024` as day first, `--monthfirst` as month first (slash dates with no number above 12 need "
+        "one of them). Text: UTF-8 or Windows-1252 (`--encoding cp1252`). The data check asks before it "
+        "guesses and warns about duplicate rows, similar names, total rows and mixed currencies: see "
+        "`kpi-cases kpis --help`.",
         "",
     ]
     for tname, spec in specs.items():
@@ -534,8 +478,9 @@ def cmd_kpis(args: argparse.Namespace) -> int:
 
     is_all = args.case == "all"
     names = _case_names(args.case, cases)
-    maps = _column_maps(args.map, names, data)
-    dialect = _dialect(args, data)
+    maps = cli_options.column_maps(args.map, names, data)
+    dialect = cli_options.dialect(args, data)
+    checks = cli_options.checks(args, data)
     params: dict[str, dict[str, Any]] = {}
     unknown_everywhere: set[str] | None = None
     for c in names:
@@ -557,8 +502,9 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     _check_out_not_in_data(out_file or out_dir, dirs, base)
 
     engine, tables = _engine_options(args, names, data)
+    data_dirs: dict[str, Path | None] = dict(dirs)
     if args.connect and args.data is None:
-        dirs = {c: None for c in names}  # every table from the database (customers only with --data)
+        data_dirs = {c: None for c in names}  # every table from the database (customers only with --data)
 
     failures: list[tuple[str, CaseFailure]] = []
     backend: dict[str, Any] = {}
@@ -566,11 +512,14 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         for c in names:
             try:
                 if engine == "pandas" or (args.engine is None and c in _PANDAS_ONLY):
-                    cd = data.load_case(c, dirs[c], maps[c], dialect)
+                    cd = data.load_case(c, dirs[c], maps[c], dialect, checks=checks)
                     _print_notes(c, cd.warnings)
+                    if getattr(cd, "currency", None) and "currency" in cases.known_parameters(c):
+                        params[c] = {"currency": cd.currency, **params[c]}
                     result = cases.analyse(c, cd, **params[c])
                 else:
-                    result = _engine_kpis(c, engine, args, backend, tables, dirs[c], maps[c], dialect, params[c])
+                    result = _engine_kpis(c, engine, args, backend, tables, data_dirs[c], maps[c], dialect, params[c],
+                                          checks)
                 _print_notes(c, result.notes)
                 path = write_kpi_csv(result.kpis, out_file or out_dir / f"{c}_kpis.csv")
                 print(_show(path), flush=True)
@@ -622,12 +571,12 @@ def _engine_options(args: argparse.Namespace, names: list[str], data_mod: Any) -
 
 
 def _engine_kpis(case: str, engine: str, args: argparse.Namespace, backend: dict[str, Any], tables: dict[str, str],
-                 data_dir: Path | None, column_map: dict, dialect: Any, params: dict[str, Any]) -> Any:
+                 data_dir: Path | None, column_map: dict, dialect: Any, params: dict[str, Any], checks: Any) -> Any:
     """One case's KPI table through :func:`kpi_helpers.engines.kpi_table`; the backend is made on first use."""
     from . import engines
 
     if case in engines.PANDAS_ONLY and not tables:
-        return engines.kpi_table(case, data_dir, column_map, dialect, params, engine=engine)
+        return engines.kpi_table(case, data_dir, column_map, dialect, params, engine=engine, checks=checks)
     if not backend:
         if tables:
             backend["con"] = engines.connect_url(args.connect)
@@ -636,8 +585,9 @@ def _engine_kpis(case: str, engine: str, args: argparse.Namespace, backend: dict
             backend["con"] = engines.connect(engine, spark_master=args.spark_master)
     if tables:
         return engines.kpi_table(case, data_dir, column_map, dialect, params, database=backend["con"],
-                                 tables=tables, engine=getattr(backend["con"], "name", "database"))
-    return engines.kpi_table(case, data_dir, column_map, dialect, params, con=backend["con"], engine=engine)
+                                 tables=tables, engine=getattr(backend["con"], "name", "database"), checks=checks)
+    return engines.kpi_table(case, data_dir, column_map, dialect, params, con=backend["con"], engine=engine,
+                             checks=checks)
 
 
 def _case_failure(e: BaseException, args: argparse.Namespace) -> CaseFailure:
@@ -813,8 +763,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     missing = [str(p) for p in notebooks.values() if not p.is_file()]
     if missing:
         raise CaseFailure(EXIT_ERROR, f"notebook not found: {', '.join(missing)}")
-    maps = _column_maps(args.map, names, data)
-    dialect = _dialect(args, data)
+    maps = cli_options.column_maps(args.map, names, data)
+    dialect = cli_options.dialect(args, data)
+    checks = cli_options.checks(args, data)
     if args.timeout is not None and args.timeout < 0:
         raise UsageError("--timeout must be >= 0 seconds (0 = no limit)")
     dirs, base = _data_dirs(args.data, names, root, is_all)
@@ -840,7 +791,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not defaults:
             raise CaseFailure(EXIT_ERROR, f"{notebooks[c]} has no cell tagged 'parameters': the values of "
                                           "--data, --map and -p would be overwritten by the notebook's own")
-        undeclared = [k for k in RESERVED_PARAMETERS if k not in defaults]
+        # a data option the notebook does not declare matters only when it is used
+        used = {k for k, v in cli_options.notebook_parameters(dialect, checks).items() if v}
+        undeclared = [k for k in RESERVED_PARAMETERS if k not in defaults
+                      and (k not in cli_options.NOTEBOOK_PARAMETERS or k in _FIRST_OPTIONS or k in used)]
         if undeclared:
             _print_notes(c, [f"{notebooks[c].name} does not declare {', '.join(undeclared)} in its parameters "
                              "cell: the command line's value(s) for them go unused"])
@@ -873,71 +827,84 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _run_one(case: str, notebook: Path, data_dir: Path, out_dir: Path, column_map: dict, dialect: Any,
              user_params: dict[str, Any], args: argparse.Namespace, pm: Any, cases_mod: Any) -> None:
+    """Check the data, execute one case notebook and write its set of outputs together (or none of them)."""
     import tempfile
 
     import nbformat
 
+    from . import data, report
+
+    # the data check first: its warnings on stderr, a data error before any file is touched
+    checks = cli_options.checks(args, data)
+    cd = data.load_case(case, data_dir, column_map, dialect, checks=checks)
+    _print_notes(case, cd.warnings)
+    options = cli_options.notebook_parameters(dialect, checks)
     cell = _parameters_cell(notebook) or {}
     declared = set(cell)
-    currency = user_params.get("currency", cell.get("currency", (False, None, None))[1])
+    currency = user_params.get("currency", cd.currency or cell.get("currency", (False, None, None))[1])
 
     kpi_path = (out_dir / f"{case}_kpis.csv").resolve()
     parameters = {
         "data_dir": str(Path(data_dir).resolve()),
         "column_map": column_map,
-        "sep": dialect.sep,
-        "decimal": dialect.decimal,
-        "dayfirst": dialect.dayfirst,
-        "encoding": dialect.encoding,
+        **options,
         "interactive": False,
         "kpi_table_path": str(kpi_path),
         **user_params,
     }
     print(f"{case}: executing {notebook.name} ...", flush=True)
     t0 = time.perf_counter()
-    before = kpi_path.stat().st_mtime_ns if kpi_path.exists() else None
-    fd, tmp_name = tempfile.mkstemp(dir=out_dir, prefix=f".{case}.", suffix=".tmp.ipynb")
-    os.close(fd)
-    tmp = Path(tmp_name)
+    outputs = [out_dir / f"{case}.ipynb", out_dir / f"{case}.html", kpi_path, out_dir / f"{case}.pdf"]
     failed_path = out_dir / f"{case}.failed.ipynb"
-    try:
-        with _kernel_environment(), _QuietPapermill(declared):
-            nb = pm.execute_notebook(
-                str(notebook), str(tmp), parameters=parameters, kernel_name="python3", language="python",
-                cwd=str(notebook.parent), progress_bar=sys.stderr.isatty(), log_output=False,
-                execution_timeout=args.timeout or None, report_mode=False,
-                extra_arguments=["--IPKernelApp.log_level=ERROR"])
-    except pm.PapermillExecutionError as e:
-        if e.ename == "DataError":
-            raise CaseFailure(EXIT_DATA, str(e.evalue)) from None
-        kept = ""
-        if tmp.exists() and tmp.stat().st_size:
-            os.replace(tmp, failed_path)
-            kept = f"; the executed notebook is {_show(failed_path)}"
-        raise CaseFailure(EXIT_ERROR, f"{notebook.name} failed in cell [{e.exec_count}]: "
-                                      f"{e.ename}: {e.evalue}{kept}") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    strip_papermill_metadata(nb, output_path=(out_dir / f"{case}.ipynb").resolve())
-    atomic_write(out_dir / f"{case}.ipynb", nbformat.writes(nb).encode("utf-8") + b"\n")
-    title = _first_heading(nb) or cases_mod.CASES[case].title
+    # the previous run's files step aside while this one runs: back on failure, gone on success
+    with report.output_set(outputs):
+        fd, tmp_name = tempfile.mkstemp(dir=out_dir, prefix=f".{case}.", suffix=".tmp.ipynb")
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            with _kernel_environment(), _QuietPapermill(declared):
+                nb = pm.execute_notebook(
+                    str(notebook), str(tmp), parameters=parameters, kernel_name="python3", language="python",
+                    cwd=str(notebook.parent), progress_bar=sys.stderr.isatty(), log_output=False,
+                    execution_timeout=args.timeout or None, report_mode=False,
+                    extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        except pm.PapermillExecutionError as e:
+            if e.ename == "DataError":
+                raise CaseFailure(EXIT_DATA, str(e.evalue)) from None
+            kept = ""
+            if tmp.exists() and tmp.stat().st_size:
+                os.replace(tmp, failed_path)
+                kept = f"; the executed notebook is {_show(failed_path)}"
+            raise CaseFailure(EXIT_ERROR, f"{notebook.name} failed in cell [{e.exec_count}]: "
+                                          f"{e.ename}: {e.evalue}{kept}") from None
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        if not kpi_path.exists():
+            raise CaseFailure(EXIT_ERROR, f"{notebook.name} ran but did not write {_show(kpi_path)} "
+                                          "(does it save the KPI table to kpi_table_path?)")
+        strip_papermill_metadata(nb, output_path=(out_dir / f"{case}.ipynb").resolve())
+        title = _first_heading(nb) or cases_mod.CASES[case].title
+        threshold = user_params.get("major_threshold", cell.get("major_threshold", (False, None, None))[1])
+        summary = report.summary_html(kpi_path, currency=str(currency or "NOK"),
+                                      major_threshold=threshold if isinstance(threshold, (int, float)) else None)
+        page = notebook_to_html(nb, title, summary=summary, paths=report.folder_names([data_dir, out_dir]))
+        html_tmp = out_dir / f".{case}.tmp.html"
+        try:
+            atomic_write(html_tmp, page.encode("utf-8"))
+            if getattr(args, "pdf", False):
+                report.write_pdf(html_tmp, out_dir / f"{case}.pdf")
+            atomic_write(out_dir / f"{case}.ipynb", nbformat.writes(nb).encode("utf-8") + b"\n")
+            os.replace(html_tmp, out_dir / f"{case}.html")
+        finally:
+            html_tmp.unlink(missing_ok=True)
     if failed_path.exists():
         failed_path.unlink()
-    if not kpi_path.exists() or kpi_path.stat().st_mtime_ns == before:
-        raise CaseFailure(EXIT_ERROR, f"{notebook.name} ran but did not write {_show(kpi_path)} "
-                                      "(does it save the KPI table to kpi_table_path?)")
-    from . import report
-
-    threshold = user_params.get("major_threshold", cell.get("major_threshold", (False, None, None))[1])
-    summary = report.summary_html(kpi_path, currency=str(currency or "NOK"),
-                                  major_threshold=threshold if isinstance(threshold, (int, float)) else None)
-    page = notebook_to_html(nb, title, summary=summary, paths=report.folder_names([data_dir, out_dir]))
-    html_path = atomic_write(out_dir / f"{case}.html", page.encode("utf-8"))
+    html_path = out_dir / f"{case}.html"
     secs = time.perf_counter() - t0
     print(f"{case}: wrote {_show(html_path)} ({_size(html_path.stat().st_size)}) in {secs:.1f} s", flush=True)
     if getattr(args, "pdf", False):
-        pdf_path = report.write_pdf(html_path, out_dir / f"{case}.pdf")
+        pdf_path = out_dir / f"{case}.pdf"
         print(f"{case}: wrote {_show(pdf_path)} ({_size(pdf_path.stat().st_size)})", flush=True)
 
 
@@ -958,11 +925,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--map", action="append", metavar="TABLE.SOURCE=TARGET",
                    help="read column SOURCE of TABLE as canonical column TARGET, e.g. invoices.Dato=date "
                         "(repeatable; TABLE * = every table)")
-    g.add_argument("--sep", metavar="SEP", help="field separator: , ; or tab (default: detected)")
-    g.add_argument("--decimal", metavar="CHAR", help="decimal mark: . or , (default: detected)")
-    g.add_argument("--dayfirst", action="store_true", help="read 01/02/2024 as 1 February")
-    g.add_argument("--encoding", metavar="ENC", help="text encoding, e.g. cp1252 (default: UTF-8, "
-                                                     "falling back to Windows-1252)")
+    cli_options.add_data_options(g)
     g.add_argument("-p", "--param", dest="params", action="append", metavar="NAME=VALUE",
                    help="a parameter, typed by its default: -p max_key_accounts=3, "
                         "-p targets.csat=0.9, -p 'targets={\"csat\": 0.9}' (repeatable)")
@@ -979,6 +942,7 @@ def build_parser() -> argparse.ArgumentParser:
                "      --map transactions.Dato=date --map transactions.Kunde=customer "
                "--map transactions.Beløp=amount\n"
                "  kpi-cases run all --out reports\n"
+               "  kpi-cases run your_data --data ~/client --monthfirst --currency NOK --drop-duplicates --strict\n"
                "  kpi-cases template your_data ~/client")
     parser.add_argument("--debug", action="store_true", default=False,
                         help="show the traceback of unexpected errors")

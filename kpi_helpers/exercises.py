@@ -13,7 +13,7 @@ from typing import Any
 
 from . import display
 
-__all__ = ["CheckResult", "check_answer"]
+__all__ = ["CheckResult", "check_answer", "check_choice"]
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,16 @@ def _fmt(value: float, unit: str) -> str:
     return display.format_value(value, unit, currency="")
 
 
+def _readings(value: float, unit: str) -> list[tuple[float, str]]:
+    """The ways an answer can be meant: a ratio may be a fraction (0.0064) or a percent (0.64)."""
+    if unit == "ratio":
+        return [(value, ""), (value / 100.0, " (read as a percent)")]
+    return [(value, "")]
+
+
 def check_answer(answer: Any, expected: float, *, unit: str = "number", rel_tol: float = 0.01,
-                 abs_tol: float = 1e-9, hint: str = "") -> CheckResult:
-    """Compare a student's ``answer`` with ``expected``.
+                 abs_tol: float = 1e-9, hint: str = "", variable: str = "answer") -> CheckResult:
+    """Compare a student's ``answer`` with ``expected`` (one answer format for every exercise).
 
     Parameters
     ----------
@@ -46,36 +53,72 @@ def check_answer(answer: Any, expected: float, *, unit: str = "number", rel_tol:
         The student's answer; ``None`` means "not answered yet".
     expected : float
         The value computed from the data.
-    unit : {"ratio", "currency", "count", "number"}
-        For ``"ratio"`` an answer above 1.5 is read as a percent (42 -> 0.42) when the expected value
-        is at most 1.5.
+    unit : {"ratio", "currency", "count", "number", "score", "days", "multiple"}
+        For ``"ratio"`` a fraction and a percent are both accepted: 0.0064 and 0.64 are the same
+        CTR of 0.64 %, 0.42 and 42 the same share of 42 %; the message says which was understood.
     rel_tol, abs_tol : float
         Tolerances (1 % relative by default: rounding the answer is fine).
     hint : str
         Shown when the answer is wrong.
+    variable : str
+        The name of the variable the student sets (``answer_2``), named in the feedback.
 
     Examples
     --------
-    >>> check_answer(42, 0.4213, unit="ratio").ok
-    True
-    >>> check_answer(None, 0.5).ok is None
-    True
+    >>> check_answer(42, 0.4213, unit="ratio").ok, check_answer(0.42, 0.4213, unit="ratio").ok
+    (True, True)
+    >>> check_answer(0.64, 0.0064, unit="ratio").message     # a small rate given in percent
+    'Correct: 0.64% (read as a percent).'
+    >>> check_answer(None, 0.5, variable="answer_2").message
+    'No answer yet: set `answer_2 = ...` in the cell above and run it again.'
     """
     if answer is None:
-        return CheckResult(None, "No answer yet: set `answer = ...` in the cell above and run it again.")
+        return CheckResult(None, f"No answer yet: set `{variable} = ...` in the cell above and run it again.")
+    if isinstance(answer, bool):
+        return CheckResult(False, f"`{variable}` should be a number, not {answer!r}.")
     try:
         value = float(answer)
     except (TypeError, ValueError):
-        return CheckResult(False, f"Your answer {answer!r} is not a number.")
+        return CheckResult(False, f"`{variable}` should be a number; {answer!r} is not one.")
     if expected is None or (isinstance(expected, float) and math.isnan(expected)):
         return CheckResult(None, "This value is undefined (n/a) for these data, so there is nothing to check.")
-    read_as = ""
-    if unit == "ratio" and abs(value) > 1.5 and abs(expected) <= 1.5:
-        value, read_as = value / 100.0, " (read as a percent)"
-    if math.isclose(value, expected, rel_tol=rel_tol, abs_tol=abs_tol):
-        return CheckResult(True, f"Correct: {_fmt(value, unit)}{read_as}.")
-    direction = "too high" if value > expected else "too low"
-    msg = f"Not yet: {_fmt(value, unit)}{read_as} is {direction}."
+    readings = _readings(value, unit)
+    for reading, read_as in readings:
+        if math.isclose(reading, expected, rel_tol=rel_tol, abs_tol=abs_tol):
+            return CheckResult(True, f"Correct: {_fmt(reading, unit)}{read_as}.")
+    # wrong: judge the reading nearer the expected value (on a log scale for ratios)
+    def distance(r: float) -> float:
+        if r > 0 and expected > 0:
+            return abs(math.log(r / expected))
+        return abs(r - expected)
+    reading, read_as = min(readings, key=lambda rv: distance(rv[0]))
+    direction = "too high" if reading > expected else "too low"
+    msg = f"Not yet: `{variable}` = {_fmt(reading, unit)}{read_as} is {direction}."
     if hint:
         msg += f" Hint: {hint}"
     return CheckResult(False, msg)
+
+
+def check_choice(answer: Any, expected: str, *, options: tuple[str, ...], why: str = "",
+                 variable: str = "answer") -> CheckResult:
+    """Check a choice among ``options`` (e.g. "key account" or "KPI"), explaining the right answer.
+
+    The comparison ignores case and surrounding spaces. ``why`` explains the answer; it is shown
+    both when the answer is right and when it is wrong, so that the student learns the reason.
+
+    Examples
+    --------
+    >>> check_choice("kpi", "KPI", options=("key account", "KPI"), why="CTR is a measurable rate.").message
+    'Correct: KPI. CTR is a measurable rate.'
+    >>> check_choice("key account", "KPI", options=("key account", "KPI")).ok
+    False
+    """
+    if answer is None:
+        return CheckResult(None, f"No answer yet: set `{variable}` to one of {', '.join(map(repr, options))}.")
+    given = str(answer).strip().casefold()
+    known = {o.casefold(): o for o in options}
+    if given not in known:
+        return CheckResult(False, f"`{variable}` should be one of {', '.join(map(repr, options))}, not {answer!r}.")
+    if known[given] == expected:
+        return CheckResult(True, f"Correct: {expected}." + (f" {why}" if why else ""))
+    return CheckResult(False, f"Not quite: it is a {expected}, not a {known[given]}." + (f" {why}" if why else ""))

@@ -33,13 +33,19 @@ denominators, which is what actually happened to the group. So pass sums:
 Units: ``ratio`` is a fraction (0.05, not 5 %), ``currency`` is the data's
 money unit (NOK by default), ``days``, ``score`` (rating scale), ``count`` and
 ``index`` (NPS, HHI) as stated in each docstring.
+
+One module on purpose (about 1,000 lines): every formula is a few lines under a docstring that
+states its formula, unit and undefined rule with a worked example, and all of them share
+:func:`safe_ratio`; the glossary of ``DESIGN.md`` maps onto this file one to one.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any, TypeAlias
 
-from ._lazy import np, pd  # numpy and pandas, imported on first use
+import numpy as np
+import pandas as pd
 
 __all__ = [
     "safe_ratio",
@@ -85,9 +91,11 @@ __all__ = [
     "top20_share",
 ]
 
-#: What the KPI functions take and give: a number, a numpy array (or list) or a pandas Series.
-#: Missing values (None, NaN, pd.NA) are accepted anywhere.
-Values = "float | int | np.number | np.ndarray | pd.Series | list | tuple"
+#: What the KPI functions take and give: a number, a numpy array (or list, tuple) or a pandas Series
+#: (float | int | np.number | np.ndarray | pd.Series | list | tuple). Missing values (None, NaN, pd.NA)
+#: are accepted anywhere. The functions are polymorphic in the numpy way (a Series in, a Series out),
+#: so for the type checker the alias is Any; the docstrings say what each one returns.
+Values: TypeAlias = Any
 
 _SCALAR, _ARRAY, _SERIES = "scalar", "array", "series"
 
@@ -95,7 +103,7 @@ _SCALAR, _ARRAY, _SERIES = "scalar", "array", "series"
 # ---------------------------------------------------------------------------
 # private machinery: kind detection, float conversion, the one safe division
 # ---------------------------------------------------------------------------
-def _kind(*values: Values) -> str:
+def _kind(*values: Any) -> str:
     """Which kind the result should be: a Series wins, then an array, else a scalar."""
     if any(isinstance(v, pd.Series) for v in values):
         return _SERIES
@@ -104,7 +112,7 @@ def _kind(*values: Values) -> str:
     return _SCALAR
 
 
-def _to_float(value: Values) -> Values:
+def _to_float(value: Any) -> Any:
     """New float64 data (never a view written to): Series -> Series, scalar -> np.float64.
 
     Missing values of any flavour (None, pd.NA, NaN, nullable dtypes) become NaN.
@@ -123,7 +131,7 @@ def _to_float(value: Values) -> Values:
     return arr.astype("float64", copy=True)
 
 
-def _to_float_1d(values: Values) -> np.ndarray:
+def _to_float_1d(values: Any) -> np.ndarray:
     """Flat float64 array of a collection (a scalar is a collection of one)."""
     converted = _to_float(values)
     if isinstance(converted, pd.Series):
@@ -131,7 +139,7 @@ def _to_float_1d(values: Values) -> np.ndarray:
     return np.atleast_1d(np.asarray(converted, dtype="float64")).ravel()
 
 
-def _where(cond: Values, values: Values) -> Values:
+def _where(cond: Any, values: Any) -> Any:
     """``values`` where ``cond`` holds, NaN elsewhere (works for Series, arrays, scalars)."""
     if isinstance(values, pd.Series):
         if np.ndim(cond) == 0:
@@ -140,7 +148,7 @@ def _where(cond: Values, values: Values) -> Values:
     return np.where(cond, values, np.nan)
 
 
-def _finish(result: Values, kind: str) -> Values:
+def _finish(result: Any, kind: str) -> Any:
     """Return ``result`` as ``kind``, with every non-finite value (inf, -inf) as NaN."""
     if kind == _SERIES:
         result = result.astype("float64")
@@ -152,7 +160,7 @@ def _finish(result: Values, kind: str) -> Values:
     return arr
 
 
-def _apply(func, *args: Values) -> Values:
+def _apply(func, *args: Any) -> Any:
     """Run the callable ``func`` on float versions of ``args`` with numpy warnings silenced.
 
     The result has the kind of the inputs (Series > array > scalar) and no inf.
@@ -163,17 +171,17 @@ def _apply(func, *args: Values) -> Values:
         return _finish(func(*floats), kind)
 
 
-def _div(num: Values, den: Values) -> Values:
+def _div(num: Any, den: Any) -> Any:
     # zero denominators are turned into NaN *before* dividing: no inf, no warning
     return num / _where(den != 0, den)
 
 
-def _safe_div(num: Values, den: Values) -> Values:
+def _safe_div(num: Any, den: Any) -> Any:
     """The one division of this module: num / den, NaN where den is 0 or NaN."""
     return _apply(_div, num, den)
 
 
-def _product(*factors: Values) -> Values:
+def _product(*factors: Any) -> Any:
     """Elementwise product (a denominator such as seats x hours x days)."""
     return _apply(lambda *fs: math.prod(fs[1:], start=fs[0]), *factors)
 
@@ -802,9 +810,13 @@ def rating_count(ratings: Values) -> int:
 def defect_rate(defective: Values, units: Values) -> Values:
     """Defect rate.
 
-    Formula: defective units / units produced.
+    Formula: defective units / units started, where units started are all units that entered
+    production (for one step: the units entering it) and defective units are those found
+    defective at any step.
     Unit: ratio.
     Undefined (NaN): units == 0 or missing.
+
+    The complement of :func:`defect_free_share`.
 
     Examples
     --------
@@ -819,9 +831,13 @@ def defect_rate(defective: Values, units: Values) -> Values:
 def defect_free_share(defective: Values, units: Values) -> Values:
     """Share of units without defects.
 
-    Formula: 1 - defective / units.
+    Formula: 1 - defective units / units started, where units started are all units that
+    entered production (for one step: the units entering it) and defective units are those found
+    defective at any step.
     Unit: ratio.
     Undefined (NaN): units == 0 or missing.
+
+    When every defective unit is scrapped, this equals good units out / units started.
 
     Examples
     --------
@@ -872,11 +888,14 @@ def rolled_throughput_yield(step_yields: Values) -> float:
 
 
 def avg_time_per_unit(total_time: Values, units: Values) -> Values:
-    """Average production time per unit.
+    """Average production time per good unit.
 
-    Formula: total production time / units produced.
-    Unit: the time unit of total_time (e.g. minutes) per unit.
+    Formula: total production time / good units produced, where the time of every step counts,
+    including the time spent on units that were scrapped later (the good units carry it).
+    Unit: the time unit of total_time per good unit (minutes in data/concepts/production.csv).
     Undefined (NaN): units == 0 or missing.
+
+    Pass the good units that leave the line as ``units``.
 
     Examples
     --------

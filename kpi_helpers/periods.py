@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ._lazy import np, pd  # numpy and pandas, imported on first use
+import numpy as np
+import pandas as pd
 
 __all__ = [
     "ALL",

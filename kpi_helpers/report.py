@@ -25,15 +25,19 @@ import copy
 import html as html_lib
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from ._io import set_usual_mode
+
 __all__ = ["PRINT_CSS", "SCREEN_CSS", "WIDGET_MIME", "without_exercises", "without_mechanics",
            "client_cells", "latex_to_mathml", "math_to_placeholders", "redact_paths", "summary_html",
-           "notebook_to_html", "render_notebook", "folder_names", "external_resources", "find_chromium", "write_pdf", "pdf_pages", "visible_text", "raw_latex", "MathSpans"]
+           "notebook_to_html", "render_notebook", "folder_names", "external_resources", "find_chromium",
+           "output_set", "write_pdf", "pdf_pages", "visible_text", "raw_latex", "MathSpans"]
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
@@ -638,6 +642,7 @@ def write_pdf(html_path: Path, pdf_path: Path, chromium: str | None = None, time
         if done.returncode != 0 or tmp.stat().st_size == 0:
             detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
             raise RuntimeError(f"Chromium could not print {html_path} (exit {done.returncode}): {detail}")
+        set_usual_mode(tmp)  # mkstemp made it 0600; the PDF sits beside 0644 reports
         os.replace(tmp, pdf_path)
     finally:
         if tmp.exists():
@@ -659,7 +664,12 @@ def pdf_pages(data: bytes) -> list[dict[str, int]]:
         if not m:
             return b""
         raw = m.group(1)
-        return zlib.decompress(raw) if b"/FlateDecode" in body[:m.start()] else raw
+        # a direct /Length is exact: compressed bytes may end in \r, which the pattern above would eat
+        length = re.search(rb"/Length (\d+)(?! \d+ R)", body[:m.start()])
+        if length is not None:
+            start = m.start(1)
+            raw = body[start:start + int(length.group(1))]
+        return zlib.decompressobj().decompress(raw) if b"/FlateDecode" in body[:m.start()] else raw
 
     pages = []
     for num in sorted(objects):
@@ -672,3 +682,33 @@ def pdf_pages(data: bytes) -> list[dict[str, int]]:
         pages.append({"text": len(re.findall(rb"\bT[Jj]\b", content)),
                       "images": len(re.findall(rb"\bDo\b", content))})
     return pages
+
+
+@contextmanager
+def output_set(paths: Iterable[Path]) -> Iterator[None]:
+    """The files of one run (notebook, HTML, KPI table, PDF) are replaced together or not at all.
+
+    On entry the existing files step aside (renamed to hidden ``.NAME.previous`` files in the same
+    folder); when the block fails, whatever it wrote of the set is removed and the previous files
+    come back; when it succeeds, the previous files are deleted (so an old PDF does not stay beside a
+    new report). A crash between the two leaves the previous files in their hidden names.
+    """
+    import os
+
+    paths = [Path(p) for p in paths]
+    saved: dict[Path, Path] = {}
+    for p in paths:
+        if p.exists():
+            aside = p.with_name(f".{p.name}.previous")
+            os.replace(p, aside)
+            saved[p] = aside
+    try:
+        yield
+    except BaseException:
+        for p in paths:
+            p.unlink(missing_ok=True)
+        for p, aside in saved.items():
+            os.replace(aside, p)
+        raise
+    for aside in saved.values():
+        aside.unlink(missing_ok=True)

@@ -17,6 +17,10 @@ Text for people (values in their unit, status words, the KPI table as shown) is
 :mod:`kpi_helpers.display`'s.
 
 Everything here is pure: no function changes its arguments.
+
+One module on purpose (about 800 lines, a fifth of them the catalogue's definitions): the SMART
+check, the status rule and the KPI table all read :class:`KPI` and the catalogue defined here, so a
+separate ``smart`` module would import this one and be re-exported by it, a cycle.
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ._lazy import np, pd  # numpy and pandas, imported on first use
+import numpy as np
+import pandas as pd
+
 from .periods import is_month_label
 
 __all__ = [
@@ -227,15 +233,15 @@ _DEFINITIONS: list[tuple[str, str, str, str, str, str, str]] = [
      "Goal: enough feedback to trust the average rating.", ""),
     ("visits", "Visits", "number of visits in the period", "count", "higher",
      "Goal: guests who come back (for a VIP guest: how often they came).", ""),
-    ("defect_rate", "Defect rate", "defective units / units produced", "ratio", "lower",
+    ("defect_rate", "Defect rate", "defective units / units started", "ratio", "lower",
      "Goal: quality. The share of units with a defect.", "no units were produced"),
-    ("defect_free_share", "Defect-free share", "1 - defective units / units produced", "ratio", "higher",
+    ("defect_free_share", "Defect-free share", "1 - defective units / units started", "ratio", "higher",
      "Goal: quality. The share of units without defects.", "no units were produced"),
     ("first_pass_yield", "First pass yield", "units good the first time / units entering the step", "ratio",
      "higher", "Goal: quality without rework.", "no units entered the step"),
-    ("avg_time_per_unit", "Average time per unit", "total production time / units produced (give the time "
-     "in days, or read the unit as the time unit of your data)", "days", "lower",
-     "Goal: productivity. How long one unit takes to make.", "no units were produced"),
+    ("avg_time_per_unit", "Average time per unit", "total production time / good units produced", "days", "lower",
+     "Goal: productivity. How long one good unit takes to make (the unit 'days' stands for the time "
+     "unit of your data: minutes in data/concepts).", "no units were produced"),
 ]
 
 #: Every KPI id the project uses: the glossary of DESIGN.md first (in its order), then the extra
@@ -346,8 +352,9 @@ def _achievable(k: KPI) -> tuple[bool, str]:
         what = "count" if k.unit == "count" else "number of days"
         return False, f"A negative target ({t:g}) is impossible for a {what}."
     return True, (
-        f"It has a plausible target ({t:g}); only the people who must reach it can say whether it is "
-        "realistic, so agree on it with them."
+        f"A target is written down ({t:g}) and it is a possible value for the unit; this check cannot "
+        "tell whether it can be reached: look at the KPI's history and agree on it with the people "
+        "who must reach it."
     )
 
 
@@ -391,7 +398,8 @@ def smart_check(kpi: KPI | str, variant: str = "common") -> pd.DataFrame:
     Measurable    a formula is given and the unit is one of ``UNITS``
     Achievable    a target is given, finite; for a ratio between 0 and 10 (a ratio target
                   above 10 is almost always a percentage typed as a number); for a count
-                  or days not negative
+                  or days not negative. Only that a possible target is written down:
+                  whether it can be reached needs the KPI's history and people's judgement
     Relevant      a description (the business goal it serves) or an owner is given
     Time-bound    a period is given (monthly, quarterly, by 2026-12 ...)
     ============  ==================================================================

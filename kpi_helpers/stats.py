@@ -2,17 +2,21 @@
 
 What this module decides: the quantiles of Student's t distribution (exact for whole degrees of
 freedom, no scipy) and the t-based confidence interval of a mean, as the notebooks use them for
-average ratings (a VIP's 9 ratings against the restaurant's 500).
+average ratings (a VIP's 9 ratings against the restaurant's 500); and the Wilson score interval of a
+proportion (a share of "yes" answers: CSAT, an on-time rate) with Newcombe's interval for the
+difference of two proportions, as the consultancy notebook uses them for one client's CSAT against the
+other clients'.
 """
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["t_quantile", "mean_interval"]
+__all__ = ["t_quantile", "mean_interval", "proportion_interval", "proportion_difference"]
 
 
 def t_quantile(p: float, df: int) -> float:
@@ -104,4 +108,78 @@ def mean_interval(values: Any, level: float = 0.95, bounds: tuple[float, float] 
     if bounds is not None:
         low, high = max(low, float(bounds[0])), min(high, float(bounds[1]))
     out.update(std=std, se=se, low=low, high=high)
+    return out
+
+
+def _z(level: float) -> float:
+    """The two-sided normal quantile for a confidence ``level`` (1.96 for 0.95)."""
+    return NormalDist().inv_cdf(0.5 + float(level) / 2.0)
+
+
+def proportion_interval(successes: Any, n: Any, level: float = 0.95) -> dict[str, float]:
+    """A share ``successes / n`` with its Wilson score confidence interval.
+
+    Formula (Wilson 1927), with p = successes / n and z the normal quantile of the level (1.96 for
+    95 %)::
+
+        centre = (p + z^2 / (2n)) / (1 + z^2 / n)
+        half   = z / (1 + z^2 / n) * sqrt(p (1 - p) / n + z^2 / (4 n^2))
+        low, high = centre - half, centre + half      (always inside 0..1)
+
+    Why not mean -/+ t * se of the 0/1 answers (:func:`mean_interval`)? With 3 answers out of 3 the
+    answers have no spread, so that interval shrinks to the single point 100 %: the fewer the answers,
+    the surer it looks. Wilson's interval stays wide for few answers and never leaves 0..1.
+    Returns ``n``, ``successes``, ``share``, ``low``, ``high``; all but the counts NaN when n = 0.
+
+    >>> r = proportion_interval(3, 3)
+    >>> r["share"], round(r["low"], 3), r["high"]
+    (1.0, 0.439, 1.0)
+    >>> r = proportion_interval(20, 31)
+    >>> round(r["share"], 3), round(r["low"], 3), round(r["high"], 3)
+    (0.645, 0.469, 0.789)
+    >>> proportion_interval(0, 0)["low"]
+    nan
+    """
+    k, m = float(successes), float(n)
+    out = {"n": int(m) if math.isfinite(m) else 0, "successes": int(k) if math.isfinite(k) else 0,
+           "share": math.nan, "low": math.nan, "high": math.nan}
+    if not (math.isfinite(k) and math.isfinite(m)) or m <= 0 or k < 0 or k > m:
+        return out
+    p, z = k / m, _z(level)
+    denom = 1.0 + z * z / m
+    centre = (p + z * z / (2.0 * m)) / denom
+    half = z / denom * math.sqrt(p * (1.0 - p) / m + z * z / (4.0 * m * m))
+    out.update(share=p, low=max(0.0, centre - half), high=min(1.0, centre + half))
+    return out
+
+
+def proportion_difference(successes_1: Any, n_1: Any, successes_2: Any, n_2: Any,
+                          level: float = 0.95) -> dict[str, float]:
+    """The difference of two shares, p1 - p2, with Newcombe's interval (hybrid Wilson score, method 10).
+
+    Each share gets its Wilson interval (l1..u1, l2..u2; :func:`proportion_interval`), then::
+
+        low  = (p1 - p2) - sqrt((p1 - l1)^2 + (u2 - p2)^2)
+        high = (p1 - p2) + sqrt((u1 - p1)^2 + (p2 - l2)^2)
+
+    (Newcombe 1998, Statistics in Medicine 17: 873-890). When the interval contains 0 the data cannot
+    tell the two shares apart at that level: the difference is within the noise of the counts. The two
+    groups must be separate (one client against the *other* clients, not against the whole firm, which
+    contains it). Returns ``difference``, ``low``, ``high`` and ``distinguishable`` (0 outside the
+    interval); NaN and False when either group is empty.
+
+    >>> r = proportion_difference(20, 31, 58, 83)
+    >>> round(r["difference"], 3), round(r["low"], 3), round(r["high"], 3), r["distinguishable"]
+    (-0.054, -0.25, 0.125, False)
+    >>> proportion_difference(45, 50, 10, 50)["distinguishable"]
+    True
+    """
+    a, b = proportion_interval(successes_1, n_1, level), proportion_interval(successes_2, n_2, level)
+    out = {"difference": math.nan, "low": math.nan, "high": math.nan, "distinguishable": False}
+    if not (math.isfinite(a["share"]) and math.isfinite(b["share"])):
+        return out
+    d = a["share"] - b["share"]
+    low = d - math.sqrt((a["share"] - a["low"]) ** 2 + (b["high"] - b["share"]) ** 2)
+    high = d + math.sqrt((a["high"] - a["share"]) ** 2 + (b["share"] - b["low"]) ** 2)
+    out.update(difference=d, low=low, high=high, distinguishable=bool(low > 0.0 or high < 0.0))
     return out

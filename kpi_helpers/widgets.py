@@ -6,8 +6,8 @@ parameter is True (the CLI and CI run with ``interactive=False`` and get static 
 Each explorer is a ``VBox`` subclass that exposes its parts for tests and scripts:
 
 * :func:`key_account_explorer` -> :class:`KeyAccountExplorer` with ``.sliders`` (criterion ->
-  FloatSlider), ``.key_label``, ``.output``, ``.scores``, ``.key_account``, ``.table_html``,
-  ``.png`` and ``.refresh()``;
+  FloatSlider), ``.key_label``, ``.output``, ``.scores``, ``.best_scored``, ``.key_accounts`` (the
+  accounts THE key-account rule picks with these weights), ``.table_html``, ``.png`` and ``.refresh()``;
 * :func:`target_explorer` -> :class:`TargetExplorer` with ``.slider``, ``.summary``, ``.output``,
   ``.met``, ``.counted``, ``.png`` and ``.refresh()``.
 
@@ -94,26 +94,34 @@ def ranking_html(scores: pd.DataFrame, top: int = 8) -> str:
 
 
 class KeyAccountExplorer(widgets.VBox):
-    """Weight sliders -> re-scored accounts: the chart, the ranking table and the key account."""
+    """Weight sliders -> re-scored accounts: the chart, the ranking table and the key accounts.
 
-    def __init__(self, features: pd.DataFrame, weights: Mapping[str, float], top: int = 8) -> None:
+    The key accounts are those of THE key-account rule (:func:`kpi_helpers.accounts.key_accounts`):
+    the largest, every major account and the best-scored; the weights move only the best-scored one.
+    """
+
+    def __init__(self, features: pd.DataFrame, weights: Mapping[str, float], top: int = 8, *,
+                 threshold: float = 0.10, max_accounts: int = 5) -> None:
         self.features = features
         self.top = int(top)
+        self.threshold = float(threshold)
+        self.max_accounts = int(max_accounts)
         self.sliders: dict[str, widgets.FloatSlider] = {}
         for name, w in weights.items():
             self.sliders[name] = widgets.FloatSlider(
                 value=float(w), min=0.0, max=1.0, step=0.05, description=name.replace("_", " "),
                 continuous_update=False, readout_format=".2f", style={"description_width": "150px"},
                 layout=widgets.Layout(width="460px"))
-        self.key_label = widgets.Label(value="Key account: ")
+        self.key_label = widgets.Label(value="Key accounts: ")
         self.output = widgets.Output()
         self.scores: pd.DataFrame | None = None
-        self.key_account: Any = None
+        self.best_scored: Any = None
+        self.key_accounts: list[Any] = []
         self.table_html = ""
         self.png = b""
         help_text = widgets.HTML(_prose(
             "<b>Weights of the key-account score</b> (normalised to sum to 1). Move a slider to see "
-            "which account becomes key, and why."))
+            "which account scores best, and so which accounts the key-account rule picks, and why."))
         super().__init__([help_text, *self.sliders.values(), self.key_label, self.output])
         for s in self.sliders.values():
             s.observe(self._on_change, names="value")
@@ -130,8 +138,8 @@ class KeyAccountExplorer(widgets.VBox):
         """Re-score with the slider weights and redraw the chart, the table and the label."""
         w = self.weights()
         if sum(w.values()) <= 0:
-            self.scores, self.key_account = None, None
-            self.key_label.value = "Key account: n/a (all weights are 0)"
+            self.scores, self.best_scored, self.key_accounts = None, None, []
+            self.key_label.value = "Key accounts: n/a (all weights are 0)"
             self.table_html = ""
             self.png = b""
             self.output.outputs = (_html_bundle("<p>Give at least one criterion a weight above 0.</p>",
@@ -139,10 +147,19 @@ class KeyAccountExplorer(widgets.VBox):
             return
         scores = accounts.score_accounts(self.features, w)
         self.scores = scores
-        self.key_account = scores.index[0] if len(scores) else None
-        self.key_label.value = f"Key account: {self.key_account}" if self.key_account is not None \
-            else "Key account: n/a (no accounts)"
-        hl = [self.key_account] if self.key_account is not None else []
+        size = next((c for c in ("revenue", "revenue_share") if c in self.features.columns), None)
+        picked = (accounts.key_accounts(self.features[size], scores["score"], threshold=self.threshold,
+                                        max_accounts=self.max_accounts) if size is not None and len(scores)
+                  else None)
+        self.key_accounts = [] if picked is None else picked.index.tolist()
+        best = [] if picked is None else picked.index[picked["best_scored"]].tolist()
+        self.best_scored = best[0] if best else None
+        if self.key_accounts:
+            self.key_label.value = (f"Key accounts: {', '.join(map(str, self.key_accounts))} "
+                                    f"(best score: {self.best_scored})")
+        else:
+            self.key_label.value = "Key accounts: n/a (no account with revenue above zero)"
+        hl = list(self.key_accounts)
         self.png = _render_png(lambda ax: plots.score_contributions(scores, top=self.top, highlight=hl, ax=ax))
         self.table_html = ranking_html(scores, self.top)
         text_table = scores.head(self.top)[["score"]].to_string() if "score" in scores.columns else ""
@@ -151,7 +168,7 @@ class KeyAccountExplorer(widgets.VBox):
 
 
 def key_account_explorer(features: pd.DataFrame, weights: Mapping[str, float] = accounts.DEFAULT_WEIGHTS,
-                         top: int = 8) -> KeyAccountExplorer:
+                         top: int = 8, *, threshold: float = 0.10, max_accounts: int = 5) -> KeyAccountExplorer:
     """Sliders for the weights of the key-account score; the chart and ranking follow them.
 
     Parameters
@@ -162,13 +179,16 @@ def key_account_explorer(features: pd.DataFrame, weights: Mapping[str, float] = 
         One slider (0..1, step 0.05) per criterion, starting at these values.
     top : int
         Accounts shown in the chart and the table.
+    threshold, max_accounts :
+        The key-account rule's major-account share and cap (the case's ``major_threshold`` and
+        ``max_key_accounts``).
 
     Returns
     -------
     KeyAccountExplorer
         An ``ipywidgets.VBox``; ``.sliders``, ``.key_label``, ``.scores``, ``.refresh()``.
     """
-    return KeyAccountExplorer(features, weights, top)
+    return KeyAccountExplorer(features, weights, top, threshold=threshold, max_accounts=max_accounts)
 
 
 class TargetExplorer(widgets.VBox):
@@ -683,7 +703,7 @@ class YieldExplorer(widgets.VBox):
 
     def refresh(self) -> None:
         """Recompute the rolled throughput yield with the chosen step at the slider's yield."""
-        from . import concepts
+        from .cases import concepts
 
         step, y = str(self.dropdown.value), float(self.slider.value)
         changed = self.steps.copy()
@@ -710,7 +730,7 @@ def yield_explorer(steps: pd.DataFrame, step: str | None = None) -> YieldExplore
     Parameters
     ----------
     steps : DataFrame
-        :func:`kpi_helpers.concepts.production_steps` (``step``, ``first_pass_yield``).
+        :func:`kpi_helpers.cases.concepts.production_steps` (``step``, ``first_pass_yield``).
     step : str, optional
         The step selected first (default: the first step).
 

@@ -639,3 +639,21 @@ def test_property_features_and_scores_do_not_mutate_and_stay_in_range(rows, mont
     assert s["rank"].tolist() == list(range(1, len(s) + 1))
     m = monthly_revenue_by_account(tx)
     assert m.to_numpy().sum() == pytest.approx(tx["amount"].sum())
+
+
+@pytest.mark.parametrize("module", ["accounts", "scoring"])
+def test_doctests_of_accounts_and_scoring(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"kpi_helpers.{module}"), optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted > 0
+
+
+def test_accounts_re_exports_the_score_and_its_criteria():
+    from kpi_helpers import criteria, scoring
+
+    for name in scoring.__all__:
+        assert getattr(accounts, name) is getattr(scoring, name), name
+        assert name in accounts.__all__
+    assert scoring.DEFAULT_WEIGHTS is criteria.DEFAULT_WEIGHTS

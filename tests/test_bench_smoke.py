@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import copy
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import generate  # noqa: E402

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import textwrap
 
 import pandas as pd
 import pytest
@@ -10,9 +9,7 @@ import pytest
 from kpi_helpers import cases, data, scorecard
 
 
-def _write(folder, name, text):
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+from conftest import write_csv as _write  # noqa: E402
 
 
 def _value(table, kpi, scope="all", period="all"):
@@ -22,9 +19,8 @@ def _value(table, kpi, scope="all", period="all"):
 
 
 @pytest.fixture
-def startup_dir(tmp_path):
-    d = tmp_path / "startup"
-    _write(d, "invoices.csv", """
+def startup_dir(case_dir):
+    return case_dir("startup", invoices="""
         date,customer,amount
         2024-01-01,A,100
         2024-01-15,B,50
@@ -32,7 +28,6 @@ def startup_dir(tmp_path):
         2024-02-20,B,90
         2024-03-31,A,121
     """)
-    return d
 
 
 def test_startup_kpis_by_hand(startup_dir):

@@ -4,8 +4,6 @@ from __future__ import annotations
 import ast
 import json
 import math
-import textwrap
-from pathlib import Path
 
 import matplotlib
 
@@ -17,12 +15,10 @@ import pytest  # noqa: E402
 
 from kpi_helpers import cases, data, plots, widgets  # noqa: E402
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "02_consultancy.ipynb"
+from conftest import NOTEBOOKS  # noqa: E402
+from conftest import write_csv as _write  # noqa: E402
 
-
-def _write(folder: Path, name: str, text: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+NOTEBOOK = NOTEBOOKS / "02_consultancy.ipynb"
 
 
 @pytest.fixture
@@ -219,10 +215,116 @@ def _parameters_cell() -> dict:
     return {n.targets[0].id: ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)}
 
 
-@pytest.mark.skipif(not NOTEBOOK.exists(), reason="notebook not written yet")
 def test_notebook_parameters_match_case_defaults():
     params = _parameters_cell()
     for name, value in cases.known_parameters("consultancy").items():
         assert params[name] == value, name
     assert params["data_dir"] == "../data/consultancy"
     assert params["interactive"] is False and params["kpi_table_path"] is None
+
+
+# ------------------------------------------------------------------ narrative helpers (issue 11)
+def test_followed_account_and_relationship_texts_follow_the_data(tiny):
+    cd, r = tiny
+    assert r.key_accounts == ["A", "B"]
+    text = cases.consultancy.followed_account_text(r)
+    assert "**A**, the largest of the 2 key accounts" in text and "B (41.7%)" in text
+    assert "the key account " not in text
+    rel = cases.consultancy.relationship_text(r, "A")
+    # A billed in both months of data; its first project starts on the first data day
+    assert "billed in 2 of the 2 months of data (2024-01 to 2024-02)" in rel
+    assert "within the data" in rel and "before the data begin" not in rel
+
+
+def test_relationship_text_says_when_a_client_is_older_than_the_data(tiny_dir):
+    projects = (tiny_dir / "projects.csv").read_text(encoding="utf-8").replace("P1,A,2024-01-01", "P1,A,2023-10-02")
+    (tiny_dir / "projects.csv").write_text(projects, encoding="utf-8")
+    r = cases.analyse("consultancy", data.load_case("consultancy", tiny_dir))
+    rel = cases.consultancy.relationship_text(r, "A")
+    assert "October 2023, before the data begin" in rel and "of the 2 months of data (2024-01 to 2024-02)" in rel
+
+
+def test_revenue_per_consultant_per_month_and_per_year(tiny):
+    cd, r = tiny
+    staff = cases.consultancy.headcount(r, cd["consultants"])
+    # x employed all 60 days, y from 2024-01-15: 46 of 60 days
+    assert staff == pytest.approx(1 + 46 / 60)
+    s = cases.consultancy.revenue_per_consultant_summary(r)
+    total = 14_000 + 10_000
+    assert s["per_year"] == pytest.approx(total / staff * 365.25 / 60)
+    assert s["monthly_mean"] == pytest.approx(r.frames["monthly"]["revenue_per_consultant"].mean())
+    text = cases.consultancy.revenue_per_consultant_text(r, staff)
+    assert "**Per month**" in text and "**Per year**" in text and "1.8 consultants" in text
+
+
+def test_share_intervals_mark_small_groups_and_compare_with_the_other_clients(tiny):
+    cd, r = tiny
+    t = cases.consultancy.share_intervals(r, "csat", minimum=2)
+    assert list(t.index) == ["whole firm", "A", "B (too few)"]
+    assert t.loc["A", "count"] == 2 and t.loc["A", "rate"] == 0.5 and not t.loc["A", "too_few"]
+    assert t.loc["B (too few)", "count"] == 0 and math.isnan(t.loc["B (too few)", "rate"])
+    assert (t["low"].dropna() <= t["rate"].dropna()).all() and (t["rate"].dropna() <= t["high"].dropna()).all()
+    cmp = cases.consultancy.client_vs_others(r, "A")
+    assert cmp["client_interval"]["n"] == 2 and cmp["others_interval"]["n"] == 0
+    assert "no difference to judge" in cases.consultancy.client_vs_others_text(cmp)
+    on_time = cases.consultancy.client_vs_others(r, "A", "on_time_rate")
+    assert on_time["client_interval"]["successes"] == 1 and on_time["client_interval"]["n"] == 2
+
+
+def test_client_vs_others_text_on_the_shipped_data():
+    r = cases.analyse("consultancy", data.load_case("consultancy", NOTEBOOKS.parent / "data" / "consultancy"))
+    cmp = cases.consultancy.client_vs_others(r, r.key_accounts[0])
+    assert (cmp["client_interval"]["successes"], cmp["client_interval"]["n"]) == (20, 31)
+    assert (cmp["others_interval"]["successes"], cmp["others_interval"]["n"]) == (58, 83)
+    text = cases.consultancy.client_vs_others_text(cmp)
+    assert "cannot be told apart from noise" in text and "20 of 31" in text
+
+
+def test_monthly_statuses_and_answers_needed(tiny):
+    cd, r = tiny
+    s = cases.consultancy.monthly_statuses(r)
+    assert s.loc["csat"].sum() == 2 and s.loc["csat", "not_measurable"] == 1  # January: no answer
+    assert s.loc["csat", "insufficient_data"] == 1  # February: 2 answers, fewer than 10
+    text = cases.consultancy.monthly_statuses_text(r, min_responses=10, min_finished_projects=3)
+    assert "1 of 2 months are *insufficient data*" in text
+    need = cases.consultancy.answers_needed
+    assert need(78, 114, 0.85) == 126 and (78 + 126) / (114 + 126) >= 0.85 > (78 + 125) / (114 + 125)
+    assert need(9, 10, 0.85) == 0 and math.isnan(need(1, 2, 1.0)) and need(0, 0, 0.5) == 1
+
+
+def test_notebook_sentences_come_from_helpers(tiny):
+    cd, r = tiny
+    c = cases.consultancy
+    as_of = cd.date_range[1]
+    timing = c.completion_time_summary(r.frames["projects"], as_of)
+    assert c.data_text(r, "x").startswith("**Data:** 2 months, 2024-01 to 2024-02 (0 partial)")
+    assert "**NOK 24k** from 19 billable hours" in c.revenue_text(r)
+    risk = c.risk_text(r, "A", c.headcount(r, cd["consultants"]))
+    assert "If the largest key account, A, left, revenue would fall by 58.3%" in risk
+    assert "of 1.8 consultants** (average headcount)" in risk
+    assert c.csat_text(r).startswith("CSAT over the whole period: **50.0%** from 2 answers (target 85.0%: ")
+    assert c.completion_text(r, timing).startswith("2 projects finished in the data")
+    assert "**1 project is still running** at 2024-02-29" in c.ongoing_text(timing, as_of)
+    assert "1 is past the planned end" in c.ongoing_text(timing, as_of)
+    assert c.utilization_text(r).startswith("Utilization over the whole period: **")
+    summary = c.summary_text(r, threshold=0.1, timing=timing)
+    assert summary.startswith("- The key-account rule picked **2 clients**")
+    assert "per consultant per year (annualised over the whole period)" in summary
+    assert "**Ongoing projects:** 1 (1 overdue)" in summary
+
+
+def test_a_project_ending_after_the_data_is_still_running(tiny_dir):
+    # P1 ends after the last data day (2024-02-29): as of the data it is still running, in the KPIs,
+    # in project_ages / completion_time_summary and in the client profile alike
+    projects = (tiny_dir / "projects.csv").read_text(encoding="utf-8").replace(
+        "P1,A,2024-01-01,2024-01-31,2024-01-31", "P1,A,2024-01-01,2024-01-31,2024-03-15")
+    (tiny_dir / "projects.csv").write_text(projects, encoding="utf-8")
+    cd = data.load_case("consultancy", tiny_dir)
+    r = cases.analyse("consultancy", cd)
+    s = cases.consultancy.completion_time_summary(r.frames["projects"], cd.date_range[1])
+    assert (s["finished"], s["ongoing"]) == (1, 2)
+    obs = r.kpis.set_index(["kpi", "scope", "period"])["observations"]
+    assert obs[("on_time_rate", "all", "all")] == s["finished"]
+    assert cases.consultancy.client_profile(r).at["A", "ongoing_projects"] == 1
+    ages = cases.consultancy.project_ages(r.frames["projects"], cd.date_range[1]).set_index("project_id")
+    assert not ages.at["P1", "finished"] and ages.at["P1", "days"] == 59

@@ -9,7 +9,6 @@ matplotlib.use("Agg")
 import doctest  # noqa: E402
 import math  # noqa: E402
 import warnings  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -19,7 +18,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from kpi_helpers import cases, data, plots, widgets  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402
 HELPERS = (cases.marketing_agency.ad_kpis_by, cases.marketing_agency.rate_weights, cases.marketing_agency.mean_of_rates_vs_ratio_of_sums, cases.marketing_agency.client_overview,
            cases.marketing_agency.account_vs_all, cases.marketing_agency.compare_by_segment, cases.marketing_agency.format_ad_frame)
 
@@ -53,6 +52,7 @@ def test_doctests_of_the_marketing_agency_helpers():
         assert tests and any(t.examples for t in tests), fn.__name__
         for test in tests:
             runner.run(test)
+        assert runner.tries > 0, f"{fn.__name__}: no examples run"
         assert runner.failures == 0, fn.__name__
 
 

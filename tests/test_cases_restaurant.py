@@ -5,7 +5,6 @@ Each expected value is worked out by hand in a comment.
 from __future__ import annotations
 
 import math
-import textwrap
 
 import matplotlib
 
@@ -19,9 +18,7 @@ import pytest  # noqa: E402
 from kpi_helpers import cases, data, plots, widgets  # noqa: E402
 
 
-def _write(folder, name, text):
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+from conftest import write_csv as _write  # noqa: E402
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ def test_doctests_of_the_startup_helpers():
         runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
         for test in finder.find(fn, fn.__name__, globs={"pd": pd, **vars(cases.startup)}):
             runner.run(test)
+        assert runner.tries > 0, f"{fn.__name__}: no examples found"
         assert runner.failures == 0, fn.__name__
 
 
@@ -132,9 +133,9 @@ def _features() -> pd.DataFrame:
 def test_weight_sweep_by_hand():
     s = cases.startup.weight_sweep(_features(), dict(accounts.DEFAULT_WEIGHTS), steps=3)
     assert s["weight"].tolist() == [0.0, 0.5, 1.0]
-    assert list(s.columns) == ["weight", "key_account", "A", "B"]
+    assert list(s.columns) == ["weight", "best_scored", "A", "B"]
     # weight 1: only revenue share counts (A 1, B 0); weight 0: B is best on every other criterion
-    assert s["key_account"].tolist()[0] == "B" and s["key_account"].tolist()[-1] == "A"
+    assert s["best_scored"].tolist()[0] == "B" and s["best_scored"].tolist()[-1] == "A"
     assert s.loc[2, "A"] == pytest.approx(1.0) and s.loc[2, "B"] == pytest.approx(0.0)
     # weight 0.5: others share 0.5 in proportions 0.15:0.2:0.15:0.15 (sum 0.65)
     a = 0.5 * 1 + 0.5 * (0.2 * 0.5 + 0.15 * 0.25 + 0.15 * 0.5) / 0.65
@@ -162,7 +163,7 @@ def test_weight_sweep_bad_input():
         cases.startup.weight_sweep(_features(), {"revenue_share": 1.0})
     # other criteria at 0: they share the rest equally
     s = cases.startup.weight_sweep(_features(), {"revenue_share": 1.0, "engagement": 0.0}, steps=2)
-    assert s["key_account"].tolist() == ["B", "A"]
+    assert s["best_scored"].tolist() == ["B", "A"]
 
 
 def test_weight_sweep_equals_score_accounts_at_every_step_with_missing_values():
@@ -179,7 +180,7 @@ def test_weight_sweep_equals_score_accounts_at_every_step_with_missing_values():
         x = row["weight"]
         step = {"revenue_share": x, **{k: (1 - x) * v / sum(rest.values()) for k, v in rest.items()}}
         scored = accounts.score_accounts(f, step)
-        assert row["key_account"] == scored.index[0]
+        assert row["best_scored"] == scored.index[0]
         for name in f.index:
             assert row[name] == pytest.approx(scored.at[name, "score"])
 

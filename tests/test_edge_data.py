@@ -26,7 +26,7 @@ from kpi_helpers import cases, scorecard
 from kpi_helpers.cli import main
 from kpi_helpers.data import load_case
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import ROOT as REPO  # noqa: E402
 CASE_NAMES = ["startup", "consultancy", "marketing_agency", "restaurant", "your_data"]
 
 VISITS_HEADER = "date,seated_at,left_at,table,guest_id,covers,bill,rating\n"
@@ -277,6 +277,7 @@ def test_analyse_is_deterministic(shipped, case):
     assert first.key_accounts == again.key_accounts == reloaded.key_accounts
 
 
+@pytest.mark.slow  # two full kpis runs over every case
 def test_kpis_command_twice_writes_identical_files(tmp_path: Path, capsys):
     """Two processes with different hash seeds (set and dict order must not leak into the tables), and
     the in-process command: byte-identical files."""

@@ -6,6 +6,8 @@
 * Corruption: random damage to a valid file (hostile cells, random bytes, cut, duplicated or swapped
   lines) ends either in a clean read -- whose analysis then runs and has no ``inf`` -- or in a
   :class:`DataError`; never in another exception.
+* The data check: random copies of rows, respelt names and slash dates give exactly the warnings
+  (or the ``ambiguous`` error) that name them, and the options undo them.
 * No mutation: the public functions of ``kpis``, ``accounts``, ``scorecard`` and ``cases`` leave the
   frames and Series they are given exactly as they were.
 
@@ -28,16 +30,19 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from kpi_helpers import accounts, cases, display, kpis, periods, scorecard
-from kpi_helpers.data import DATE_RANGE, TABLES, ColumnSpec, DataError, Dialect, TableSpec, load_case, read_table
+from kpi_helpers.data import (DATE_RANGE, TABLES, Checks, ColumnSpec, DataError, Dialect, TableSpec, load_case,
+                              read_table)
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import ROOT as REPO  # noqa: E402
 #: examples per fuzz property; KPI_FUZZ_EXAMPLES=2000 for a deeper hunt
 N_EXAMPLES = int(os.environ.get("KPI_FUZZ_EXAMPLES", "80"))
-FUZZ = settings(max_examples=N_EXAMPLES, deadline=None, database=None,
+FUZZ = settings(max_examples=N_EXAMPLES, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                        HealthCheck.data_too_large])
 
 ALL_TABLES = [(c, t) for c in TABLES for t in TABLES[c]]
+# the fuzzing takes about 10 s: left out of `make test-fast`, run by `make test`
+pytestmark = pytest.mark.slow
 
 
 # --------------------------------------------------------------------------- random valid tables
@@ -227,7 +232,7 @@ HOSTILE = ["", '"', "'", ",", ";", "\t", "\n", "\r", "\r\n", "\x00", "\ufeff", "
            "24:00", "23:59", "25:61", "١٢٣", "１２３", "２０２４-01-01", "1,234.5", "1.234,5", "1 234", "sep=;",
            "=SUM(A1)", "x" * 300, "é", "ø", "\x1a", "\\", "%s", "{}", "-1", "0", "99999999999999999999",
            "1e-400", "01.02.03", "20241301", "2042-01-01", "T01", "P-2023-014", "\u2212" + "5", "1_000",
-           "True", "[]", "0x1F"]
+           "True", "[]", "0x1F", '="000101"', "16,760", "03/04/2025"]
 
 def small_copy(case: str, dest: Path) -> Path:
     """The shipped data of case, long tables cut to 10 rows, copied into dest/case."""
@@ -363,8 +368,40 @@ def test_every_hostile_value_in_every_kind_of_column(tmp_path, case, table, colu
         for token in ("9999-12-31", "0001-01-01", "1899-12-30", "2024-02-30", "２０２４-01-01"):
             assert outcomes[token] == "error", (column, token)
     if kind == "id":
-        for token in ("NaN", "NA", "None", "=SUM(A1)", "T01"):
+        for token in ("NaN", "NA", "None", "=SUM(A1)", "T01", '="000101"'):
             assert outcomes[token] == "read", (column, token)
+    if kind == "number":  # with every other amount written 1234.50: '16,760' is a thousands-grouped whole number
+        assert outcomes["16,760"] == "read"
+
+
+@FUZZ
+@given(data=st.data(), n=st.integers(3, 12))
+def test_the_data_check_names_what_was_done_to_a_clean_file(tmp_path_factory, data, n):
+    """Copies of random rows, respelt names and a total row: each named by its warning, undone by its option."""
+    rows = [(f"2024-{data.draw(st.integers(1, 12)):02d}-{data.draw(st.integers(1, 28)):02d}",
+             f"Kunde {i} AS", f"{data.draw(st.integers(1, 10**6)) / 100:.2f}") for i in range(n)]
+    copies = data.draw(st.lists(st.integers(0, n - 1), max_size=3), label="copies")
+    respelt = data.draw(st.lists(st.integers(0, n - 1), max_size=2, unique=True), label="respelt")
+    lines = list(rows) + [rows[i] for i in copies]
+    for i in respelt:
+        lines.append((rows[i][0], rows[i][1].upper().replace(" ", "  "), "1.00"))
+    d = tmp_path_factory.mktemp("chk") / "startup"
+    d.mkdir()
+    (d / "invoices.csv").write_text("date,customer,amount\n" + "".join(",".join(r) + "\n" for r in lines),
+                                    encoding="utf-8")
+    cd = load_case("startup", d)
+    dup_rows = [n + 2 + k for k in range(len(copies))]  # every copy repeats its original (the names are unique)
+    dups = [w for w in cd.warnings if "repeat" in w]
+    assert len(dups) == (1 if copies else 0), cd.warnings
+    if copies:
+        assert f"{len(copies)} row" in dups[0] and "--drop-duplicates" in dups[0]
+        assert f"row{'s' if len(copies) > 1 else ''} {', '.join(map(str, dup_rows))}" in dups[0]
+    similar = [w for w in cd.warnings if "case or spaces" in w]
+    assert len(similar) == (1 if respelt else 0), cd.warnings
+    fixed = load_case("startup", d, checks=Checks(drop_duplicates=True, merge_similar_names=True))
+    inv = fixed["invoices"]
+    assert len(inv) == n + len(respelt)
+    assert inv["customer"].nunique() == n
 
 
 # --------------------------------------------------------------------------- no mutation
@@ -399,7 +436,7 @@ def transactions(draw: Any) -> pd.DataFrame:
     return tx.iloc[::-1] if draw(st.booleans()) else tx  # sometimes a non-default index order
 
 
-@settings(max_examples=max(10, N_EXAMPLES // 5), deadline=None, database=None,
+@settings(max_examples=max(10, N_EXAMPLES // 5), deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(tx=transactions(), scores=st.lists(st.one_of(st.none(), st.integers(1, 5)), min_size=5, max_size=5))
 def test_public_functions_do_not_change_their_input(tx, scores):

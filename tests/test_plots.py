@@ -9,7 +9,6 @@ import io  # noqa: E402
 import math  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import matplotlib as mpl  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
@@ -22,7 +21,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from kpi_helpers import accounts, plots, widgets  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402
 
 HOSTILE = ["<script>alert(1)</script>", "Ærlig & Sønn $5", "<img onerror=x>", "$5 & $10 Deli"]
 NAMES = ["Acme AS", *HOSTILE, "Bølgen Bryggeri", "Fjord & Fjell", "Nordlys Tech", "Tind AS", "Havbris",
@@ -540,13 +539,17 @@ def test_key_account_explorer_sliders_and_refresh(features):
         assert s.value == pytest.approx(accounts.DEFAULT_WEIGHTS[name])
         assert s.description
     first = box.key_label.value
-    assert first == f"Key account: {box.scores.index[0]}"
+    assert box.best_scored == box.scores.index[0]
+    # the key accounts are THE rule's: the same as accounts.key_accounts with these scores
+    size = "revenue" if "revenue" in features.columns else "revenue_share"
+    assert box.key_accounts == accounts.key_accounts(features[size], box.scores["score"]).index.tolist()
+    assert first == f"Key accounts: {', '.join(box.key_accounts)} (best score: {box.best_scored})"
     ranking = list(box.scores.index)
-    # only engagement counts: the best-engaged account becomes key
+    # only engagement counts: the best-engaged account (with revenue) becomes the best-scored
     for name, s in box.sliders.items():
         s.value = 1.0 if name == "engagement" else 0.0
-    best = features["engagement"].idxmax()
-    assert box.key_label.value == f"Key account: {best}"
+    best = features.loc[features[size] > 0, "engagement"].idxmax()
+    assert box.best_scored == best and best in box.key_accounts
     assert box.key_label.value != first
     assert list(box.scores.index) != ranking
     assert box.png.startswith(b"\x89PNG")
@@ -559,14 +562,14 @@ def test_key_account_explorer_escapes_names_and_handles_zero_weights(features):
     f = features.rename(index={"Acme AS": "<script>alert(1)</script>&"})
     f = f[~f.index.duplicated()]
     box = widgets.key_account_explorer(f, weights={"revenue_share": 1.0}, top=12)
-    assert box.key_label.value == "Key account: <script>alert(1)</script>&"  # a Label shows text, not HTML
+    assert box.key_label.value.startswith("Key accounts: <script>alert(1)</script>&")  # a Label shows text, not HTML
     assert "<script>alert(1)" not in box.table_html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&amp;" in box.table_html
     box.sliders["revenue_share"].value = 0.0
     assert "n/a" in box.key_label.value
     assert box.scores is None
     box.sliders["revenue_share"].value = 0.5
-    assert box.key_label.value == "Key account: <script>alert(1)</script>&"
+    assert box.key_label.value.startswith("Key accounts: <script>alert(1)</script>&")
 
 
 def test_target_explorer(monthly):
@@ -599,7 +602,6 @@ def test_explorer_rejects_bad_arguments(monthly):
 # the real case frames
 # ---------------------------------------------------------------------------------------------
 
-@pytest.mark.skipif(not (ROOT / "data" / "startup").is_dir(), reason="data/ not generated yet")
 def test_real_startup_frames_plot():
     from kpi_helpers import cases, data
 
@@ -620,7 +622,7 @@ def test_real_startup_frames_plot():
         _assert_labelled(ax)
         ax.figure.canvas.draw()
     box = widgets.key_account_explorer(f["features"])
-    assert box.key_label.value.startswith("Key account: ")
+    assert box.key_label.value.startswith("Key accounts: ") and box.key_accounts == key
 
 
 # ---------------------------------------------------------------------------------------------

@@ -263,3 +263,6 @@ def test_run_pdf_writes_an_a4_pdf_whose_every_page_has_content(tmp_path):
     sizes = {tuple(round(float(x)) for x in m.groups())
              for m in re.finditer(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)}
     assert sizes == {(595, 842)}, f"A4 is 595 x 842 pt, not {sizes}"
+    # the PDF has the permissions of the files beside it (not mkstemp's 0600)
+    html_mode = (tmp_path / "restaurant.html").stat().st_mode & 0o777
+    assert (tmp_path / "restaurant.pdf").stat().st_mode & 0o777 == html_mode

@@ -11,7 +11,7 @@ from kpi_helpers import stats
 
 def test_doctests():
     result = doctest.testmod(stats)
-    assert result.failed == 0 and result.attempted >= 5
+    assert result.failed == 0 and result.attempted >= 10
 
 
 @pytest.mark.parametrize("p, df, expected", [
@@ -53,3 +53,52 @@ def test_interval_narrows_with_more_ratings():
     few = stats.mean_interval([3, 5, 4, 5, 4, 5, 4, 5, 5])
     many = stats.mean_interval([3, 5, 4, 5, 4, 5, 4, 5, 5] * 50)
     assert (many["high"] - many["low"]) < (few["high"] - few["low"]) / 5
+
+
+# ------------------------------------------------------------------ shares: Wilson and Newcombe
+@pytest.mark.parametrize("k, n, low, high", [
+    # Newcombe (1998a), Statistics in Medicine 17: 857-872, Table II, method 3 (Wilson score, no correction)
+    (81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605), (0, 20, 0.0, 0.1611), (1, 29, 0.0061, 0.1718),
+])
+def test_wilson_interval_matches_published_values(k, n, low, high):
+    r = stats.proportion_interval(k, n)
+    assert r["share"] == pytest.approx(k / n)
+    assert r["low"] == pytest.approx(low, abs=1e-4) and r["high"] == pytest.approx(high, abs=1e-4)
+
+
+def test_wilson_interval_stays_wide_where_the_t_interval_collapses():
+    # 3 answers, all satisfied: the t interval of the 0/1 answers is the point 100 %, Wilson's is not
+    t = stats.mean_interval([1, 1, 1])
+    w = stats.proportion_interval(3, 3)
+    assert t["low"] == t["high"] == 1.0
+    assert w["high"] == 1.0 and w["low"] == pytest.approx(0.4385, abs=1e-3)
+    assert 0.0 <= stats.proportion_interval(0, 3)["low"] <= stats.proportion_interval(0, 3)["high"] < 0.6
+
+
+def test_wilson_interval_undefined_and_narrowing():
+    for k, n in [(0, 0), (5, 3), (-1, 4), (float("nan"), 4)]:
+        r = stats.proportion_interval(k, n)
+        assert math.isnan(r["share"]) and math.isnan(r["low"]) and math.isnan(r["high"])
+    few, many = stats.proportion_interval(7, 10), stats.proportion_interval(700, 1000)
+    assert (many["high"] - many["low"]) < (few["high"] - few["low"]) / 5
+    assert stats.proportion_interval(7, 10, level=0.99)["low"] < few["low"]
+
+
+@pytest.mark.parametrize("k1, n1, k2, n2, low, high", [
+    # Newcombe (1998b), Statistics in Medicine 17: 873-890, Table II, method 10
+    (56, 70, 48, 80, 0.0524, 0.3339), (9, 10, 3, 10, 0.1705, 0.8090),
+])
+def test_newcombe_difference_matches_published_values(k1, n1, k2, n2, low, high):
+    r = stats.proportion_difference(k1, n1, k2, n2)
+    assert r["difference"] == pytest.approx(k1 / n1 - k2 / n2)
+    assert r["low"] == pytest.approx(low, abs=1e-4) and r["high"] == pytest.approx(high, abs=1e-4)
+    assert r["distinguishable"] is True
+
+
+def test_newcombe_difference_within_noise_and_undefined():
+    r = stats.proportion_difference(20, 31, 58, 83)  # one client's CSAT against the other clients'
+    assert r["low"] < 0 < r["high"] and r["distinguishable"] is False
+    swapped = stats.proportion_difference(58, 83, 20, 31)
+    assert swapped["low"] == pytest.approx(-r["high"]) and swapped["high"] == pytest.approx(-r["low"])
+    empty = stats.proportion_difference(3, 4, 0, 0)
+    assert math.isnan(empty["difference"]) and empty["distinguishable"] is False

@@ -12,7 +12,7 @@ import pytest
 
 from kpi_helpers import synth
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+from conftest import DATA
 
 
 def _csv_files(root: Path) -> list[str]:
@@ -366,6 +366,6 @@ def test_concepts_bank_client() -> None:
 
 
 def test_no_plotting_imports() -> None:
-    source = Path(synth.__file__).read_text(encoding="utf-8")
+    source = "\n".join(p.read_text(encoding="utf-8") for p in sorted(Path(synth.__file__).parent.glob("*.py")))
     assert not re.search(r"^\s*(import|from)\s+(matplotlib|seaborn)", source, re.M)
     assert "datetime.now" not in source and "Timestamp.now" not in source

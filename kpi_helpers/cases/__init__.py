@@ -15,6 +15,7 @@ table a consultant's script reads come from the same code and can never diverge.
 Each case has its own module, named like the case, holding its analysis and the helpers its
 notebook reads, in the notebook's order: :mod:`.startup`, :mod:`.consultancy`,
 :mod:`.marketing_agency`, :mod:`.restaurant` and :mod:`.your_data` (``cases.startup.scenario_without``).
+:mod:`.concepts` holds the helpers of the concepts notebook; it is no case (not in :data:`CASES`).
 They are imported when first used, and this module imports neither numpy nor pandas, so
 ``kpi-cases list`` and ``--help`` stay fast. No module of this package imports plotting, widget or
 papermill code.
@@ -25,19 +26,21 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .. import accounts
+from ..criteria import DEFAULT_WEIGHTS
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ..data import CaseData
-    from . import consultancy, marketing_agency, restaurant, startup, your_data
+    from . import concepts, consultancy, marketing_agency, restaurant, startup, your_data
 
 #: The case modules, loaded on first use (PEP 562).
 CASE_MODULES = ("startup", "consultancy", "marketing_agency", "restaurant", "your_data")
+#: Modules beside the cases that are no case (the concepts notebook's helpers), loaded the same way.
+HELPER_MODULES = ("concepts",)
 
-__all__ = ["Case", "CaseResult", "CASES", "CASE_MODULES", "analyse", "known_parameters", "checked_parameters",
-           "monthly_revenue_kpis", "revenue_kpi_rows", *CASE_MODULES]
+__all__ = ["Case", "CaseResult", "CASES", "CASE_MODULES", "HELPER_MODULES", "analyse", "known_parameters",
+           "checked_parameters", "monthly_revenue_kpis", "revenue_kpi_rows", *CASE_MODULES, *HELPER_MODULES]
 
 #: Shared by the pandas analysis and :mod:`kpi_helpers.engines`: name -> the module defining it.
 _SHARED = {"monthly_revenue_kpis": "_revenue", "revenue_kpi_rows": "_revenue"}
@@ -80,7 +83,7 @@ CASES: dict[str, Case] = {
         "startup", "A startup with two big customers", "01_startup.ipynb", ("invoices", "customers"),
         {**_COMMON, "targets": {"mom_growth": 0.03, "cmgr": 0.03, "top_customer_share": 0.40,
                                 "customer_churn": 0.05},
-         "weights": dict(accounts.DEFAULT_WEIGHTS), "abc_a": 0.80, "abc_b": 0.95, "recent_months": 6,
+         "weights": dict(DEFAULT_WEIGHTS), "abc_a": 0.80, "abc_b": 0.95, "recent_months": 6,
          "include_partial_months": False},
         "Customers A and B and a tail: revenue concentration, key-account scoring and monthly growth."),
     "consultancy": Case(
@@ -104,7 +107,7 @@ CASES: dict[str, Case] = {
     "your_data": Case(
         "your_data", "Your own transaction log", "05_your_data.ipynb", ("transactions", "customers"),
         {**_COMMON, "targets": {"mom_growth": 0.02, "cmgr": 0.02, "top_customer_share": 0.30},
-         "weights": dict(accounts.DEFAULT_WEIGHTS), "abc_a": 0.80, "abc_b": 0.95, "recent_months": 6,
+         "weights": dict(DEFAULT_WEIGHTS), "abc_a": 0.80, "abc_b": 0.95, "recent_months": 6,
          "include_partial_months": False},
         "Any transaction log: key accounts (shares, Pareto/ABC, concentration, scoring) and revenue KPIs."),
 }
@@ -144,8 +147,8 @@ def checked_parameters(case: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def __getattr__(name: str) -> Any:
-    """``cases.startup`` and the other case modules, imported when first looked up."""
-    if name in CASE_MODULES:
+    """``cases.startup``, the other case modules and ``cases.concepts``, imported when first looked up."""
+    if name in CASE_MODULES or name in HELPER_MODULES:
         return importlib.import_module(f"{__name__}.{name}")
     if name in _SHARED:
         return getattr(importlib.import_module(f"{__name__}.{_SHARED[name]}"), name)

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import accounts, kpis, periods
+from .. import accounts, display, kpis, periods
 from . import CaseResult
 from ._common import account_scope, case_months, join_notes, kpi_row, kpi_table
 
 if TYPE_CHECKING:
     from ..data import CaseData
 
-__all__ = ["monthly_revenue_kpis", "revenue_kpi_rows", "analyse_revenue"]
+__all__ = ["monthly_revenue_kpis", "revenue_kpi_rows", "analyse_revenue", "concentration_title", "growth_summary"]
 
 
 def _log(data: CaseData, table: str, months: pd.DataFrame) -> pd.DataFrame:
@@ -218,3 +218,66 @@ def revenue_kpi_rows(monthly: pd.DataFrame, total: float, active: int, concentra
                                 scope=scope, period=per, partial=part))
             rows.append(kpi_row("mom_growth", acc_growth[per], scope=scope, period=per, partial=part))
     return rows
+
+
+# the notebooks' Pareto title (01 and 05), stated from the data (issue 11)
+def _a_class(pareto: pd.DataFrame) -> tuple[int, int, float]:
+    """(customers in ABC class A, customers with revenue > 0, A's share of revenue)."""
+    positive = pareto[pd.to_numeric(pareto["revenue"], errors="coerce").fillna(0.0) > 0]
+    in_a = positive[positive["abc_class"].astype(str) == "A"]
+    share = float(in_a["share"].sum()) if len(in_a) else math.nan
+    return len(in_a), len(positive), share
+
+
+def concentration_title(pareto: pd.DataFrame) -> str:
+    """The Pareto figure's title, stated from the data: how many customers bring ABC class A's revenue.
+
+    >>> p = pd.DataFrame({"customer": ["x", "y", "z"], "revenue": [80.0, 15.0, 5.0],
+    ...                   "share": [0.8, 0.15, 0.05], "abc_class": ["A", "B", "C"]})
+    >>> concentration_title(p)
+    '1 of 3 customers (33.3%) bring 80.0% of revenue (ABC class A)'
+    """
+    n_a, n, share = _a_class(pareto)
+    if n == 0:
+        return "No customer with revenue above zero"
+    verb = "brings" if n_a == 1 and n == 1 else "bring"
+    return (f"{n_a:,} of {n:,} customers ({display.format_value(n_a / n, 'ratio')}) {verb} "
+            f"{display.format_value(share, 'ratio')} of revenue (ABC class A)")
+
+
+def growth_summary(result: CaseResult, *, include_partial_months: bool = False) -> str:
+    """Markdown bullets: CMGR against its target, the mean of the monthly rates, months on the MoM target.
+
+    Everything is read from ``result`` (the KPI table's rows and targets, the monthly frame), and the
+    CMGR is shown against its target with :func:`kpi_helpers.display.format_against_target`, so a
+    value of 2.998 % reads "2.998% vs 3.000%", never "3.0% vs 3.0%: off track".
+    """
+    monthly = result.frames["monthly"]
+    complete = monthly if include_partial_months else monthly[~monthly["partial"]]
+    k = result.kpis
+    whole = k[(k["scope"] == "all") & (k["period"] == "all")].set_index("kpi")
+    lines = []
+    if "cmgr" in whole.index and len(complete) > 1:
+        r = whole.loc["cmgr"]
+        n = len(complete) - 1
+        lines.append(f"- **CMGR** over {n} month steps ({complete['period'].iloc[0]} to {complete['period'].iloc[-1]})"
+                     + (f", against its target: **{display.format_against_target(r['value'], r['target'], 'ratio', r['status'])}**, "
+                        f"**{display.status_text(r['status'])}** (a value exactly at its target counts as on track; more "
+                        "decimals are shown where the rounded numbers would look equal)."
+                        if pd.notna(r["target"]) else f": **{display.format_value(r['value'], 'ratio')}** (no target)."))
+        mean_rate = complete["mom_growth"].mean()
+        first, last_rev = complete["revenue"].iloc[0], complete["revenue"].iloc[-1]
+        if pd.notna(mean_rate) and first > 0:
+            money = lambda v: display.format_value(v, "currency", currency=result.currency, compact=True)  # noqa: E731
+            lines.append(f"- The plain **mean of the monthly rates** is {display.format_value(mean_rate, 'ratio')}. "
+                         f"Compounding that for {n} months would turn {money(first)} into "
+                         f"{money(first * (1 + mean_rate) ** n)}; the real last month was {money(last_rev)}, which is "
+                         "what CMGR reproduces.")
+    else:
+        lines.append("- **CMGR** is not measurable: it needs at least two complete months.")
+    mom = k[(k["kpi"] == "mom_growth") & (k["scope"] == "all") & (k["period"] != "all") & k["value"].notna()]
+    if len(mom) and mom["target"].notna().any():
+        target = mom["target"].dropna().iloc[0]
+        lines.append(f"- **{int((mom['status'] == 'on_track').sum())} of {len(mom)}** months met the MoM target of "
+                     f"{display.format_value(target, 'ratio')}.")
+    return "\n".join(lines)

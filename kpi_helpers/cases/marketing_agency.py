@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 __all__ = ["AD_SUMS", "AD_KPIS", "ad_rates", "run", "ad_tables", "ad_kpi_rows", "AD_UNITS", "AD_TWO_DECIMALS", "format_ad_frame",
            "client_overview", "ad_kpis_by", "rate_weights", "mean_of_rates_vs_ratio_of_sums", "account_vs_all",
-           "compare_by_segment"]
+           "compare_by_segment", "followed_key_account", "key_account_choice_text", "channel_comparison",
+           "mix_adjusted_rate", "months_against_target_text", "mix_adjusted_text", "mean_of_rates_text",
+           "largest_client_weight_text", "case_summary_text", "data_text", "months_on_target_text"]
 
 
 AD_SUMS = ["impressions", "clicks", "conversions", "spend", "conversion_value"]
@@ -407,3 +409,274 @@ def compare_by_segment(by_segment: pd.DataFrame, by_client_segment: pd.DataFrame
                        index=by_segment.index)
     out.index.name = by_segment.index.name or segment
     return out
+
+
+# --- added for issue 11 (03_marketing_agency): texts and tables the notebook reads -------------
+
+def followed_key_account(key_table: pd.DataFrame | None, by_client: pd.DataFrame) -> str:
+    """The client the notebook follows as "the key account": the largest of the rule's picks.
+
+    THE key-account rule (:func:`kpi_helpers.accounts.key_accounts`) may pick several clients; the
+    notebook's per-client views follow one of them, the largest by media spend, which the rule
+    always picks. Without any pick (no client with spend), the largest client.
+
+    >>> t = pd.DataFrame({"largest": [False, True]}, index=["B", "A"])
+    >>> followed_key_account(t, pd.DataFrame({"spend": [5.0, 1.0]}, index=["A", "B"]))
+    'A'
+    """
+    if key_table is not None and len(key_table):
+        largest = key_table.index[key_table["largest"].astype(bool)]
+        return str(largest[0] if len(largest) else key_table.index[0])
+    return str(by_client.index[0])
+
+
+def key_account_choice_text(key_table: pd.DataFrame | None, by_client: pd.DataFrame, threshold: float,
+                            followed: str) -> str:
+    """Markdown: which clients THE rule picked, why, and which one the notebook calls "the key account".
+
+    >>> bc = pd.DataFrame({"spend_share": [0.6, 0.3, 0.1]}, index=["A", "B", "C"])
+    >>> t = pd.DataFrame({"share": [0.6], "score": [float("nan")], "largest": [True], "major": [True],
+    ...                   "best_scored": [False]}, index=["A"])
+    >>> key_account_choice_text(t, bc, 0.5, "A")[:80]
+    'The rule picked one client, **A**: the largest client, with 60.0% of the managed'
+    """
+    from ..display import format_value
+
+    share = lambda c: format_value(by_client.at[c, "spend_share"], "ratio")  # noqa: E731
+    thr = format_value(threshold, "ratio")
+    if key_table is None or not len(key_table):
+        return (f"The rule picked no client (no client has any spend), so the notebook follows the largest "
+                f"client, **{followed}**, and the KPI table has no account rows.")
+    others = [c for c in by_client.index if c not in key_table.index]
+    scored = key_table["score"].notna().any() if "score" in key_table else False
+    no_score = "" if scored else (" Clients have no multi-criteria score in these data (no strategic scores), so "
+                                  "the rule can only pick by share.")
+    if len(key_table) == 1:
+        nxt = (f" No other client reaches {thr} (the next, {others[0]}, has {share(others[0])})." if others else "")
+        return (f"The rule picked one client, **{followed}**: the largest client, with {share(followed)} of the "
+                f"managed media spend" + (f", a major client at or above the threshold of {thr}." if
+                                           bool(key_table.at[followed, "major"]) else ".")
+                + nxt + no_score + f" So in this notebook *the key account* means {followed}: the rule's only pick.")
+    names = ", ".join(f"**{c}** ({share(c)})" for c in key_table.index)
+    return (f"The rule picked {len(key_table)} clients: {names}. The per-client views below follow the largest "
+            f"of them, **{followed}**, called *the followed key account*; the KPI table has rows for every "
+            f"pick." + no_score)
+
+
+def channel_comparison(by_channel: pd.DataFrame, by_client_channel: pd.DataFrame, client: str,
+                       numerator: str = "clicks", denominator: str = "impressions",
+                       all_label: str = "all clients") -> pd.DataFrame:
+    """One rate per channel for a client next to all clients: each channel is its own benchmark.
+
+    Columns: ``mix`` (the client's ``denominator`` in the channel / its total: its channel mix),
+    ``<client>`` (the client's rate in the channel), ``<all_label>`` (the agency's rate in the
+    channel, all clients' sums) and ``relative`` (client rate / agency rate: 1.0 = as good as the
+    agency does in that channel). All rates are ratios of sums; NaN where a denominator is 0.
+
+    >>> allc = pd.DataFrame({"clicks": [40, 10], "impressions": [1000, 1000]},
+    ...                     index=pd.Index(["Search", "Display"], name="channel"))
+    >>> per = pd.DataFrame({"client": ["K", "K"], "channel": ["Search", "Display"],
+    ...                     "clicks": [30, 2], "impressions": [500, 500]})
+    >>> channel_comparison(allc, per, "K").round(3).to_dict("list")
+    {'mix': [0.5, 0.5], 'K': [0.06, 0.004], 'all clients': [0.04, 0.01], 'relative': [1.5, 0.4]}
+    """
+    mine = by_client_channel[by_client_channel["client"] == client].set_index("channel")
+    mine = mine.reindex(by_channel.index)
+    den = mine[denominator].fillna(0).astype(float)
+    out = pd.DataFrame({
+        "mix": kpis.safe_ratio(den, float(den.sum())) if den.sum() else math.nan,
+        client: kpis.safe_ratio(mine[numerator].astype(float), mine[denominator].astype(float)),
+        all_label: kpis.safe_ratio(by_channel[numerator].astype(float), by_channel[denominator].astype(float)),
+    }, index=by_channel.index)
+    out["relative"] = kpis.safe_ratio(out[client], out[all_label])
+    return out
+
+
+def mix_adjusted_rate(comparison: pd.DataFrame, all_label: str = "all clients") -> float:
+    """The rate a client would have with its own channel mix but the agency's rate in every channel.
+
+    sum over channels of mix_c x agency rate_c (a frame from :func:`channel_comparison`). Compared
+    with the client's actual rate it separates the channel mix (awareness-heavy buying) from the
+    quality of the campaigns.
+
+    >>> c = pd.DataFrame({"mix": [0.5, 0.5], "all clients": [0.04, 0.01]})
+    >>> round(mix_adjusted_rate(c), 4)
+    0.025
+    """
+    ok = comparison["mix"].notna() & comparison[all_label].notna()
+    if not ok.any():
+        return math.nan
+    return float((comparison.loc[ok, "mix"] * comparison.loc[ok, all_label]).sum())
+
+
+def months_against_target_text(table: pd.DataFrame, kpi: str, scope: str, who: str, name: str) -> str:
+    """Markdown: in how many months a KPI of one scope was on and off track, naming the off-track months.
+
+    ``table`` is the KPI table (``result.kpis``); months with another status (no target, not
+    measurable) are counted apart.
+
+    >>> t = pd.DataFrame({"kpi": ["cvr"] * 3, "scope": ["all"] * 3, "period": ["2025-01", "2025-02", "all"],
+    ...                   "status": ["off_track", "on_track", "on_track"], "target": [0.03] * 3})
+    >>> months_against_target_text(t, "cvr", "all", "The agency", "CVR")
+    'The agency: CVR below its target of 3.0% in **1 of 2 months** (2025-01).'
+    """
+    from ..display import format_value
+
+    rows = table[(table["kpi"] == kpi) & (table["scope"] == scope) & (table["period"] != "all")]
+    if rows.empty:
+        return f"{who}: no monthly {name} in the KPI table."
+    target = rows["target"].dropna()
+    if target.empty:
+        return f"{who}: {name} has no target, so no month is on or off track."
+    off = rows.loc[rows["status"] == "off_track", "period"].tolist()
+    other = int((~rows["status"].isin(["on_track", "off_track"])).sum())
+    unit = AD_UNITS.get(kpi, "ratio")
+    lower = kpi in ("cpa", "cpc")
+    word = "above" if lower else "below"
+    text = (f"{who}: {name} {word} its target of {format_value(float(target.iloc[0]), unit)} in "
+            f"**{len(off)} of {len(rows)} months**" + (f" ({', '.join(off)})" if off else ""))
+    if other:
+        text += f"; {other} month{'s' if other != 1 else ''} without a verdict (no activity or no target)"
+    return text + "."
+
+
+def mix_adjusted_text(comparison: pd.DataFrame, actual: float, agency: float, client: str, name: str = "CTR",
+                      all_label: str = "all clients") -> str:
+    """Markdown: the client's rate, the rate its channel mix alone would give, and the agency's rate.
+
+    The mix-adjusted rate (:func:`mix_adjusted_rate`) keeps the client's channel mix but uses the
+    agency's rate in every channel. When the client is below the agency, the share of the gap that the
+    mix explains is (agency - adjusted) / (agency - actual).
+
+    >>> c = pd.DataFrame({"mix": [0.2, 0.8], "all clients": [0.04, 0.01]}, index=["Search", "Display"])
+    >>> mix_adjusted_text(c, 0.015, 0.025, "K").split("; ")[0][-31:]
+    'K would have a CTR of **1.60%**'
+    """
+    from ..display import format_value
+
+    adjusted = mix_adjusted_rate(comparison, all_label)
+    pct = lambda x: format_value(x, "ratio", decimals=2)  # noqa: E731
+    top = comparison["mix"].idxmax() if comparison["mix"].notna().any() else None
+    text = (f"With its own channel mix but the agency's {name} in every channel, {client} would have a {name} of "
+            f"**{pct(adjusted)}**; its actual {name} is **{pct(actual)}** and the agency's **{pct(agency)}**.")
+    if top is not None:
+        text += f" {format_value(comparison.at[top, 'mix'], 'ratio')} of its volume is in {top}."
+    if any(map(lambda v: not math.isfinite(v), (adjusted, actual, agency))) or actual >= agency:
+        return text
+    explained = (agency - adjusted) / (agency - actual)
+    if explained >= 0.5:
+        text += (f" The channel mix explains {format_value(explained, 'ratio', decimals=0)} of the gap to the agency: "
+                 "most of it is *what* the client buys, not how well its campaigns work.")
+    else:
+        text += (f" The channel mix explains only {format_value(max(explained, 0.0), 'ratio', decimals=0)} of the gap "
+                 "to the agency: most of it is in the campaigns themselves, channel by channel.")
+    return text
+
+
+def mean_of_rates_text(ros: dict[str, Any], rate: str = "CTR", group: str = "campaign",
+                       denominator: str = "impressions") -> str:
+    """Markdown: the plain mean of per-group rates against the ratio of sums, from
+    :func:`mean_of_rates_vs_ratio_of_sums`, naming the groups that pull the two apart.
+
+    >>> g = pd.DataFrame({"clicks": [1, 10], "impressions": [10, 1000]}, index=["small", "big"])
+    >>> mean_of_rates_text(mean_of_rates_vs_ratio_of_sums(g, "clicks", "impressions"))[:62]
+    'The plain mean of the 2 campaign CTRs is **5.50%**; the agency'
+    """
+    pct = lambda x, d=2: "n/a" if x is None or not math.isfinite(x) else f"{x:.{d}%}"  # noqa: E731
+    n = ros["n_rates"]
+    text = (f"The plain mean of the {n} {group} {rate}s is **{pct(ros['mean_of_rates'])}**; the agency's {rate} "
+            f"(the sums divided once) is **{pct(ros['ratio_of_sums'])}**, and so is the weighted mean of the {group} "
+            f"{rate}s ({pct(ros['weighted_mean_of_rates'])}).")
+    if ros["highest"] is not None and n:
+        text += (f" The {group} with the highest {rate}, *{ros['highest']}* ({pct(ros['highest_rate'])}), has "
+                 f"{pct(ros['highest_weight'])} of the {denominator} but counts 1/{n} = {pct(1 / n, 1)} in the plain "
+                 f"mean; the largest {group}, *{ros['largest']}* ({pct(ros['largest_rate'])}), has "
+                 f"{pct(ros['largest_weight'], 1)} of the {denominator}.")
+    return text
+
+
+def largest_client_weight_text(client: str, impression_share: float, agency: float, client_rate: float,
+                               others: float, rate: str = "CTR") -> str:
+    """Markdown: the agency's rate is the impression-weighted average of one client's and the others',
+    so it lies closer to whichever has more than half of the impressions.
+
+    >>> largest_client_weight_text("K", 0.6, 0.012, 0.01, 0.015)[-84:]
+    'by impressions, lies closer to K. A KPI over everything leans on the largest client.'
+    """
+    nearer = client if impression_share > 0.5 else "the other clients"
+    return (f"{client} bought {impression_share:.0%} of all impressions, so the agency's {rate} ({agency:.2%}), an "
+            f"average of {client}'s {rate} ({client_rate:.2%}) and the other clients' ({others:.2%}) weighted by "
+            f"impressions, lies closer to {nearer}. A KPI over everything leans on the largest client.")
+
+
+def case_summary_text(key: str, overview: pd.DataFrame, totals: pd.Series, versus: pd.DataFrame,
+                      statuses: dict[str, str], ros: dict[str, Any], n_no_conversions: int,
+                      currency: str = "NOK") -> str:
+    """Markdown bullets closing the notebook: the key account, the agency's KPIs with their status,
+    the same KPIs for the key account, the ratio-of-sums lesson and the undefined values.
+
+    ``statuses`` maps KPI id to status text ("on track"); ``versus`` is :func:`account_vs_all`.
+
+    >>> ov = pd.DataFrame({"spend_share": [0.536], "campaigns": [6]}, index=["K"])
+    >>> tot = pd.Series({"ctr": 0.0064, "roas": 9.17})
+    >>> vs = pd.DataFrame({"K": [0.0046, 9.12]}, index=["ctr", "roas"])
+    >>> ros = {"mean_of_rates": 0.0161, "ratio_of_sums": 0.0064}
+    >>> case_summary_text("K", ov, tot, vs, {"ctr": "off track", "roas": "on track"}, ros, 0).splitlines()[1]
+    "- **The agency's KPIs:** CTR 0.64% (off track), ROAS 9.2x (on track)."
+    """
+    from ..display import format_value
+
+    def fmt(k: str, v: Any) -> str:
+        return format_value(v, AD_UNITS.get(k, "ratio"), currency=currency,
+                            decimals=2 if k in AD_TWO_DECIMALS else None)
+
+    shown = [k for k in ("ctr", "cvr", "cpa", "roas") if k in totals.index]
+    lines = [
+        f"- **Key account** (the key-account rule's pick): {key}, "
+        f"{format_value(overview.at[key, 'spend_share'], 'ratio')} of the managed spend and "
+        f"{int(overview.at[key, 'campaigns'])} campaigns.",
+        "- **The agency's KPIs:** " + ", ".join(f"{k.upper()} {fmt(k, totals[k])} ({statuses.get(k, 'no target')})"
+                                                 for k in shown) + ".",
+        f"- **The same KPIs for {key}:** " + ", ".join(f"{k.upper()} {fmt(k, versus.at[k, key])}"
+                                                      for k in shown if k in versus.index) + ".",
+    ]
+    mean, ratio = ros["mean_of_rates"], ros["ratio_of_sums"]
+    if math.isfinite(mean) and math.isfinite(ratio) and ratio > 0:
+        lines.append(f"- **Ratio of sums:** the mean of the campaign CTRs ({mean:.2%}) is {mean / ratio:.1f} times "
+                     f"the agency's CTR ({ratio:.2%}).")
+    lines.append("- **Undefined values:** " + (f"{n_no_conversions} rows without conversions have CPA n/a"
+                                                if n_no_conversions else
+                                                "no row lacks conversions here; such a CPA would be n/a")
+                 + ", never infinity.")
+    return "\n".join(lines)
+
+
+def data_text(months: pd.DataFrame, daily: pd.DataFrame, data_dir: str) -> str:
+    """Markdown: the data in one sentence (months, partial months, rows, clients, campaigns, channels).
+
+    >>> m = pd.DataFrame({"period": ["2025-01", "2025-02"], "partial": [False, True]})
+    >>> d = pd.DataFrame({"client": ["A", "B"], "campaign": ["a", "b"], "channel": ["Search", "Search"]})
+    >>> data_text(m, d, "data")
+    '**The data:** `data`: 2 months, 2025-01 to 2025-02 (1 partial), 2 rows of daily statistics, 2 clients, 2 campaigns, 1 channels.'
+    """
+    n_partial = int(months["partial"].sum())
+    text = (f"**The data:** `{data_dir}`: {len(months)} months, {months['period'].iloc[0]} to "
+            f"{months['period'].iloc[-1]}" + (f" ({n_partial} partial)" if n_partial else "")
+            + f", {len(daily):,} rows of daily statistics, {daily['client'].nunique()} clients, "
+            f"{daily['campaign'].nunique()} campaigns")
+    return text + (f", {daily['channel'].nunique()} channels." if "channel" in daily.columns else ".")
+
+
+def months_on_target_text(table: pd.DataFrame, scope: str = "all") -> str:
+    """Markdown: per KPI with a target, in how many months of ``scope`` it was on track.
+
+    >>> t = pd.DataFrame({"kpi": ["ctr", "ctr", "cpc"], "scope": ["all"] * 3, "period": ["2025-01", "2025-02", "2025-01"],
+    ...                   "status": ["on_track", "off_track", "no_target"]})
+    >>> months_on_target_text(t)
+    '**Months on target:** CTR 1 of 2.'
+    """
+    rows = table[(table["scope"] == scope) & (table["period"] != "all") & (table["status"] != "no_target")]
+    if rows.empty:
+        return "**Months on target:** no KPI has a target."
+    counts = rows.groupby("kpi", sort=False)["status"].agg(lambda s: f"{(s == 'on_track').sum()} of {len(s)}")
+    return "**Months on target:** " + ", ".join(f"{k.upper()} {v}" for k, v in counts.items()) + "."

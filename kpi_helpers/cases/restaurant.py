@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 __all__ = ["WEEKDAYS", "guest_rfm", "run", "restaurant_facts", "guest_mix",
            "visit_durations", "rating_intervals_by_month", "vip_vs_all", "VIP_VS_ALL_UNITS", "rating_comparison",
-           "revpash_by_open_hours"]
+           "revpash_by_open_hours", "vip_choice_text", "monthly_rating_text", "rating_verdict_text", "data_text",
+           "case_summary_text"]
 
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -372,3 +373,154 @@ def revpash_by_open_hours(monthly: pd.DataFrame, seats: float, hours: list[float
         out[f"{float(h):g} h open"] = kpis.revpash(monthly["revenue"].astype(float), seats, float(h),
                                                     monthly["open_days"].astype(float))
     return out.reset_index(drop=True)
+
+
+# --- added for issue 11 (04_restaurant): the texts the notebook reads -------------------------
+
+def vip_choice_text(key_table: pd.DataFrame | None, guests: pd.DataFrame, vip: str | None, threshold: float,
+                    restaurant_revenue: float, currency: str = "NOK") -> str:
+    """Markdown: which guests THE key-account rule picked, why, and which one the notebook calls "the VIP".
+
+    The rule (:func:`kpi_helpers.accounts.key_accounts`) runs on guests with an id: spend is their
+    revenue, the RFM score their multi-criteria score, ``n_vip`` caps the picks. The notebook follows
+    the first pick, ``result.key_accounts[0]`` (the best-scored guest when there are scores), as
+    "the VIP": a regular is chosen for coming often and recently as well as for spending.
+
+    >>> g = pd.DataFrame({"visits": [5, 9], "revenue": [100.0, 300.0], "recency_days": [0, 4],
+    ...                   "rfm_score": [1.0, 0.9]}, index=pd.Index(["G1", "G2"], name="guest_id"))
+    >>> t = pd.DataFrame({"share": [0.25, 0.75], "score": [1.0, 0.9], "largest": [False, True],
+    ...                   "major": [True, True], "best_scored": [True, False]}, index=["G1", "G2"])
+    >>> vip_choice_text(t, g, "G1", 0.5, 1000.0)[:58]
+    'The rule picked **2 guests**: **G1** (the best RFM score, '
+    """
+    from ..display import format_value
+
+    if vip is None or key_table is None or not len(key_table):
+        return "The rule picked no guest, so there is no VIP to follow."
+    money = lambda x: format_value(x, "currency", currency=currency)  # noqa: E731
+    pct = lambda x: format_value(x, "ratio")  # noqa: E731
+    parts = []
+    for gid, row in key_table.iterrows():
+        why = []
+        if bool(row["best_scored"]):
+            why.append(f"the best RFM score, {format_value(row['score'], 'score')}")
+        if bool(row["largest"]):
+            why.append("the largest spender")
+        if bool(row["major"]):
+            why.append(f"a major guest with {pct(row['share'])} of the known guests' spend")
+        g = guests.loc[gid]
+        parts.append(f"**{gid}** ({'; '.join(why)}: {g['visits']:.0f} visits, {money(g['revenue'])}, last seen "
+                     f"{g['recency_days']:.0f} days before the end of the data)")
+    count = "1 guest" if len(parts) == 1 else f"{len(parts)} guests"
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    not_major = key_table.index[~key_table["major"].astype(bool)].tolist()
+    lines = [f"The rule picked **{count}**: {listed}."]
+    if not_major:
+        lines.append(f"No guest reaches the major threshold of {pct(threshold)} of the known guests' spend "
+                     f"(the largest spender has {pct(key_table.loc[key_table['largest'].astype(bool), 'share'].max())})."
+                     if len(not_major) == len(key_table) else
+                     f"{', '.join(not_major)} {'is' if len(not_major) == 1 else 'are'} below the major threshold "
+                     f"of {pct(threshold)}.")
+    g = guests.loc[vip]
+    lines.append(f"The notebook follows **{vip}** as *the VIP* (the rule's first pick"
+                 + (", the best-scored guest" if bool(key_table.at[vip, "best_scored"]) else "")
+                 + f"): {money(g['revenue'])} is only {pct(g['revenue'] / restaurant_revenue)} of the restaurant's "
+                 "revenue, but a regular is chosen for loyalty, coming often and recently, as much as for spend."
+                 + ("" if len(key_table) == 1 else
+                    f" The other pick{'s' if len(key_table) > 2 else ''}, "
+                    f"{', '.join(str(i) for i in key_table.index if i != vip)}, "
+                    f"{'get' if len(key_table) > 2 else 'gets'} rows of its own in the KPI table and appear"
+                    f"{'' if len(key_table) > 2 else 's'} in the comparisons below."))
+    return " ".join(lines)
+
+
+def monthly_rating_text(by_month: pd.DataFrame, overall: dict[str, Any], target: float | None) -> str:
+    """Markdown: how uncertain each month's average rating is, and where the whole period's interval
+    lies against the target. ``by_month`` is :func:`rating_intervals_by_month`; ``overall`` is
+    :func:`kpi_helpers.stats.mean_interval` of all ratings.
+
+    >>> m = pd.DataFrame({"ratings": [80, 90], "low": [3.8, 3.9], "high": [4.2, 4.2]})
+    >>> monthly_rating_text(m, {"low": 3.95, "high": 4.1}, 4.3)[-56:]
+    'lies below the target, so the gap to the target is real.'
+    """
+    rated = by_month[by_month["ratings"] > 0]
+    if rated.empty:
+        return "No month has any rating, so there is no monthly average rating to judge."
+    half = float(((rated["high"] - rated["low"]) / 2).median())
+    text = (f"Each month's average rating rests on {int(rated['ratings'].min()):,} to {int(rated['ratings'].max()):,} "
+            f"ratings, so it is uncertain by roughly ±{half:.2f} points: month-to-month moves of that size are "
+            "mostly chance.")
+    low, high = overall.get("low", math.nan), overall.get("high", math.nan)
+    if target is None or not (math.isfinite(low) and math.isfinite(high)):
+        return text
+    where = ("lies below the target, so the gap to the target is real." if high < target else
+             "lies above the target." if low > target else "includes the target: too close to call.")
+    return text + f" The whole period's 95% interval, {low:.2f} to {high:.2f}, {where}"
+
+
+def rating_verdict_text(rating_table: pd.DataFrame, guest: str) -> str:
+    """Markdown: one guest's average rating and count next to all guests', and whether their
+    intervals overlap (:func:`rating_comparison`'s table; its first row is the reference).
+
+    >>> t = pd.DataFrame({"ratings": [500, 6], "avg_rating": [4.0, 4.5], "low": [3.9, 3.6], "high": [4.1, 5.0]},
+    ...                  index=["all guests", "G1"])
+    >>> rating_verdict_text(t, "G1")[-60:]
+    'more (or less) satisfied than the average guest of the data.'
+    """
+    r_all, r_g = rating_table.iloc[0], rating_table.loc[guest]
+    no_interval = not (math.isfinite(r_g["low"]) and math.isfinite(r_g["high"]))
+    overlap = no_interval or not (r_g["low"] > r_all["high"] or r_g["high"] < r_all["low"])
+    verdict = (f"The two intervals overlap{' (or the guest has too few ratings for one)' if no_interval else ''}: "
+               f"these ratings alone do not show that {guest} is more (or less) satisfied than the average guest "
+               "of the data." if overlap else
+               "The intervals do not overlap: the difference is larger than chance alone would easily produce.")
+    mean = lambda x: "n/a" if not math.isfinite(x) else f"{x:.2f}"  # noqa: E731
+    return (f"Guest {guest}: mean {mean(r_g['avg_rating'])} from **{r_g['ratings']:.0f} ratings**; all guests: mean "
+            f"{mean(r_all['avg_rating'])} from **{r_all['ratings']:,.0f} ratings**. {verdict}")
+
+
+def data_text(facts: dict[str, Any], has_seats: bool) -> str:
+    """Markdown: the data in one sentence (months, dates, parties, covers, open days, tables, closed days),
+    from :func:`restaurant_facts`.
+
+    >>> f = {"months": 1, "first": "2025-01-01", "last": "2025-01-31", "visits": 10, "covers": 25,
+    ...      "open_days": 4, "tables": 2, "seats": 8.0, "closed_weekdays": ["Monday"]}
+    >>> data_text(f, True)
+    '**The data:** 1 month, 2025-01-01 to 2025-01-31: 10 parties (25 covers) on 4 open days, 2 tables with 8 seats. Closed on Monday.'
+    """
+    seats = f"with {facts['seats']:,.0f} seats" if has_seats else "(seats unknown: no tables.csv)"
+    closed = f" Closed on {', '.join(facts['closed_weekdays'])}." if facts["closed_weekdays"] else ""
+    months = f"{facts['months']} month{'s' if facts['months'] != 1 else ''}"
+    return (f"**The data:** {months}, {facts['first']} to {facts['last']}: {facts['visits']:,} parties "
+            f"({facts['covers']:,} covers) on {facts['open_days']} open days, {facts['tables']} tables {seats}.{closed}")
+
+
+def case_summary_text(whole: pd.Series, statuses: dict[str, str], open_hours_per_day: float, *, has_seats: bool,
+                      has_rating: bool, vip: str | None, guests: pd.DataFrame, vip_status: str | None = None,
+                      currency: str = "NOK") -> str:
+    """Markdown bullets closing the notebook: turnover and RevPASH, the average rating with its count,
+    and the VIP's own numbers (with its rating's status when given).
+
+    >>> w = pd.Series({"table_turnover": 1.6, "revpash": 143.0, "avg_rating": 4.06, "ratings": 525})
+    >>> case_summary_text(w, {"table_turnover": "off track"}, 6, has_seats=False, has_rating=True, vip=None,
+    ...                   guests=pd.DataFrame()).splitlines()[-1]
+    '- Average rating 4.06 from 525 ratings (no target).'
+    """
+    from ..display import format_value
+
+    money = lambda x: format_value(x, "currency", currency=currency)  # noqa: E731
+    lines = [f"- Table turnover {whole['table_turnover']:.2f} parties per table per open day "
+             f"({statuses.get('table_turnover', 'no target')})"
+             + (f"; RevPASH {money(whole['revpash'])} at {open_hours_per_day:g} open hours a day "
+                f"({statuses.get('revpash', 'no target')})." if has_seats else ".")]
+    if has_rating:
+        lines.append(f"- Average rating {whole['avg_rating']:.2f} from {whole['ratings']:,.0f} ratings "
+                     f"({statuses.get('avg_rating', 'no target')}).")
+    if vip is not None:
+        g = guests.loc[vip]
+        rating = ""
+        if has_rating:
+            rating = (f", rating {g['avg_rating']:.2f} from {g['ratings']:.0f} ratings"
+                      + (f" ({vip_status})" if vip_status else "") if g["ratings"] else ", no ratings")
+        lines.append(f"- The VIP, guest {vip}: {g['visits']:.0f} visits, average check {money(g['avg_check'])}{rating}.")
+    return "\n".join(lines)

@@ -15,14 +15,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import accounts, kpis, scorecard
+from .. import accounts, display, kpis, scorecard
 from . import CaseResult
-from ._revenue import analyse_revenue
+from ._revenue import analyse_revenue, concentration_title, growth_summary
 
 if TYPE_CHECKING:
     from ..data import CaseData
 
-__all__ = ["run", "Scenario", "scenario_without", "weight_sweep"]
+__all__ = ["run", "Scenario", "scenario_without", "weight_sweep", "share_by_year", "largest_share_text",
+           "key_pair", "key_pair_text", "concentration_title", "growth_summary", "scenario_text",
+           "summary_text"]
 
 
 def run(data: CaseData, params: dict[str, Any]) -> CaseResult:
@@ -63,7 +65,7 @@ _SCENARIO_KPIS = ("revenue", "cmgr", "active_customers", "top_customer_share", "
 
 
 def _scenario_figures(matrix: pd.DataFrame, growth_mask: np.ndarray, a: float, b: float
-                      ) -> tuple[dict[str, float], Any, str]:
+                      ) -> tuple[dict[str, float], Any, Any]:
     monthly = matrix.sum(axis=1)
     growth_rev = monthly[growth_mask]
     totals = matrix.sum(axis=0)
@@ -175,7 +177,7 @@ def weight_sweep(features: pd.DataFrame, weights: dict[str, float], criterion: s
 
     At each step the chosen criterion gets weight ``w`` and the other criteria share ``1 - w``
     in the proportions ``weights`` gives them (:func:`accounts.score_accounts` scores each step).
-    Reading down the ``key_account`` column shows at which weight the key account changes: the
+    Reading down the ``best_scored`` column shows at which weight the best-scored account changes: the
     static counterpart of the weight sliders.
 
     Parameters
@@ -192,7 +194,7 @@ def weight_sweep(features: pd.DataFrame, weights: dict[str, float], criterion: s
     Returns
     -------
     DataFrame
-        One row per step: ``weight``, ``key_account`` (the best score) and one score column per
+        One row per step: ``weight``, ``best_scored`` (the account with the best score) and one score column per
         account (the accounts in the order of ``features``).
 
     Examples
@@ -200,8 +202,8 @@ def weight_sweep(features: pd.DataFrame, weights: dict[str, float], criterion: s
     >>> f = pd.DataFrame({"revenue_share": [0.7, 0.3], "strategic_value": [2, 5]},
     ...                  index=pd.Index(["A", "B"], name="customer"))
     >>> s = weight_sweep(f, {"revenue_share": 0.5, "strategic_value": 0.5}, steps=5)
-    >>> s[["weight", "key_account"]].to_dict("list")
-    {'weight': [0.0, 0.25, 0.5, 0.75, 1.0], 'key_account': ['B', 'B', 'A', 'A', 'A']}
+    >>> s[["weight", "best_scored"]].to_dict("list")
+    {'weight': [0.0, 0.25, 0.5, 0.75, 1.0], 'best_scored': ['B', 'B', 'A', 'A', 'A']}
     """
     if int(steps) != steps or steps < 2:
         raise ValueError(f"steps must be a whole number >= 2, got {steps!r}")
@@ -226,9 +228,266 @@ def weight_sweep(features: pd.DataFrame, weights: dict[str, float], criterion: s
         vec = np.array([w, *[(1.0 - w) * v / total for v in others.values()]], dtype=float)
         score = norm @ vec
         best = min(range(len(customers)), key=lambda i: (-score[i], str(customers[i]))) if customers else None
-        row = {"weight": w, "key_account": customers[best] if best is not None else None}
+        row = {"weight": w, "best_scored": customers[best] if best is not None else None}
         row.update(zip(customers, score.tolist()))
         rows.append(row)
     out = pd.DataFrame(rows)
     names = [c for c in features.index if c in out.columns]
-    return out[["weight", "key_account", *names]]
+    return out[["weight", "best_scored", *names]]
+
+
+# --------------------------------------------------------------------------------------------
+# Text the startup notebook shows (issue 11): every sentence built from the numbers it states.
+# --------------------------------------------------------------------------------------------
+def share_by_year(matrix: pd.DataFrame, account: Any) -> pd.DataFrame:
+    """One account's share of revenue per calendar year and over the whole period.
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        Period (``YYYY-MM``) x customer revenue (``frames["revenue_by_month"]``).
+    account : a column of ``matrix``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``year`` (``"all"`` last); columns ``revenue`` (all customers),
+        ``account_revenue``, ``share`` (account / all; NaN when revenue <= 0), ``months`` and
+        ``months_over_half`` (months in which the account brought more than half of revenue).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"A": [60.0, 40.0, 30.0], "B": [40.0, 60.0, 70.0]},
+    ...                  index=pd.Index(["2024-12", "2025-01", "2025-02"], name="period"))
+    >>> t = share_by_year(m, "A")
+    >>> t["share"].round(3).tolist(), t["months_over_half"].tolist()
+    ([0.6, 0.35, 0.433], [1, 0, 1])
+    """
+    total = matrix.sum(axis=1).astype(float)
+    acc = matrix[account].astype(float)
+    monthly_share = pd.Series(np.asarray(kpis.safe_ratio(acc, total), dtype=float), index=matrix.index)
+    year = pd.Index([str(p)[:4] for p in matrix.index], name="year")
+    frame = pd.DataFrame({"revenue": total.to_numpy(), "account_revenue": acc.to_numpy(),
+                          "over_half": (monthly_share > 0.5).to_numpy()}, index=year)
+    out = frame.groupby(level="year", sort=True).agg(
+        revenue=("revenue", "sum"), account_revenue=("account_revenue", "sum"),
+        months=("over_half", "size"), months_over_half=("over_half", "sum"))
+    out.loc["all"] = [total.sum(), acc.sum(), len(frame), int(frame["over_half"].sum())]
+    out["share"] = np.asarray(kpis.safe_ratio(out["account_revenue"], out["revenue"]), dtype=float)
+    out[["months", "months_over_half"]] = out[["months", "months_over_half"]].astype("int64")
+    return out[["revenue", "account_revenue", "share", "months", "months_over_half"]]
+
+
+def largest_share_text(matrix: pd.DataFrame, account: Any, *, runner_up_share: float | None = None) -> str:
+    """Markdown: how much of revenue the largest account brings, and whether that is "most" of it.
+
+    The article's customer A brings *most* of the revenue (more than half). The sentence says
+    "most" only when the data show more than half; otherwise it says what the data show, per
+    year and over the whole period.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"A": [60.0, 40.0], "B": [40.0, 60.0]},
+    ...                  index=pd.Index(["2024-12", "2025-01"], name="period"))
+    >>> print(largest_share_text(m, "A"))  # doctest: +NORMALIZE_WHITESPACE
+    Over the whole period **A** brought **50.0%** of revenue: half, not more than half, so the data do
+    not support "most of the revenue" over the whole period. By year: 2024: 60.0% (more than half in 1
+    of 1 months); 2025: 40.0% (more than half in 0 of 1 months).
+    """
+    t = share_by_year(matrix, account)
+    share = t.at["all", "share"]
+    pct = display.format_value(share, "ratio")
+    name = _md(account)
+    if math.isnan(share):
+        return f"**{name}**'s share of revenue is undefined: total revenue is not above zero."
+    years = t.drop(index="all")
+    by_year = "; ".join(
+        f"{y}: {display.format_value(s, 'ratio')} (more than half in {int(o)} of {int(n)} months)"
+        for y, s, o, n in zip(years.index, years["share"], years["months_over_half"], years["months"]))
+    if share > 0.5:
+        head = (f"Over the whole period **{name}** brought **{pct}** of revenue: more than half, *most* of it, "
+                "as in the article's example.")
+    elif share == 0.5:
+        head = (f"Over the whole period **{name}** brought **{pct}** of revenue: half, not more than half, so the "
+                "data do not support \"most of the revenue\" over the whole period.")
+    else:
+        runner = ("" if runner_up_share is None else
+                  f" (the next largest customer brings {display.format_value(runner_up_share, 'ratio')})")
+        head = (f"Over the whole period **{name}** brought **{pct}** of revenue: by far the largest share"
+                f"{runner}, but less than half, so over the whole period the data do not support \"most of the "
+                "revenue\".")
+    return head + (f" By year: {by_year}." if len(years) > 1 else "")
+
+
+def _md(name: Any) -> str:
+    """A customer name shown verbatim in Markdown (no accidental bold, links or maths)."""
+    import re
+    return re.sub(r"([\\`*_{}\[\]<>#|$~])", r"\\\1", str(name))
+
+
+_JUDGEMENTS = {"strategic_value": "strategic value", "growth_potential": "growth potential",
+               "engagement": "engagement"}
+
+
+def key_pair(result: CaseResult) -> tuple[Any, Any]:
+    """Customers A and B of the article in these data: (the largest key account, the best-scored other one).
+
+    A is the largest of the key accounts (THE rule always picks it). B is the best-scored of the
+    other key accounts (the key accounts are listed best score first), or None when the rule picked
+    only one.
+    """
+    table = result.key_account_table
+    if table is None or len(table) == 0:
+        return None, None
+    a = table.index[table["largest"].to_numpy(dtype=bool)][0]
+    others = [k for k in table.index if k != a]
+    return a, (others[0] if others else None)
+
+
+def key_pair_text(result: CaseResult, *, threshold: float) -> str:
+    """Markdown: which accounts play A and B in this notebook, and why each is a key account.
+
+    A is the largest key account and B the best-scored other one (:func:`key_pair`); the reasons
+    are the rule's (``result.key_account_table``: largest, major, best scored) with the numbers
+    behind them. B's revenue share and its revenue growth are named apart, so two similar numbers
+    are never read as one.
+    """
+    a, b = key_pair(result)
+    if a is None:
+        return "The key-account rule picked no account: no customer has revenue above zero."
+    table = result.key_account_table
+    assert table is not None  # key_pair found an account, so the rule's table exists
+    features = result.frames.get("features")
+
+    def why(acc: Any) -> str:
+        row = table.loc[acc]
+        parts = []
+        if row["largest"]:
+            parts.append("the largest customer")
+        if row["major"]:
+            parts.append(f"a major account ({display.format_value(row['share'], 'ratio')} of revenue "
+                         f"over the whole period, at least {display.format_value(threshold, 'ratio')})")
+        if row["best_scored"]:
+            text = f"the best multi-criteria score ({display.format_value(row['score'], 'score')})"
+            if features is not None and acc in features.index:
+                f = features.loc[acc]
+                judged = [f"{label} {f[col]:.0f} of 5" for col, label in _JUDGEMENTS.items()
+                          if col in f.index and pd.notna(f[col])]
+                if judged:
+                    text += ": " + ", ".join(judged)
+            parts.append(text)
+        return "; ".join(parts) if parts else "picked by the rule"
+
+    out = f"In this notebook **customer A** is **{_md(a)}**: {why(a)}."
+    if b is not None:
+        out += f" **Customer B** is **{_md(b)}**: {why(b)}."
+        growth = _account_cmgr(result, b)
+        if not math.isnan(growth):
+            out += (f" B's revenue *grew* by {display.format_value(growth, 'ratio', decimals=2)} a month (CMGR), "
+                    f"a growth rate, not a share: a different number from B's "
+                    f"{display.format_value(table.at[b, 'share'], 'ratio', decimals=2)} *share* of revenue.")
+        if table.at[b, "best_scored"] and not table.at[a, "best_scored"]:
+            out += " Both are key accounts, for different reasons: A for the money it brings today, B for where it is going."
+        elif table.at[a, "best_scored"]:
+            out += " Both are key accounts under the rule; with these weights A also has the best score."
+        else:
+            out += " Both are key accounts under the rule."
+    else:
+        out += " The rule picked no other key account, so there is no customer B in these data."
+    return out
+
+
+def _account_cmgr(result: CaseResult, account: Any) -> float:
+    """The account's whole-period CMGR from the KPI table (NaN when undefined or missing)."""
+    k = result.kpis
+    rows = k[(k["kpi"] == "cmgr") & (k["scope"] == f"account:{account}") & (k["period"] == "all")]
+    return float(rows["value"].iloc[0]) if len(rows) else math.nan
+
+
+def scenario_text(scenario: Scenario, *, currency: str = "NOK") -> str:
+    """Markdown bullets: what the business would look like without the account (:func:`scenario_without`).
+
+    Revenue lost (in total and per complete month), growth with and without (the direction said only
+    when both CMGRs are defined and differ), concentration with and without.
+
+    >>> m = pd.DataFrame({"A": [60.0, 60.0], "B": [30.0, 40.0], "C": [10.0, 10.0]},
+    ...                  index=pd.Index(["2024-01", "2024-02"], name="period"))
+    >>> print(scenario_text(scenario_without(m, "A")).splitlines()[1])
+    - **Growth** rises: CMGR 10.0% with A, 25.0% without. A's revenue grows more slowly than the rest, so the rest of the business grows faster than the total: a higher growth *rate* on a much smaller base.
+    """
+    sm, mo = scenario.summary, scenario.monthly
+    money = lambda v: display.format_value(v, "currency", currency=currency, compact=True)  # noqa: E731
+    pct = lambda v: display.format_value(v, "ratio")  # noqa: E731
+    lost = mo.loc[~mo["partial"], "account_revenue"].mean() if (~mo["partial"]).any() else math.nan
+    lost_share = (sm.at["revenue", "change"] / sm.at["revenue", "with"]) if sm.at["revenue", "with"] else math.nan
+    lines = [f"- **Revenue** over the period falls from {money(sm.at['revenue', 'with'])} to "
+             f"{money(sm.at['revenue', 'without'])} ({pct(lost_share)}); on average **{money(lost)} a month** would be "
+             "missing from the bank account."]
+    g_with, g_without = sm.at["cmgr", "with"], sm.at["cmgr", "without"]
+    if math.isnan(g_with) or math.isnan(g_without):
+        lines.append(f"- **Growth**: CMGR {pct(g_with)} with A, {pct(g_without)} without (n/a: fewer than two "
+                     "complete months, or a first month without revenue).")
+    elif g_without > g_with:
+        lines.append(f"- **Growth** rises: CMGR {pct(g_with)} with A, {pct(g_without)} without. A's revenue grows more "
+                     "slowly than the rest, so the rest of the business grows faster than the total: a higher growth "
+                     "*rate* on a much smaller base.")
+    elif g_without < g_with:
+        lines.append(f"- **Growth** falls: CMGR {pct(g_with)} with A, {pct(g_without)} without. A grows faster than "
+                     "the rest, so losing A also slows growth.")
+    else:
+        lines.append(f"- **Growth** stays at a CMGR of {pct(g_with)}: A grows as fast as the rest.")
+    top_without = scenario.top_customer[1]
+    lines.append(f"- **Concentration**: HHI {display.format_value(sm.at['hhi', 'with'], 'index')} "
+                 f"({scenario.hhi_band[0]}) becomes {display.format_value(sm.at['hhi', 'without'], 'index')} "
+                 f"({scenario.hhi_band[1]})"
+                 + (f"; the largest customer would be **{_md(top_without)}** with "
+                    f"{pct(sm.at['top_customer_share', 'without'])}." if top_without is not None else
+                    "; no customer with revenue would be left."))
+    return "\n".join(lines)
+
+
+def summary_text(result: CaseResult, scenario: Scenario) -> str:
+    """Markdown bullets for "key account vs KPI in this case": the KPI, A, B and how they meet.
+
+    A and B are :func:`key_pair`'s; every number comes from the KPI table, the scenario or the
+    key-account table, so the sentences stay true on other data and other weights.
+    """
+    k = result.kpis
+    whole = k[k["period"] == "all"].set_index(["scope", "kpi"])
+    a, b = key_pair(result)
+    cm = whole.loc[("all", "cmgr")]
+    mom = k[(k["kpi"] == "mom_growth") & (k["scope"] == "all") & (k["period"] != "all") & k["value"].notna()]
+    if pd.notna(cm["target"]):
+        cmgr_text = (f"its CMGR against the target is **{display.format_against_target(cm['value'], cm['target'], 'ratio', cm['status'])}**"
+                     f" ({display.status_text(cm['status'])})")
+    else:
+        cmgr_text = f"revenue grew at a CMGR of **{display.format_value(cm['value'], 'ratio')}** a month"
+    lines = [f"- **The KPI** is about the whole company: {cmgr_text}"
+             + (f", with {int((mom['status'] == 'on_track').sum())} of {len(mom)} months at or above the MoM target."
+                if mom["target"].notna().any() else ".")]
+    if a is None:
+        return "\n".join(lines)
+    sm = scenario.summary
+    assert result.key_account_table is not None  # a is a key account
+    share_a = result.key_account_table.at[a, "share"]
+    lost_share = (sm.at["revenue", "change"] / sm.at["revenue", "with"]) if sm.at["revenue", "with"] else math.nan
+    lines.append(f"- **A ({_md(a)})** is a key account because of its revenue: the largest customer, "
+                 f"{display.format_value(share_a, 'ratio')} of revenue over the period, and therefore also the biggest "
+                 f"risk: without A revenue would be {display.format_value(-lost_share, 'ratio')} lower and concentration "
+                 f"would go from {scenario.hhi_band[0]} to {scenario.hhi_band[1]}.")
+    if b is not None:
+        share_b = whole["value"].get((f"account:{b}", "revenue_share"), math.nan)
+        cmgr_b = whole["value"].get((f"account:{b}", "cmgr"), math.nan)
+        cmgr_a = whole["value"].get((f"account:{a}", "cmgr"), math.nan)
+        best = result.frames["scores"].index[0] if len(result.frames.get("scores", [])) else None
+        lines.append(f"- **B ({_md(b)})** is a key account too: its *share* of revenue is "
+                     f"{display.format_value(share_b, 'ratio', decimals=2)}, while its revenue *grows* at "
+                     f"{display.format_value(cmgr_b, 'ratio', decimals=2)} a month (CMGR) against A's "
+                     f"{display.format_value(cmgr_a, 'ratio', decimals=2)}"
+                     + (f"; with the weights of this run the best-scored account is **{_md(best)}**." if best is not None
+                        else "."))
+    lines.append("- **Both views together**: the company KPI is tracked for each key account too (rows "
+                 "`account:<name>` in the KPI table), so the account managers see each key account's growth next to "
+                 "the company's. A large share earns close attention today; strategic value and growth are a bet on "
+                 "the future.")
+    return "\n".join(lines)

@@ -10,10 +10,11 @@ The package, by concern (each module's docstring says what it decides):
 =============== ==================================================================================
 schemas         the canonical tables as data, with their row rules and cross-table rules (stdlib)
 errors          :class:`DataError` and its ``kind`` vocabulary (stdlib)
-dialect         :class:`Dialect`: separator, decimal mark, day-first dates, encoding (stdlib)
+dialect         :class:`Dialect`: separator, decimal mark, date order, encoding, sheet (stdlib)
 readers         raw cells of CSV / Excel / Parquet files; the fast pyarrow reader
 parsers         numbers, dates, times and texts from raw cells
 validation      column matching, value checks, problems -> DataError, cross-table rules
+checks          the data check: duplicates, similar names, total rows, currencies, mojibake, strict
 loading         :func:`load_case`, :func:`read_table`, :class:`CaseData`, column maps for the CLI
 =============== ==================================================================================
 
@@ -30,6 +31,8 @@ from .dialect import Dialect
 from .errors import KINDS, DataError
 from .schemas import (
     CASE_DESCRIPTIONS,
+    CURRENCY_COLUMN,
+    CURRENCY_NAMES,
     DATE_RANGE,
     EXTENSIONS,
     KIND_DTYPES,
@@ -52,6 +55,8 @@ _LAZY = {
     "parse_column_map": "loading",
     "describe_tables": "loading",
     "TableResult": "validation",
+    "Checks": "checks",
+    "checks_markdown": "checks",
 }
 
 __all__ = [
@@ -66,11 +71,15 @@ __all__ = [
     "TABLES",
     "MAIN_TABLE",
     "CASE_DESCRIPTIONS",
+    "CURRENCY_COLUMN",
+    "CURRENCY_NAMES",
     "DATE_RANGE",
     "EXTENSIONS",
     "KIND_DTYPES",
     "CaseData",
     "TableResult",
+    "Checks",
+    "checks_markdown",
     "table_spec",
     "read_table",
     "load_case",

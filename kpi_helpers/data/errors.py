@@ -17,12 +17,15 @@ unreadable          the file cannot be read as a table: wrong or unknown encodin
 missing_column      a required column is not in the file
 ambiguous           two readings are possible and the reader will not guess: two files for one
                     table, two columns that could be the same canonical column, a column name
-                    twice in the header
+                    twice in the header, ``16,760`` (thousands or decimals), ``03/04/2025`` (day
+                    or month first), two sheets with the table, amounts in two currencies
 bad_map             the column map is malformed or does not fit the file or the case
 bad_value           values that are not of the column's kind, out of range, empty where
                     required, not unique, or break a row rule (``clicks <= impressions``)
 bad_reference       values not found in the table they refer to (a timesheet's project_id that
                     is not in projects)
+strict              warnings of the data check (duplicate rows, a total row, mojibake, ...) made
+                    an error by ``strict=True`` (``--strict``)
 =================== ==========================================================================
 
 Standard library only: ``kpi-cases list`` and ``template`` import this without numpy or pandas.
@@ -45,6 +48,7 @@ KINDS: tuple[str, ...] = (
     "bad_map",
     "bad_value",
     "bad_reference",
+    "strict",
 )
 
 

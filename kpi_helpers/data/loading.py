@@ -34,6 +34,7 @@ import pandas as pd
 
 from ..periods import code_label, month_table, months_present
 from ._messages import clean_name, display_name
+from .checks import Checks, check_case, strict_error
 from .dialect import Dialect, dialect_words
 from .errors import DataError
 from .readers import EXCEL_EXTENSIONS, read_excel_file, read_parquet_file, read_text_fast, read_text_file
@@ -68,6 +69,8 @@ class CaseData:
     warnings : tuple of str (encoding fallback, partial months, covers above seats, ...)
     date_range : (first, last) Timestamps of the main table's ``date``; None for ``concepts``
     dialects : mapping table -> the :class:`Dialect` actually used (text files only)
+    currency : the currency of the amounts from the tables' currency column (or ``Checks.currency``
+        when there is none); None when the data do not say
     """
 
     case: str
@@ -79,6 +82,7 @@ class CaseData:
     warnings: tuple[str, ...]
     date_range: tuple[pd.Timestamp, pd.Timestamp] | None
     dialects: Mapping[str, Dialect] = field(default_factory=dict)
+    currency: str | None = None
     # (table, column) -> (codes, sorted distinct values): see factorize()
     _codes: dict[tuple[str, str], tuple[np.ndarray, pd.Index]] = field(
         default_factory=dict, repr=False, compare=False)
@@ -188,7 +192,9 @@ def read_table(
     warnings: list[str] = []
     used_dialect: Dialect | None = None
     if suffix in EXCEL_EXTENSIONS:
-        raw, rows = read_excel_file(path, file, spec.name)
+        raw, rows, w = read_excel_file(path, file, spec.name, dialect.sheet,
+                                       wanted=_header_names(spec, column_map or {}, star_map or {}))
+        warnings.extend(w)
     elif suffix == ".parquet":
         raw, rows = read_parquet_file(path, file)
     else:
@@ -201,6 +207,17 @@ def read_table(
         raw, rows, used_dialect, w = read_text_file(path, file, dialect, spec)
         warnings.extend(w)
     return check_table(path, spec, column_map, dialect, star_map, file, raw, rows, used_dialect, warnings)
+
+
+def _header_names(spec: TableSpec, column_map: Mapping[str, str], star_map: Mapping[str, str]) -> list[set[str]]:
+    """Per required column, the header names (case-folded) that can be it: its own and the mapped ones."""
+    out = []
+    for name in spec.required_columns:
+        names = {name}
+        names |= {clean_name(src).casefold() for m in (column_map, star_map) for src, t in m.items()
+                  if clean_name(t) == name}
+        out.append(names)
+    return out
 
 
 # --------------------------------------------------------------------------- load_case
@@ -250,6 +267,7 @@ def load_case(
     dialect: Dialect | None = None,
     *,
     files: Mapping[str, str | Path] | None = None,
+    checks: Checks | None = None,
 ) -> CaseData:
     """Read and validate every table of ``case`` from ``data_dir``: the one call a notebook makes.
 
@@ -260,6 +278,8 @@ def load_case(
     column_map : ``{table: {source column: canonical column}}``; the table ``"*"`` applies to all tables.
     dialect : :class:`Dialect` for every file (``None`` = detect).
     files : ``{table: path}`` to read a table from another file (relative paths are taken in ``data_dir``).
+    checks : :class:`Checks`: what the data check may change (drop duplicates or total rows, merge
+        names, keep one currency) and ``strict``; by default it only warns.
 
     Returns
     -------
@@ -278,6 +298,7 @@ def load_case(
     column_map = column_map or {}
     _check_column_map(case, column_map)
     dialect = dialect or Dialect()
+    checks = checks or Checks()
     if not data_dir.is_dir():
         raise DataError(f"{case}: data folder {data_dir} does not exist; expected a folder with "
                         f"{', '.join(t.name + '.csv' for t in tables_spec.values() if t.required)}.",
@@ -290,6 +311,7 @@ def load_case(
     missing_columns: dict[str, tuple[str, ...]] = {}
     warnings: list[str] = []
     for name, spec in tables_spec.items():
+        path: Path | None
         if files and name in files:
             path = Path(files[name])
             if not path.is_absolute():
@@ -320,12 +342,14 @@ def load_case(
                 continue
             raise
         results[name] = res
-        frames[name] = res.frame
         found[name] = path
         if res.missing_columns:
             missing_columns[name] = res.missing_columns
         warnings.extend(res.warnings)
 
+    checked, currency = check_case(results, tables_spec, checks)
+    warnings.extend(checked)
+    frames.update({name: res.frame for name, res in results.items()})
     warnings.extend(check_between_tables(tables_spec, results))
 
     date_range = None
@@ -351,6 +375,8 @@ def load_case(
                 f"so {' and '.join(partial)} {'is a partial month' if len(partial) == 1 else 'are partial months'}: "
                 "reported but flagged, and left out of growth KPIs.")
 
+    if checks.strict and warnings:
+        raise strict_error(case, warnings, found)
     return CaseData(
         case=case,
         data_dir=data_dir,
@@ -361,6 +387,7 @@ def load_case(
         warnings=tuple(warnings),
         date_range=date_range,
         dialects=types.MappingProxyType({k: r.dialect for k, r in results.items() if r.dialect is not None}),
+        currency=currency,
         _codes={(k, c): v for k, r in results.items() for c, v in r.factorized.items()},
     )
 

@@ -29,6 +29,8 @@ __all__ = [
     "parse_time",
     "parse_text",
     "sniff_decimal",
+    "slash_date_order",
+    "thousands_ambiguity",
 ]
 
 
@@ -47,24 +49,16 @@ def split_raw(s: pd.Series) -> tuple[pd.Series, pd.Series | None]:
     if is_text_dtype(s):
         return s.fillna("").str.strip(), None
     if s.dtype == object:
-        is_str = np.fromiter((isinstance(v, str) for v in s.array), dtype=bool, count=len(s))
-        text = pd.Series(np.where(is_str, s.array, ""), index=s.index, dtype="str").str.strip()
-        nat = [None if (st or _is_missing(v)) else v for st, v in zip(is_str, s.array)]
-        native = pd.Series(nat, index=s.index, dtype=object)
-        return text, (native if native.notna().any() else None)
+        arr = s.to_numpy(dtype=object)  # not s.array: indexing an extension array per cell is 10x slower
+        is_str = np.fromiter((isinstance(v, str) for v in arr), dtype=bool, count=len(arr))
+        text = pd.Series(np.where(is_str, arr, ""), index=s.index, dtype="str").str.strip()
+        nat_mask = ~is_str & ~pd.isna(arr)
+        native = pd.Series(np.where(nat_mask, arr, None), index=s.index, dtype=object)
+        return text, (native if nat_mask.any() else None)
     # typed (Parquet): everything native
     text = pd.Series("", index=s.index, dtype="str")
     native = s.astype(object).where(s.notna(), None)
     return text, native
-
-
-def _is_missing(v: Any) -> bool:
-    if v is None:
-        return True
-    try:
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
 
 
 def _is_number(v: Any) -> bool:
@@ -128,7 +122,7 @@ def parse_number(raw: pd.Series, decimal: str) -> tuple[pd.Series, np.ndarray]:
     values, ok = _text_numbers(text, decimal)
     bad = ~ok
     if native is not None:
-        for i, v in enumerate(native.array):
+        for i, v in enumerate(native.to_numpy(dtype=object)):
             if v is None:
                 continue
             if _is_number(v) and not math.isinf(float(v)):
@@ -144,6 +138,54 @@ _DATE_ISO = re.compile(r"(?P<y>[0-9]{4})[-/.](?P<m>[0-9]{1,2})[-/.](?P<d>[0-9]{1
 _DATE_COMPACT = re.compile(r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})")
 _DATE_DOTTED = re.compile(r"(?P<d>[0-9]{1,2})\.\s?(?P<m>[0-9]{1,2})\.\s?(?P<y>[0-9]{4}|[0-9]{2})\.?" + _TIME_PART)
 _DATE_SLASH = re.compile(r"(?P<a>[0-9]{1,2})[/-](?P<b>[0-9]{1,2})[/-](?P<y>[0-9]{4}|[0-9]{2})" + _TIME_PART)
+
+
+def slash_date_order(text: pd.Series) -> tuple[str | None, str | None]:
+    """How the slash dates (``03/04/2025``, ``03-04-25``) in stripped text can be read.
+
+    Returns ``(order, example)``: order None (no slash dates), ``"day"`` (a first number above 12
+    and no second one: day first is the only reading), ``"month"`` (the reverse), ``"ambiguous"``
+    (no number above 12: both readings give valid, different dates) or ``"mixed"`` (both above 12
+    somewhere: no order reads every date); ``example`` is a value that shows it.
+    """
+    uniq = pd.Series(pd.unique(text[text != ""]), dtype="str")
+    if uniq.empty:
+        return None, None
+    parts = uniq.str.extract("^" + _DATE_SLASH.pattern + "$")
+    hit = parts["a"].notna().to_numpy()
+    if not hit.any():
+        return None, None
+    a = pd.to_numeric(parts.loc[hit, "a"]).to_numpy()
+    b = pd.to_numeric(parts.loc[hit, "b"]).to_numpy()
+    vals = uniq[hit].to_numpy(dtype=object)
+    a_big, b_big = a > 12, b > 12
+    if a_big.any() and b_big.any():
+        return "mixed", str(vals[np.flatnonzero(b_big)[0]])
+    if a_big.any():
+        return "day", str(vals[np.flatnonzero(a_big)[0]])
+    if b_big.any():
+        return "month", str(vals[np.flatnonzero(b_big)[0]])
+    differ = a != b  # 05/05/2025 reads the same both ways: show one that does not
+    return "ambiguous", str(vals[np.flatnonzero(differ)[0] if differ.any() else 0])
+
+
+def thousands_ambiguity(text: pd.Series) -> tuple[str, list[int]] | None:
+    """``(mark, positions)`` when every number with a separator has one ``.`` or ``,`` and exactly three
+    digits after it (``16,760``, ``-1.250``): the mark may group thousands or be the decimal mark.
+
+    ``positions`` are the positions of those values in ``text`` (stripped text); None when any
+    value rules one reading out (``1,5``, ``1.234,50``, ``1,234,567``) or no value has a separator.
+    """
+    with_sep = text.str.contains(r"[.,]", regex=True).fillna(False).to_numpy(dtype=bool)
+    if not with_sep.any():
+        return None
+    sub = text[with_sep]
+    if not sub.str.fullmatch(r"[+\-\u2212]?[0-9]{1,3}[.,][0-9]{3}").fillna(False).all():
+        return None
+    marks = set(sub.str.extract(r"([.,])")[0])
+    if len(marks) != 1:
+        return None
+    return marks.pop(), np.flatnonzero(with_sep).tolist()
 
 
 def _ymd_to_dates(y: pd.Series, m: pd.Series, d: pd.Series) -> np.ndarray:
@@ -225,7 +267,7 @@ def parse_date(raw: pd.Series, dayfirst: bool) -> tuple[pd.Series, np.ndarray]:
     values, ok = text_dates(text, dayfirst)
     bad = ~ok
     if native is not None:
-        for i, v in enumerate(native.array):
+        for i, v in enumerate(native.to_numpy(dtype=object)):
             if v is None:
                 continue
             d = _native_date(v)
@@ -249,7 +291,7 @@ def parse_time(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     secs, ok = _by_unique(_text_times, text)
     bad = ~ok
     if native is not None:
-        for i, v in enumerate(native.array):
+        for i, v in enumerate(native.to_numpy(dtype=object)):
             if v is None:
                 continue
             if isinstance(v, _dt.datetime) or isinstance(v, pd.Timestamp):
@@ -284,7 +326,7 @@ def parse_text(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     text, native = split_raw(raw)
     if native is not None:
         arr = text.to_numpy(dtype=object)
-        for i, v in enumerate(native.array):
+        for i, v in enumerate(native.to_numpy(dtype=object)):
             if v is None:
                 continue
             if isinstance(v, (float, np.floating)) and float(v).is_integer():

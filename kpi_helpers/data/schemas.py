@@ -20,6 +20,8 @@ __all__ = [
     "KIND_DTYPES",
     "EXTENSIONS",
     "DATE_RANGE",
+    "CURRENCY_COLUMN",
+    "CURRENCY_NAMES",
     "ColumnSpec",
     "Reference",
     "Order",
@@ -51,6 +53,13 @@ EXTENSIONS: tuple[str, ...] = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parqu
 #: Dates outside this range are typos or placeholders (0001-01-01, 9999-12-31, Excel's day 0): a
 #: DataError, not a date. One stray year 9999 would otherwise make every case loop over 95,000 months.
 DATE_RANGE: tuple[str, str] = ("1900-01-01", "2099-12-31")
+
+#: The currency of a table's amounts: any table may have this column (mapped onto it with
+#: ``--map TABLE.SOURCE=currency``, or named one of :data:`CURRENCY_NAMES`, any case). It is not part
+#: of the frame: the data check uses it (several currencies are an error unless ``--currency`` picks
+#: one) and a case's currency is taken from it.
+CURRENCY_COLUMN = "currency"
+CURRENCY_NAMES: tuple[str, ...] = ("currency", "valuta")
 
 
 def _num(x: float) -> str:

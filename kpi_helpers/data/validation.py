@@ -28,9 +28,11 @@ import pandas as pd
 
 from ._messages import MAX_LISTED, clean_name, plural, quote_list, rows_text, short_value
 from .dialect import SEPARATORS, Dialect
+from .checks import mojibake_warnings, unwrap_excel_guards
 from .errors import DataError
-from .parsers import is_text_dtype, parse_date, parse_number, parse_text, parse_time, sniff_decimal, split_raw
-from .schemas import DATE_RANGE, ColumnSpec, TableSpec
+from .parsers import (is_text_dtype, parse_date, parse_number, parse_text, parse_time, slash_date_order,
+                      sniff_decimal, split_raw, thousands_ambiguity)
+from .schemas import CURRENCY_COLUMN, CURRENCY_NAMES, DATE_RANGE, ColumnSpec, TableSpec
 
 __all__ = [
     "TableResult",
@@ -38,6 +40,7 @@ __all__ = [
     "problem",
     "raise_problems",
     "resolve_columns",
+    "currency_source",
     "check_duplicate_headers",
     "check_table",
     "check_between_tables",
@@ -58,6 +61,8 @@ class TableResult:
     columns_used: Mapping[str, str]  # canonical -> source column name
     # canonical id column -> (codes, sorted distinct values), when the reader had them anyway
     factorized: Mapping[str, tuple[np.ndarray, pd.Index]] = field(default_factory=dict, repr=False)
+    # the currency column of each frame row (named after its source column), when the file has one
+    currency: pd.Series | None = field(default=None, repr=False)
 
 
 # --------------------------------------------------------------------------- column mapping
@@ -80,6 +85,8 @@ def resolve_columns(raw_cols: list[str], spec: TableSpec, table_map: Mapping[str
     sources_used: set[str] = set()
     for source, target in table_map.items():  # the table's own map: every entry must fit
         target = clean_name(target)
+        if target == CURRENCY_COLUMN:
+            continue  # not a frame column: see currency_source()
         if target not in spec.column_names:
             raise DataError(
                 f"{file}: the column map sends '{clean_name(source)}' to '{target}', which is not a column of "
@@ -138,6 +145,32 @@ def check_duplicate_headers(source: list[str], raw_cols: list[str], chosen: Mapp
                 f"{', '.join(map(str, where))}); expected each column once. Rename or remove the extra one"
                 + (f" (or map one onto '{canonical}' with --map)." if name != canonical else "."),
                 kind="ambiguous", file=file, column=name, path=path, expected="each column name once in the header")
+
+
+def currency_source(raw_cols: list[str], table_map: Mapping[str, str], star_map: Mapping[str, str],
+                    file: str, path: Path) -> str | None:
+    """The raw column that holds the currency: mapped onto ``currency``, else named like one of
+    :data:`CURRENCY_NAMES` (any case); None when there is none."""
+    cleaned = {c: clean_name(c) for c in raw_cols}
+    for mapping, must in ((table_map, True), (star_map, False)):
+        for source, target in mapping.items():
+            if clean_name(target) != CURRENCY_COLUMN:
+                continue
+            hits = [c for c, cl in cleaned.items() if cl.casefold() == clean_name(source).casefold()]
+            if hits:
+                return hits[0]
+            if must:
+                raise DataError(
+                    f"{file}: column '{clean_name(source)}' from the column map is not in the file (columns found: "
+                    f"{quote_list(cleaned.values())}); expected one of these names on the left of the map.",
+                    kind="bad_map", file=file, column=clean_name(source), path=path, expected="a column of the file")
+    named = [c for c, cl in cleaned.items() if cl.casefold() in CURRENCY_NAMES]
+    if len(named) > 1:
+        raise DataError(
+            f"{file}: several columns could be the currency ({quote_list(cleaned[c] for c in named)}); expected one, "
+            f"or --map TABLE.NAME=currency saying which.", kind="ambiguous", file=file, column=CURRENCY_COLUMN,
+            path=path, expected="one currency column")
+    return named[0] if named else None
 
 
 # --------------------------------------------------------------------------- problems
@@ -257,11 +290,18 @@ def check_table(path: Path, spec: TableSpec, column_map: Mapping[str, str] | Non
             + hint,
             kind="missing_column", file=file, column=missing_req[0], path=path, expected=", ".join(spec.required_columns))
     missing_opt = tuple(c for c in spec.optional_columns if c not in cols)
+    cur_col = currency_source(list(raw.columns), column_map or {}, star_map or {}, file, path)
 
+    raw, guarded = unwrap_excel_guards(raw, {c: r for c, r in cols.items() if r not in preparsed}, rows, file)
+    warnings = [*warnings, *guarded]
     decimal = dialect.decimal or sniff_decimal(raw, spec, cols, used_dialect.sep if used_dialect else None)
+    if dialect.decimal is None:
+        _check_thousands(raw, spec, cols, preparsed, rows, file, path, decimal)
+    order = _date_order(raw, spec, cols, preparsed, rows, file, path, dialect, warnings)
+    dayfirst = order == "day"
     if used_dialect is not None:
-        used_dialect = Dialect(sep=used_dialect.sep, decimal=decimal, dayfirst=dialect.dayfirst,
-                               encoding=used_dialect.encoding)
+        used_dialect = Dialect(sep=used_dialect.sep, decimal=decimal, dayfirst=dayfirst, monthfirst=order == "month",
+                               encoding=used_dialect.encoding, sheet=dialect.sheet)
 
     out: dict[str, pd.Series] = {}
     problems: list[Problem] = []
@@ -275,10 +315,10 @@ def check_table(path: Path, spec: TableSpec, column_map: Mapping[str, str] | Non
         elif col.kind in ("id", "text"):
             values, bad = parse_text(s)
         elif col.kind == "date":
-            values, bad = parse_date(s, dialect.dayfirst)
+            values, bad = parse_date(s, dayfirst)
             if bad.any():
                 problems.append(problem(col.name, rows, s, bad, "value is not a date", "values are not dates",
-                                         _date_expectation(dialect.dayfirst)))
+                                         _date_expectation(dayfirst)))
         else:
             values, bad = parse_number(s, decimal)
             if bad.any():
@@ -376,10 +416,100 @@ def check_table(path: Path, spec: TableSpec, column_map: Mapping[str, str] | Non
         if c.name in frame.columns and c.kind == "integer" and not c.nullable:
             frame[c.name] = frame[c.name].astype("int64")
     frame = frame.reset_index(drop=True)
+    if used_dialect is not None:
+        warnings.extend(mojibake_warnings(frame, spec, rows, file, used_dialect.encoding, factorized))
+    currency = None
+    if cur_col is not None:
+        currency = parse_text(raw[cur_col])[0].reset_index(drop=True).rename(clean_name(cur_col))
     return TableResult(frame=frame, file=file, path=path, rows=rows, missing_columns=missing_opt,
                        warnings=tuple(warnings), dialect=used_dialect,
                        columns_used=types.MappingProxyType({k: clean_name(v) for k, v in cols.items()}),
-                       factorized=types.MappingProxyType(factorized))
+                       factorized=types.MappingProxyType(factorized), currency=currency)
+
+
+def _check_thousands(raw: pd.DataFrame, spec: TableSpec, cols: Mapping[str, str], preparsed: set[str],
+                     rows: np.ndarray, file: str, path: Path, decimal: str) -> None:
+    """``16,760`` / ``16.760`` in every number with a separator and no decimal mark given: ``ambiguous``.
+
+    Integer columns are left out: 16.76 clicks is no reading (it is reported as not a whole number).
+    """
+    for col in spec.columns:
+        if col.kind != "number" or col.name not in cols or cols[col.name] in preparsed:
+            continue
+        s = raw[cols[col.name]]
+        if not (is_text_dtype(s) or s.dtype == object):
+            continue
+        text = split_raw(s)[0]
+        found = thousands_ambiguity(text)
+        if found is None:
+            continue
+        mark, pos = found
+        other = "." if mark == "," else ","
+        example = text.iloc[pos[0]]
+        whole = float(example.replace(mark, "").replace("\u2212", "-"))
+        dec = float(example.replace(mark, ".").replace("\u2212", "-"))
+        values = ["'" + short_value(text.iloc[i]) + "'" for i in pos[:MAX_LISTED]]
+        raise DataError(
+            f"{file}, column '{col.name}': every number with a separator has one '{mark}' and exactly three digits "
+            f"after it ({rows_text(rows[pos].tolist(), values)}), so '{example}' can be {whole:.0f} ('{mark}' groups "
+            f"thousands) or {dec:g} ('{mark}' is the decimal mark), a factor of 1000; expected the decimal mark to be "
+            f"given: --decimal {other} reads '{example}' as {whole:.0f}, --decimal {mark} as {dec:g}.",
+            kind="ambiguous", file=file, column=col.name, rows=rows[pos].tolist(), path=path,
+            expected=f"--decimal {other} or --decimal {mark}")
+
+
+def _date_order(raw: pd.DataFrame, spec: TableSpec, cols: Mapping[str, str], preparsed: set[str],
+                rows: np.ndarray, file: str, path: Path, dialect: Dialect, warnings: list[str]) -> str | None:
+    """``"day"``, ``"month"`` (first) or None (not said, no slash date to tell) for the slash dates of this
+    table: given, detected with a warning, or ``ambiguous`` when no date has a number above 12."""
+    if dialect.date_order is not None:
+        return "day" if dialect.date_order else "month"
+    texts = []
+    for col in spec.columns:
+        if col.kind == "date" and col.name in cols and cols[col.name] not in preparsed:
+            s = raw[cols[col.name]]
+            if is_text_dtype(s) or s.dtype == object:
+                texts.append((col.name, split_raw(s)[0]))
+    if not texts:
+        return None
+    order, example = slash_date_order(pd.concat([t for _, t in texts], ignore_index=True))
+    if order is None or order == "mixed":
+        return None  # none, or no order reads them all: the dates that do not parse are reported
+    if example is None:
+        return None
+    column = next(name for name, t in texts if (t == example).any())
+    where = rows_text(rows[(dict(texts)[column] == example).to_numpy()].tolist()[:1], [f"'{example}'"])
+    a, b, y = _slash_parts(example)
+    if order == "ambiguous":
+        raise DataError(
+            f"{file}, column '{column}': no slash date has a number above 12 ({where}), so they can be read day "
+            f"first ('{example}' = {_day_text(a, b, y)}) or month first ({_day_text(b, a, y)}); expected "
+            "--dayfirst or --monthfirst to say which.",
+            kind="ambiguous", file=file, column=column, rows=rows[(dict(texts)[column] == example).to_numpy()][:1].tolist(),
+            path=path, expected="--dayfirst or --monthfirst")
+    if order == "day":
+        warnings.append(f"{file}, column '{column}': slash dates are read day first, as {where} can only be "
+                        f"({_day_text(a, b, y)}); --dayfirst says so and silences this, --monthfirst reads them month first.")
+        return "day"
+    warnings.append(f"{file}, column '{column}': slash dates are read month first, as {where} can only be "
+                    f"({_day_text(b, a, y)}); --monthfirst says so and silences this, --dayfirst reads them day first.")
+    return "month"
+
+
+def _slash_parts(text: str) -> tuple[int, int, int]:
+    import re
+
+    m = re.match(r"\s*([0-9]{1,2})[/-]([0-9]{1,2})[/-]([0-9]{2,4})", text)
+    if m is None:
+        raise ValueError(f"not a slash date: {text!r}")
+    a, b, y = m.groups()
+    return int(a), int(b), int(y) + (2000 if len(y) <= 2 else 0)
+
+
+def _day_text(day: int, month: int, year: int) -> str:
+    import calendar
+
+    return f"{day} {calendar.month_name[month]} {year}" if 1 <= month <= 12 else f"day {day}, month {month}"
 
 
 # --------------------------------------------------------------------------- between tables

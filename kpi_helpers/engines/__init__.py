@@ -42,11 +42,13 @@ ENGINE_CASES = ("startup", "marketing_agency", "your_data")
 PANDAS_ONLY = ("consultancy", "restaurant")
 
 
-def _pandas(case: str, data_dir: Path, column_map: Mapping[str, Any], dialect: Dialect | None,
-            params: Mapping[str, Any], notes: list[str]) -> CaseResult:
+def _pandas(case: str, data_dir: Path | None, column_map: Mapping[str, Any], dialect: Dialect | None,
+            params: Mapping[str, Any], notes: list[str], checks: Any = None) -> CaseResult:
     from .. import cases, data
 
-    cd = data.load_case(case, data_dir, column_map, dialect)
+    if data_dir is None:
+        raise ValueError(f"{case}: the pandas reader needs a data folder (--data)")
+    cd = data.load_case(case, data_dir, column_map, dialect, checks=checks)
     result = cases.analyse(case, cd, **params)
     result.notes = [*notes, *cd.warnings, *result.notes]
     return result
@@ -55,7 +57,7 @@ def _pandas(case: str, data_dir: Path, column_map: Mapping[str, Any], dialect: D
 def kpi_table(case: str, data_dir: str | Path | None, column_map: Mapping[str, Any] | None = None,
               dialect: Dialect | None = None, params: Mapping[str, Any] | None = None, *,
               con: Any = None, engine: str = "duckdb", database: Any = None,
-              tables: Mapping[str, str] | None = None) -> CaseResult:
+              tables: Mapping[str, str] | None = None, checks: Any = None) -> CaseResult:
     """A case's KPI table computed on an engine; the same table as ``cases.analyse(...).kpis``.
 
     Parameters
@@ -69,6 +71,8 @@ def kpi_table(case: str, data_dir: str | Path | None, column_map: Mapping[str, A
     engine : ``duckdb`` or ``spark`` (used when ``con`` is None).
     database, tables : an Ibis backend of a database (:func:`connect_url`) and the tables to read
         from it, ``{case table: database table}``; the expressions then run in that database.
+    checks : the data checks of :func:`kpi_helpers.data.load_case` (``--strict`` and the like), for
+        the pandas reader's full read (files up to :data:`FULL_CHECK_BYTES`, and the fallbacks).
 
     Returns
     -------
@@ -93,7 +97,7 @@ def kpi_table(case: str, data_dir: str | Path | None, column_map: Mapping[str, A
     if case not in ENGINE_CASES:
         return _pandas(case, data_dir, column_map, dialect, params,
                        [f"{engine}: the {case} case is computed with pandas (the engines compute "
-                        f"{', '.join(ENGINE_CASES)})"])
+                        f"{', '.join(ENGINE_CASES)})"], checks)
     specs = data.TABLES[case]
     main = data.MAIN_TABLE[case]
     star = column_map.get("*", {})
@@ -116,7 +120,7 @@ def kpi_table(case: str, data_dir: str | Path | None, column_map: Mapping[str, A
             inputs.append(inp)
             warnings: list[str] = []
             if inp.path is not None and inp.path.is_file() and inp.path.stat().st_size <= FULL_CHECK_BYTES:
-                warnings = list(data.load_case(case, data_dir, column_map, dialect).warnings)
+                warnings = list(data.load_case(case, data_dir, column_map, dialect, checks=checks).warnings)
             customers, small_warnings = _customers(case, specs, data_dir, column_map, dialect, database, tables)
             if not warnings:
                 warnings = [*inp.warnings, *small_warnings]
@@ -133,13 +137,13 @@ def kpi_table(case: str, data_dir: str | Path | None, column_map: Mapping[str, A
 
                 out = revenue_case(backend, t, inp, customers, main, p)
         except Fallback:
-            return _fallback(case, data_dir, column_map, dialect, params, inputs, engine, star)
+            return _fallback(case, data_dir, column_map, dialect, params, inputs, engine, star, checks)
         except data.DataError:
             raise
         except Exception as e:  # noqa: BLE001 - an engine that cannot read a file: pandas words it
             if _is_engine_error(e):
                 return _fallback(case, data_dir, column_map, dialect, params, inputs, engine,
-                                 star)
+                                 star, checks)
             raise
     finally:
         for inp in inputs:
@@ -193,7 +197,8 @@ def _is_engine_error(e: BaseException) -> bool:
 
 
 def _fallback(case: str, data_dir: Path | None, column_map: Mapping[str, Any], dialect: Dialect,
-              params: Mapping[str, Any], inputs: list[Any], engine: str, star: Mapping[str, str]) -> CaseResult:
+              params: Mapping[str, Any], inputs: list[Any], engine: str, star: Mapping[str, str],
+              checks: Any = None) -> CaseResult:
     """The pandas reader reads the case: its DataError, or (it accepts the data) the pandas table."""
     from .. import cases, data
     from .sources import pandas_table
@@ -201,7 +206,7 @@ def _fallback(case: str, data_dir: Path | None, column_map: Mapping[str, Any], d
     note = f"{engine}: {inputs[0].file if inputs else case} is read with pandas (a form the engine leaves to it)"
     main = inputs[0] if inputs else None
     if main is None or main.kind == "text" or (main.kind == "parquet" and not main.path.is_dir()):
-        return _pandas(case, data_dir, column_map, dialect, params, [note])
+        return _pandas(case, data_dir, column_map, dialect, params, [note], checks)
     res = pandas_table(main, column_map.get(main.table, {}), star, dialect)  # raises its DataError
     frames = {main.table: res.frame}
     d = res.frame["date"]

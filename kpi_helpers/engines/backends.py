@@ -36,9 +36,9 @@ def connect(engine: str, *, spark_master: str | None = None, memory_limit: str |
     ``spark_master`` None leaves the master to Spark: ``local[*]`` in a plain Python process, the
     cluster's under ``spark-submit``.
     """
-    ibis = _ibis()
+    ib = _ibis()
     if engine == "duckdb":
-        con = ibis.duckdb.connect()
+        con = ib.duckdb.connect()
         limit = memory_limit or os.environ.get("KPI_CASES_DUCKDB_MEMORY") or DEFAULT_MEMORY_LIMIT
         spill = tempfile.mkdtemp(prefix="kpi-cases-duckdb-")
         con.raw_sql("SET enable_progress_bar = false")
@@ -64,7 +64,7 @@ def connect(engine: str, *, spark_master: str | None = None, memory_limit: str |
                    .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
                    .getOrCreate())
         session.sparkContext.setLogLevel("ERROR")
-        return ibis.pyspark.connect(session)
+        return ib.pyspark.connect(session)
     raise ValueError(f"unknown engine {engine!r}; engines: duckdb, spark (or pandas)")
 
 

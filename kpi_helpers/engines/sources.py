@@ -157,7 +157,7 @@ def text_input(path: Path, spec: TableSpec, column_map: Mapping[str, str], star:
         inp.date_forms[col.name] = forms.pop() if len(forms) == 1 else "mixed"
     enc = codecs.lookup(used.encoding or "utf-8").name
     if enc not in ("utf-8", "utf-8-sig", "ascii"):
-        inp.read_path = _utf8_copy(path, used.encoding, inp)
+        inp.read_path = _utf8_copy(path, str(used.encoding), inp)
     return inp
 
 
@@ -210,16 +210,23 @@ def from_database(backend: Any, name: str, spec: TableSpec, column_map: Mapping[
 
 
 # ------------------------------------------------------------------------------------- expressions
+def _path(inp: Input) -> Path:
+    """The file or folder of a file input."""
+    if inp.path is None:
+        raise ValueError(f"{inp.file}: not a file")
+    return inp.path
+
+
 def _raw_table(con: Any, inp: Input) -> Any:
     engine = getattr(con, "name", "")
     if inp.kind == "database":
         return inp.database[0].table(inp.database[1])
     if inp.kind == "parquet":
-        p = inp.path
+        p = _path(inp)
         target = str(p / "*.parquet") if (p.is_dir() and engine == "duckdb") else str(p)
         return con.read_parquet(target)
-    path = str(inp.read_path or inp.path)
-    sep = inp.dialect.sep or ","
+    path = str(inp.read_path or _path(inp))
+    sep = (inp.dialect or Dialect()).sep or ","
     if engine == "pyspark":
         return con.read_csv(path, header=True, sep=sep, quote='"', escape='"', inferSchema=False,
                             encoding="UTF-8", multiLine=False, mode="PERMISSIVE")
@@ -236,7 +243,7 @@ def _header_columns(inp: Input) -> dict[str, str]:
     cell it cannot parse stops the scan, and the pandas reader words the problem (see the module
     docstring). Every other column is ``VARCHAR``, parsed by the expressions.
     """
-    plain = (inp.dialect.decimal or ".") == "."
+    plain = ((inp.dialect or Dialect()).decimal or ".") == "."
     typed: dict[str, str] = {}
     for col in inp.spec.columns:
         src = inp.columns.get(col.name)
@@ -248,10 +255,10 @@ def _header_columns(inp: Input) -> dict[str, str]:
             typed[src.replace("\ufeff", "").strip()] = "DECIMAL(18, 6)"
         elif col.kind == "integer" and plain:
             typed[src.replace("\ufeff", "").strip()] = "BIGINT"
-    path = inp.read_path or inp.path
+    path = inp.read_path or _path(inp)
     with open(path, "rb") as fh:
         first = fh.readline().decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
-    names = next(csv.reader([first], delimiter=inp.dialect.sep or ","))
+    names = next(csv.reader([first], delimiter=(inp.dialect or Dialect()).sep or ","))
     seen: dict[str, int] = {}
     out: dict[str, str] = {}
     for n in names:  # DuckDB needs unique names: the pandas reader has checked duplicates already
@@ -282,6 +289,7 @@ def _trim(col: Any) -> Any:
         @ibis.udf.scalar.builtin(name="trim")
         def trim(x: str) -> str:  # noqa: ARG001 - a builtin: the engine's own function
             """The engine's TRIM."""
+            raise NotImplementedError
 
         _TRIM = trim
     return _TRIM(col)
@@ -486,9 +494,9 @@ def pandas_table(inp: Input, column_map: Mapping[str, str], star: Mapping[str, s
         raw = inp.database[0].table(inp.database[1]).to_pandas()
         path = Path(inp.file)
     else:
-        parts = sorted(inp.path.glob("*.parquet")) if inp.path.is_dir() else [inp.path]
+        path = _path(inp)
+        parts = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
         raw = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
-        path = inp.path
     raw.columns = [str(c) for c in raw.columns]
     rows = np.arange(len(raw), dtype=np.int64) + 2
     return check_table(path, inp.spec, column_map, dialect, star, inp.file, raw, rows, None, [])

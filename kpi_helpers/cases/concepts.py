@@ -1,5 +1,8 @@
 """Helpers for the concepts notebook (``00_concepts``): the side examples of key account vs KPI.
 
+They sit beside the cases (``from kpi_helpers.cases import concepts``) but are no case: ``concepts`` is
+not in :data:`kpi_helpers.cases.CASES` and has no ``run``.
+
 Two small data sets of ``data/concepts`` tell the two halves of the idea:
 
 * ``bank_client``: one key account (a software company's bank client) month by month. Its
@@ -28,8 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import display, kpis, scorecard
-from .exercises import CheckResult
+from .. import display, kpis, scorecard
+from ..exercises import CheckResult
 
 __all__ = [
     "ACCOUNT",
@@ -297,8 +300,11 @@ def production_steps(production: pd.DataFrame) -> pd.DataFrame:
     Formulas per step:
 
     * ``first_pass_yield`` = good_first_pass / units_in (good at the first attempt);
-    * ``defect_free_share`` = 1 - defective / units_in;
-    * ``minutes_per_unit`` = minutes / units_in (time per unit that enters the step);
+    * ``defect_free_share`` = 1 - defective / units_in (:func:`kpi_helpers.kpis.defect_free_share`,
+      whose units started are, for one step, the units entering it);
+    * ``minutes_per_unit`` = minutes / units_in: the step's working time per unit that enters it
+      (a step's processing time, not the KPI average time per unit of
+      :func:`kpi_helpers.kpis.avg_time_per_unit`, which divides by the good units of the line);
     * ``cumulative_yield``: product of the first-pass yields up to and including this step, the
       share of the line's started units that are still good after it (the last one is the rolled
       throughput yield).
@@ -326,7 +332,7 @@ def production_steps(production: pd.DataFrame) -> pd.DataFrame:
         "minutes": p["minutes"].astype(float),
         "first_pass_yield": fpy,
         "defect_free_share": kpis.defect_free_share(p["defective"], p["units_in"]),
-        "minutes_per_unit": kpis.avg_time_per_unit(p["minutes"], p["units_in"]),
+        "minutes_per_unit": kpis.safe_ratio(p["minutes"].astype(float), p["units_in"]),
         "cumulative_yield": pd.Series(cumulative, dtype=float),
     })
 
@@ -337,11 +343,12 @@ def production_summary(production: pd.DataFrame) -> pd.Series:
     * ``units_started``: units entering the first step; ``good_units_out``: units good at the
       first attempt in the last step;
     * ``defective``: defective units found at any step;
-    * ``defect_free_share`` = 1 - defective / units_started;
+    * ``defect_free_share`` = 1 - defective / units_started (:func:`kpi_helpers.kpis.defect_free_share`);
     * ``rolled_throughput_yield``: the product of the steps' first-pass yields;
     * ``total_minutes``: working time of all steps;
-    * ``minutes_per_good_unit`` = total_minutes / good_units_out: the average time per unit made,
-      including the time spent on units that were scrapped later;
+    * ``minutes_per_good_unit`` = total_minutes / good_units_out: the average time per unit
+      (:func:`kpi_helpers.kpis.avg_time_per_unit`: per good unit, including the time spent on
+      units that were scrapped later);
     * ``minutes_per_unit_passed``: the sum of the steps' minutes per unit, the time a unit that
       passes every step takes.
 
@@ -437,28 +444,29 @@ def rty_sensitivity(steps: pd.DataFrame) -> pd.DataFrame:
 def smart_table(definitions: Mapping[str, scorecard.KPI], variant: str = "common") -> pd.DataFrame:
     """Several KPI definitions checked side by side: one row per SMART letter, one column per KPI.
 
-    Cells read ``"✅ met"`` or ``"❌ missing"``; :func:`kpi_helpers.scorecard.smart_check` gives the
-    reasons.
+    Cells read ``"✅ written down"`` or ``"❌ missing"``: a computer can only see that each part of
+    the definition is there (a target, not that the target can be reached);
+    :func:`kpi_helpers.scorecard.smart_check` gives the reasons.
 
     Examples
     --------
     >>> good = scorecard.kpi_from_catalogue("csat", target=0.85, period="monthly", owner="account manager")
     >>> vague = scorecard.KPI("happy", "More happy customers", "", "", "higher")
     >>> smart_table({"CSAT": good, "vague": vague})  # doctest: +NORMALIZE_WHITESPACE
-                      CSAT      vague
+                          CSAT      vague
     criterion
-    Specific       ✅ met  ❌ missing
-    Measurable     ✅ met  ❌ missing
-    Achievable     ✅ met  ❌ missing
-    Relevant       ✅ met  ❌ missing
-    Time-bound     ✅ met  ❌ missing
+    Specific       ✅ written down  ❌ missing
+    Measurable     ✅ written down  ❌ missing
+    Achievable     ✅ written down  ❌ missing
+    Relevant       ✅ written down  ❌ missing
+    Time-bound     ✅ written down  ❌ missing
     """
     columns: dict[str, list[str]] = {}
     criteria: list[str] = []
     for label, kpi in definitions.items():
         check = scorecard.smart_check(kpi, variant=variant)
         criteria = check["criterion"].tolist()
-        columns[str(label)] = ["✅ met" if ok else "❌ missing" for ok in check["ok"]]
+        columns[str(label)] = ["✅ written down" if ok else "❌ missing" for ok in check["ok"]]
     return pd.DataFrame(columns, index=pd.Index(criteria, name="criterion", dtype="str"))
 
 
@@ -489,11 +497,13 @@ def smart_self_check(kpi: Any, variant: str = "common") -> CheckResult:
     if len(misses):
         parts = [f"**{c}**: {r}" for c, r in zip(misses["criterion"], misses["reason"])]
         n = len(check) - len(misses)
-        return CheckResult(False, f"Not yet: {n} of {len(check)} criteria met. " + " ".join(parts))
+        return CheckResult(False, f"Not yet: {n} of {len(check)} parts written down. " + " ".join(parts))
     extra = ""
     if variant == "common" and not (isinstance(kpi.owner, str) and kpi.owner.strip()):
         extra = " Doran (1981) would also ask *who* answers for it: give it an owner."
-    return CheckResult(True, f"All {len(check)} SMART criteria are met for '{kpi.name}'.{extra}")
+    return CheckResult(True, f"All {len(check)} SMART parts are written down for '{kpi.name}'. Whether "
+                             "the target can be reached is for you and the people who must reach it "
+                             f"to judge.{extra}")
 
 
 def catalogue_frame(ids: Mapping[str, str] | Sequence[str]) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""The consultancy case (notebook 02): a consultancy with a multinational client.
+"""The consultancy case (notebook 02): its analysis and the views its notebook reads.
 
 What this module decides: how timesheets, projects, consultants and surveys become the consultancy's
 KPIs (revenue = billable hours x the project's hourly rate; CSAT; completion time and on-time rate of
@@ -16,17 +16,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import accounts, kpis, scorecard
-from ..periods import period_labels
-from . import CaseResult
-from ._common import account_scope, case_months, count_words, join_notes, kpi_row, kpi_table
+from ... import accounts, kpis, scorecard, stats
+from ...display import format_value, key_accounts_text, status_text
+from ...periods import period_labels
+from .. import CaseResult
+from .._common import account_scope, case_months, count_words, join_notes, kpi_row, kpi_table
 
 if TYPE_CHECKING:
-    from ..data import CaseData
+    from ...data import CaseData
 
-__all__ = ["average_headcount", "run", "client_revenue_by_month", "client_profile", "project_ages",
-           "completion_time_summary", "CLIENT_KPIS", "clients_vs_firm", "account_comparison",
-           "client_revenue_frame", "client_revenue_trend"]
+__all__ = ["average_headcount", "data_range", "run", "client_revenue_by_month", "client_profile", "project_ages", "completion_time_summary", "CLIENT_KPIS", "clients_vs_firm", "account_comparison", "client_revenue_frame", "client_revenue_trend"]
 
 
 def _weekdays_between(start: pd.Series, end: pd.Series) -> np.ndarray:
@@ -82,8 +81,8 @@ def run(data: CaseData, p: dict[str, Any]) -> CaseResult:
     """The consultancy analysis with checked parameters (call :func:`kpi_helpers.cases.analyse`).
 
     Frames: ``monthly``, ``projects`` (with finished, completion_days, on_time, delay_days, status),
-    ``by_client``, ``by_consultant``, ``work`` (one row per timesheet line with client and revenue)
-    and ``surveys``.
+    ``by_client``, ``by_consultant``, ``work`` (one row per timesheet line with client and revenue),
+    ``surveys`` and ``date_range`` (the first and last data day, a tuple of Timestamps).
     """
     notes: list[str] = []
     projects = data["projects"].copy()
@@ -259,7 +258,8 @@ def run(data: CaseData, p: dict[str, Any]) -> CaseResult:
     table = kpi_table(rows, p["targets"], {"csat": p["min_responses"], "on_time_rate": p["min_finished_projects"],
                                            "avg_completion_days": p["min_finished_projects"]})
     frames = {"monthly": monthly, "projects": projects, "by_client": by_client,
-              "by_consultant": by_consultant, "work": work, "surveys": surveys}
+              "by_consultant": by_consultant, "work": work, "surveys": surveys,
+              "date_range": (first, last)}
     return CaseResult("consultancy", frames, key, table, notes, p["currency"], key_table)
 
 
@@ -305,7 +305,7 @@ def client_profile(result: CaseResult) -> pd.DataFrame:
 
     Columns: ``revenue``, ``revenue_share`` (client revenue / total), ``hours_share`` (client billable
     hours / all billable hours), ``projects`` (in the projects table), ``ongoing_projects`` (no
-    actual_end yet), ``first_project`` (earliest start_date), ``active_months`` (months of the data with
+    actual_end yet, or one after the last data day), ``first_project`` (earliest start_date), ``active_months`` (months of the data with
     billed hours for the client), ``months`` (months in the data) and ``consultants`` (distinct
     consultants who logged hours for the client). Ordered like ``result.frames["by_client"]`` (revenue
     descending, ties by name). Shares are NaN when the total is 0.
@@ -331,6 +331,7 @@ def client_profile(result: CaseResult) -> pd.DataFrame:
     frames = result.frames
     work, projects = frames["work"], frames["projects"]
     index = frames["by_client"].index
+    last_day = data_range(result)[1]
     billed = work[work["hours"] > 0]
     by_client_work = billed.groupby("client", observed=True)
     revenue = work.groupby("client", observed=True)["revenue"].sum().reindex(index, fill_value=0.0)
@@ -341,7 +342,7 @@ def client_profile(result: CaseResult) -> pd.DataFrame:
         "revenue_share": kpis.safe_ratio(revenue, float(revenue.sum())),
         "hours_share": kpis.safe_ratio(hours, float(hours.sum())),
         "projects": pg.size().reindex(index, fill_value=0).astype("int64"),
-        "ongoing_projects": pg["actual_end"].apply(lambda s: int(s.isna().sum()))
+        "ongoing_projects": pg["actual_end"].apply(lambda s: int((s.isna() | (s > last_day)).sum()))
         .reindex(index, fill_value=0).astype("int64"),
         "first_project": pg["start_date"].min().reindex(index),
         "active_months": by_client_work["period"].nunique().reindex(index, fill_value=0).astype("int64"),
@@ -357,7 +358,8 @@ def project_ages(projects: pd.DataFrame, as_of: Any) -> pd.DataFrame:
 
     A copy of ``projects`` (``frames["projects"]`` or the projects table) with added columns
 
-    * ``finished``: actual_end is known;
+    * ``finished``: actual_end is known and on or before ``as_of`` (a later end date is still in the
+      future at ``as_of``: the project counts as ongoing, as in the KPIs of :func:`run`);
     * ``days``: actual_end - start_date for finished projects, as_of - start_date for ongoing ones (0 for
       projects that start after ``as_of``); for an ongoing project a lower bound of its final duration;
     * ``planned_days``: planned_end - start_date;
@@ -380,7 +382,8 @@ def project_ages(projects: pd.DataFrame, as_of: Any) -> pd.DataFrame:
     """
     as_of = pd.Timestamp(as_of)
     out = projects.copy()
-    finished = out["actual_end"].notna()
+    # finished as of ``as_of``: an end date after it is still in the future then (the rule of :func:`run`)
+    finished = out["actual_end"].notna() & (out["actual_end"] <= as_of)
     end = out["actual_end"].where(finished, as_of)
     out["finished"] = finished
     out["days"] = (end - out["start_date"]).dt.days.clip(lower=0).astype("int64")
@@ -560,3 +563,13 @@ def client_revenue_trend(result: CaseResult, client: str, window: int | None = N
         "share_previous": float(kpis.safe_ratio(prev, float(m.loc[prev_idx].to_numpy().sum()))),
         "share_recent": float(kpis.safe_ratio(rec, float(m.loc[rec_idx].to_numpy().sum()))),
     }
+
+def data_range(result: CaseResult) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day the consultancy's data cover: ``frames["date_range"]`` (set by :func:`run`), else the
+    calendar months of ``frames["monthly"]``."""
+    if "date_range" in result.frames:
+        first, last = result.frames["date_range"]
+        return pd.Timestamp(first), pd.Timestamp(last)
+    m = result.frames["monthly"]
+    return (pd.Timestamp(f"{m['period'].iloc[0]}-01"),
+            pd.Timestamp(f"{m['period'].iloc[-1]}-01") + pd.offsets.MonthEnd(0))
