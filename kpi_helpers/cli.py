@@ -964,7 +964,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a .csv file (one case) or a folder for <case>_kpis.csv (default: reports/)")
     e = p.add_argument_group("engine options")
     e.add_argument("--engine", choices=("pandas", "duckdb", "spark"), default=None,
-                   help="where the table is computed: duckdb (embedded, the default: fastest on one machine, "
+                   help="where the table is computed: duckdb (embedded, the default: memory bounded, "
                         "spills to disk), spark (a cluster, or local), pandas (the notebooks' reference code); "
                         "consultancy and restaurant are always computed with pandas")
     e.add_argument("--spark-master", metavar="URL", default=None,
