@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from . import cli_options
+from . import cli_engines
 from .cli_options import UsageError
 
 __all__ = ["main", "build_parser", "parse_param_items", "coerce_value", "write_kpi_csv",
@@ -501,7 +502,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         out_file, out_dir = out_dir, out_dir.parent
     _check_out_not_in_data(out_file or out_dir, dirs, base)
 
-    engine, tables = _engine_options(args, names, data)
+    engine, tables = cli_engines.engine_options(args, names, data)
     data_dirs: dict[str, Path | None] = dict(dirs)
     if args.connect and args.data is None:
         data_dirs = {c: None for c in names}  # every table from the database (customers only with --data)
@@ -511,15 +512,15 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     try:
         for c in names:
             try:
-                if engine == "pandas" or (args.engine is None and c in _PANDAS_ONLY):
+                if engine == "pandas" or (args.engine is None and c in cli_engines.PANDAS_ONLY):
                     cd = data.load_case(c, dirs[c], maps[c], dialect, checks=checks)
                     _print_notes(c, cd.warnings)
                     if getattr(cd, "currency", None) and "currency" in cases.known_parameters(c):
                         params[c] = {"currency": cd.currency, **params[c]}
                     result = cases.analyse(c, cd, **params[c])
                 else:
-                    result = _engine_kpis(c, engine, args, backend, tables, data_dirs[c], maps[c], dialect, params[c],
-                                          checks)
+                    result = cli_engines.engine_kpis(c, engine, args, backend, tables, data_dirs[c], maps[c],
+                                                     dialect, params[c], checks)
                 _print_notes(c, result.notes)
                 path = write_kpi_csv(result.kpis, out_file or out_dir / f"{c}_kpis.csv")
                 print(_show(path), flush=True)
@@ -533,61 +534,6 @@ def cmd_kpis(args: argparse.Namespace) -> int:
 
             engines.close(backend["con"])
     return _finish(failures, len(names))
-
-
-DEFAULT_ENGINE = "duckdb"
-#: Cases no engine computes (kpi_helpers.engines.PANDAS_ONLY; repeated here to keep --help free of imports):
-#: with the default engine they take the pandas path silently, with an explicit --engine a note says so.
-_PANDAS_ONLY = ("consultancy", "restaurant")
-DEFAULT_SPARK_MASTER = "local[*]"
-
-
-def _engine_options(args: argparse.Namespace, names: list[str], data_mod: Any) -> tuple[str, dict[str, str]]:
-    """``--engine``, ``--spark-master``, ``--connect`` and ``--table`` checked: (engine, {case table: db table})."""
-    engine = args.engine or DEFAULT_ENGINE
-    if args.spark_master and engine != "spark":
-        raise UsageError("--spark-master goes with --engine spark")
-    if args.table and not args.connect:
-        raise UsageError("--table NAME reads a table of the database given by --connect URL")
-    if not args.connect:
-        return engine, {}
-    if args.engine in ("pandas", "spark"):
-        raise UsageError(f"--connect runs the KPI expressions in that database; it does not go with --engine {args.engine}")
-    if len(names) != 1:
-        raise UsageError("--connect takes one case, not all")
-    case = names[0]
-    tables: dict[str, str] = {}
-    for item in args.table or []:
-        table, eq, name = item.partition("=")
-        if not eq:
-            table, name = data_mod.MAIN_TABLE[case], item
-        if table not in data_mod.TABLES[case] or not name:
-            raise UsageError(f"--table {item}: expected NAME or TABLE=NAME with TABLE one of "
-                             f"{', '.join(data_mod.TABLES[case])}")
-        tables[table] = name
-    if data_mod.MAIN_TABLE[case] not in tables:
-        raise UsageError(f"--connect: say which table holds {data_mod.MAIN_TABLE[case]} with --table NAME")
-    return "database", tables
-
-
-def _engine_kpis(case: str, engine: str, args: argparse.Namespace, backend: dict[str, Any], tables: dict[str, str],
-                 data_dir: Path | None, column_map: dict, dialect: Any, params: dict[str, Any], checks: Any) -> Any:
-    """One case's KPI table through :func:`kpi_helpers.engines.kpi_table`; the backend is made on first use."""
-    from . import engines
-
-    if case in engines.PANDAS_ONLY and not tables:
-        return engines.kpi_table(case, data_dir, column_map, dialect, params, engine=engine, checks=checks)
-    if not backend:
-        if tables:
-            backend["con"] = engines.connect_url(args.connect)
-        else:
-            # no --spark-master: Spark's own default, local[*] here and the cluster's under spark-submit
-            backend["con"] = engines.connect(engine, spark_master=args.spark_master)
-    if tables:
-        return engines.kpi_table(case, data_dir, column_map, dialect, params, database=backend["con"],
-                                 tables=tables, engine=getattr(backend["con"], "name", "database"), checks=checks)
-    return engines.kpi_table(case, data_dir, column_map, dialect, params, con=backend["con"], engine=engine,
-                             checks=checks)
 
 
 def _case_failure(e: BaseException, args: argparse.Namespace) -> CaseFailure:
@@ -962,20 +908,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("case", metavar="CASE|all", help=case_help)
     p.add_argument("--out", metavar="FILE|DIR",
                    help="a .csv file (one case) or a folder for <case>_kpis.csv (default: reports/)")
-    e = p.add_argument_group("engine options")
-    e.add_argument("--engine", choices=("pandas", "duckdb", "spark"), default=None,
-                   help="where the table is computed: duckdb (embedded, the default: memory bounded, "
-                        "spills to disk), spark (a cluster, or local), pandas (the notebooks' reference code); "
-                        "consultancy and restaurant are always computed with pandas")
-    e.add_argument("--spark-master", metavar="URL", default=None,
-                   help=f"with --engine spark: the master URL (default: {DEFAULT_SPARK_MASTER}, or the "
-                        "cluster's under spark-submit)")
-    e.add_argument("--connect", metavar="URL",
-                   help="read the case's tables from a database through an Ibis URL, e.g. duckdb:///sales.duckdb; "
-                        "the KPI expressions run in that database")
-    e.add_argument("--table", action="append", metavar="[TABLE=]NAME",
-                   help="with --connect: the database table holding the case's main table (NAME), or another "
-                        "table (customers=NAME); repeatable")
+    cli_engines.add_engine_options(p.add_argument_group("engine options"))
     p.set_defaults(func=cmd_kpis, parser=p)
 
     p = sub.add_parser("run", parents=[data_opts, debug], help="execute the case notebook into a report",
