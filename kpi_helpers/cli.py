@@ -30,7 +30,6 @@ papermill and nbconvert are imported inside the commands that need them.
 from __future__ import annotations
 
 import argparse
-import ast
 import os
 import sys
 import time
@@ -38,9 +37,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from . import cli_options
-from . import cli_engines
+from . import cli_engines, cli_options
+from .cli_notebook import (QuietPapermill, first_heading, notebook_defaults, parameters_cell,
+                           strip_papermill_metadata)
 from .cli_options import UsageError
+from .cli_params import RESERVED_PARAMETERS, coerce_value, parse_param_items
 
 __all__ = ["main", "build_parser", "parse_param_items", "coerce_value", "write_kpi_csv",
            "project_root", "EXIT_OK", "EXIT_ERROR", "EXIT_USAGE", "EXIT_DATA"]
@@ -48,20 +49,9 @@ __all__ = ["main", "build_parser", "parse_param_items", "coerce_value", "write_k
 PROG = "kpi-cases"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_DATA = 0, 1, 2, 3
 
-#: Notebook parameters that the command line sets itself, and the option that sets each.
-RESERVED_PARAMETERS: dict[str, str] = {
-    "data_dir": "--data",
-    "column_map": "--map",
-    **cli_options.NOTEBOOK_PARAMETERS,
-    "kpi_table_path": "--out",
-    "interactive": "nothing: it is always False on the command line",
-}
 #: The data options every notebook has declared from the start (the others are noted only when used).
 _FIRST_OPTIONS = frozenset({"sep", "decimal", "dayfirst", "encoding"})
 DEFAULT_TIMEOUT = 600  # seconds per notebook cell
-_TRUE = {"true", "yes", "y", "on", "1"}
-_FALSE = {"false", "no", "n", "off", "0"}
-_NONE = {"none", "null"}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -177,115 +167,6 @@ def _err(msg: str) -> None:
 # ------------------------------------------------------------------------------------------------
 # -p NAME=VALUE
 # ------------------------------------------------------------------------------------------------
-def _literal(raw: str) -> tuple[bool, Any]:
-    try:
-        return True, ast.literal_eval(raw.strip())
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return False, None
-
-
-def coerce_value(raw: str, default: Any, name: str) -> Any:
-    """Parse a ``-p`` value as the type of the parameter's ``default``.
-
-    Booleans take true/false/yes/no/1/0 (and on/off); ints and floats a number; a str parameter the
-    text as given; dicts and lists a Python literal (``{"csat": 0.9}``); a parameter whose default is
-    None (or unknown) a literal when the text is one, else the text. Raises :class:`UsageError`.
-    """
-    text = raw.strip()
-    if isinstance(default, bool):
-        low = text.lower()
-        if low in _TRUE:
-            return True
-        if low in _FALSE:
-            return False
-        raise UsageError(f"-p {name}: expected true or false (yes/no, 1/0), not {raw!r}")
-    ok, value = _literal(text)
-    if isinstance(default, int):
-        if ok and isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if ok and isinstance(value, float) and value.is_integer():
-            return int(value)
-        raise UsageError(f"-p {name}: expected a whole number, not {raw!r}")
-    if isinstance(default, float):
-        if ok and isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-        raise UsageError(f"-p {name}: expected a number such as 0.9, not {raw!r}")
-    if isinstance(default, str):
-        return value if ok and isinstance(value, str) else raw
-    if isinstance(default, dict):
-        if ok and isinstance(value, dict):
-            return value
-        raise UsageError(f"-p {name}: expected a dict such as {{\"csat\": 0.9}}, not {raw!r} "
-                         f"(or set one entry with -p {name}.KEY=VALUE)")
-    if isinstance(default, (list, tuple)):
-        if ok and isinstance(value, (list, tuple)):
-            return type(default)(value)
-        raise UsageError(f"-p {name}: expected a list such as [\"a\", \"b\"], not {raw!r}")
-    return value if ok else raw
-
-
-def parse_param_items(items: Iterable[str], defaults: Mapping[str, Any], *, context: str = "",
-                      dict_keys: Mapping[str, Iterable[str] | None] | None = None,
-                      strict: bool = True) -> tuple[dict[str, Any], set[str]]:
-    """Turn ``["targets.csat=0.9", "max_key_accounts=3"]`` into typed parameter values.
-
-    Parameters
-    ----------
-    items : the ``NAME=VALUE`` texts, in order (later ones win; dotted ones update one dict entry).
-    defaults : name -> default value: gives the type of each parameter and the dict that a dotted
-        name updates (``targets.csat=0.9`` returns the whole default ``targets`` with csat = 0.9).
-    dict_keys : name -> the keys a dotted name may add to that dict (None: any key); a key already in
-        the default dict is always allowed. Without an entry only existing keys may be set.
-    strict : an unknown name raises :class:`UsageError`; otherwise it is returned in the second set.
-
-    Returns
-    -------
-    (values, unknown names)
-    """
-    dict_keys = dict_keys or {}
-    values: dict[str, Any] = {}
-    unknown: set[str] = set()
-    known_list = ", ".join(sorted(defaults)) or "(none)"
-    for item in items:
-        name, eq, raw = str(item).partition("=")
-        name = name.strip()
-        if not eq or not name:
-            raise UsageError(f"-p expects NAME=VALUE (e.g. -p targets.csat=0.9), not {item!r}")
-        base, dot, key = name.partition(".")
-        for reserved, option in RESERVED_PARAMETERS.items():
-            if base == reserved:
-                raise UsageError(f"-p {base}: set by the command line; use {option}"
-                                 if option.startswith("--") else f"-p {base}: cannot be set ({option})")
-        if base not in defaults:
-            if strict:
-                raise UsageError(f"unknown parameter {base!r}{context}; known: {known_list}")
-            unknown.add(base)
-            continue
-        default = defaults[base]
-        if not dot:
-            values[base] = coerce_value(raw, default, base)
-            continue
-        if not key or "." in key:
-            raise UsageError(f"-p {name}: expected NAME.KEY=VALUE with one dot (e.g. targets.csat=0.9)")
-        current = values.get(base, default)
-        if not isinstance(current, dict) or not isinstance(default, dict):
-            raise UsageError(f"-p {name}: {base!r} is not a dict parameter, so it has no entries; "
-                             f"use -p {base}=VALUE")
-        if key not in current and key not in default:
-            allowed = dict_keys.get(base, ())
-            if allowed is not None and key not in set(allowed):
-                choices = sorted(set(current) | set(default) | set(allowed))
-                raise UsageError(f"-p {name}: {base} has no entry {key!r}; known: {', '.join(choices)}")
-        if raw.strip().lower() in _NONE:
-            entry = None  # e.g. targets.csat=None removes the target
-        else:
-            entry = coerce_value(raw, current.get(key, default.get(key)), name)
-        updated = dict(current)
-        updated[key] = entry
-        values[base] = updated
-    return values, unknown
-
-
 # ------------------------------------------------------------------------------------------------
 # argument handling shared by kpis and run
 # ------------------------------------------------------------------------------------------------
@@ -549,155 +430,6 @@ def _case_failure(e: BaseException, args: argparse.Namespace) -> CaseFailure:
 # ------------------------------------------------------------------------------------------------
 # run
 # ------------------------------------------------------------------------------------------------
-_TYPE_EXAMPLES = {"int": 0, "float": 0.0, "bool": False, "str": "", "dict": {}, "list": []}
-
-
-class _QuietPapermill:
-    """Drop papermill's inspection noise while we inspect or execute (we check parameters ourselves).
-
-    papermill's parameter inspection skips every line with more than one ``=`` -- including
-    ``= `` inside a comment such as ``n_vip = 3  # 0 = none`` -- and logs "Unable to parse line", then
-    "Passed unknown parameter" for such parameters although the notebook declares them.
-    """
-
-    def __init__(self, declared: Iterable[str] = ()) -> None:
-        self.declared = set(declared)
-
-    def filter(self, record: Any) -> bool:
-        msg = record.getMessage()
-        if msg.startswith("Unable to parse line"):
-            return False
-        if msg.startswith("Passed unknown parameter: "):
-            return msg.split(": ", 1)[1].strip() not in self.declared
-        return True
-
-    LOGGERS = ("papermill", "papermill.translators")  # filters do not reach child loggers' records
-
-    def __enter__(self) -> "_QuietPapermill":
-        import logging
-
-        for name in self.LOGGERS:
-            logging.getLogger(name).addFilter(self)
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        import logging
-
-        for name in self.LOGGERS:
-            logging.getLogger(name).removeFilter(self)
-
-
-def _parameters_cell(notebook: Path) -> dict[str, tuple[bool, Any, str | None]] | None:
-    """Parse the notebook's ``parameters`` cell with :mod:`ast`.
-
-    Returns name -> (default is a literal, its value, annotation type name); ``{}`` without a
-    parameters cell; None when the cell is not plain Python (then papermill's inspection is used).
-    """
-    import nbformat
-
-    nb = nbformat.read(str(notebook), as_version=4)
-    cell = next((c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])), None)
-    if cell is None:
-        return {}
-    try:
-        tree = ast.parse(str(cell.source))
-    except SyntaxError:
-        return None
-    out: dict[str, tuple[bool, Any, str | None]] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign):
-            targets, value, ann = [t for t in node.targets if isinstance(t, ast.Name)], node.value, None
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-            targets, value = [node.target], node.value
-            ann = node.annotation.id if isinstance(node.annotation, ast.Name) else None
-        else:
-            continue
-        try:
-            literal = (True, ast.literal_eval(value))
-        except (ValueError, SyntaxError, TypeError):
-            literal = (False, None)
-        for t in targets:
-            out[t.id] = (*literal, ann)
-    return out
-
-
-def _notebook_defaults(case: str, notebook: Path, pm: Any, cases_mod: Any) -> dict[str, Any]:
-    """The notebook's parameters with their default values (literal defaults evaluated).
-
-    The parameters cell is read with :mod:`ast` (papermill's own inspection misses parameters whose
-    comment contains ``=``); :func:`papermill.inspect_notebook` is the fallback for cells that are not
-    plain Python. A default that is not a literal (or is None) takes the case's default from
-    :func:`kpi_helpers.cases.known_parameters` when the case has that parameter, so ``targets.csat=0.9``
-    still updates a whole dict; else the annotated or inferred type gives the type.
-    """
-    case_defaults = cases_mod.known_parameters(case)
-    parsed = _parameters_cell(notebook)
-    if parsed is None:
-        with _QuietPapermill():
-            info = pm.inspect_notebook(str(notebook))
-        parsed = {}
-        for name, p in info.items():
-            ok, value = _literal(str(p.get("default", "")))
-            parsed[name] = (ok, value, str(p.get("inferred_type_name", "None")))
-    out: dict[str, Any] = {}
-    for name, (ok, value, type_name) in parsed.items():
-        if ok and value is not None:
-            out[name] = value
-        elif name in case_defaults:
-            out[name] = case_defaults[name]
-        else:
-            out[name] = _TYPE_EXAMPLES.get(str(type_name).lower().split("[")[0]) if type_name else None
-    return out
-
-
-def _first_heading(nb: Any) -> str | None:
-    import re
-
-    for cell in nb.cells:
-        if cell.get("cell_type") != "markdown":
-            continue
-        for line in str(cell.get("source", "")).splitlines():
-            m = re.match(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", line)
-            if m:
-                text = re.sub(r"<[^>]+>", "", m.group(1))
-                text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-                text = re.sub(r"(\*\*|__|\*|`)", "", text)
-                return text.strip() or None
-    return None
-
-
-def strip_papermill_metadata(nb: Any, output_path: Path | None = None) -> Any:
-    """Remove papermill's timestamps (notebook and cells) and the cells' execution timings, in place."""
-    meta = nb.metadata.get("papermill")
-    if meta is not None:
-        for k in ("start_time", "end_time", "duration"):
-            meta.pop(k, None)
-        if output_path is not None:
-            meta["output_path"] = str(output_path)
-    for cell in nb.cells:
-        cmeta = cell.get("metadata", {})
-        pm = cmeta.get("papermill")
-        if pm is not None:
-            for k in ("start_time", "end_time", "duration"):
-                pm.pop(k, None)
-        cmeta.pop("execution", None)
-    return nb
-
-
-def without_exercises(cells: list[Any]) -> list[Any]:
-    """The cells a client report keeps: see :func:`kpi_helpers.report.without_exercises`."""
-    from . import report
-
-    return report.without_exercises(cells)
-
-
-def notebook_to_html(nb: Any, title: str, **options: Any) -> str:
-    """A self-contained client report: see :func:`kpi_helpers.report.notebook_to_html`."""
-    from . import report
-
-    return report.notebook_to_html(nb, title, **options)
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     from . import cases, data, scorecard
 
@@ -732,7 +464,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     unknown_everywhere: set[str] | None = None
     known_anywhere: set[str] = set()
     for c in names:
-        defaults = _notebook_defaults(c, notebooks[c], pm, cases)
+        defaults = notebook_defaults(c, notebooks[c], pm, cases)
         known_anywhere |= set(defaults) - set(RESERVED_PARAMETERS)
         if not defaults:
             raise CaseFailure(EXIT_ERROR, f"{notebooks[c]} has no cell tagged 'parameters': the values of "
@@ -785,7 +517,7 @@ def _run_one(case: str, notebook: Path, data_dir: Path, out_dir: Path, column_ma
     cd = data.load_case(case, data_dir, column_map, dialect, checks=checks)
     _print_notes(case, cd.warnings)
     options = cli_options.notebook_parameters(dialect, checks)
-    cell = _parameters_cell(notebook) or {}
+    cell = parameters_cell(notebook) or {}
     declared = set(cell)
     currency = user_params.get("currency", cd.currency or cell.get("currency", (False, None, None))[1])
 
@@ -808,7 +540,7 @@ def _run_one(case: str, notebook: Path, data_dir: Path, out_dir: Path, column_ma
         os.close(fd)
         tmp = Path(tmp_name)
         try:
-            with _kernel_environment(), _QuietPapermill(declared):
+            with _kernel_environment(), QuietPapermill(declared):
                 nb = pm.execute_notebook(
                     str(notebook), str(tmp), parameters=parameters, kernel_name="python3", language="python",
                     cwd=str(notebook.parent), progress_bar=sys.stderr.isatty(), log_output=False,
@@ -830,11 +562,11 @@ def _run_one(case: str, notebook: Path, data_dir: Path, out_dir: Path, column_ma
             raise CaseFailure(EXIT_ERROR, f"{notebook.name} ran but did not write {_show(kpi_path)} "
                                           "(does it save the KPI table to kpi_table_path?)")
         strip_papermill_metadata(nb, output_path=(out_dir / f"{case}.ipynb").resolve())
-        title = _first_heading(nb) or cases_mod.CASES[case].title
+        title = first_heading(nb) or cases_mod.CASES[case].title
         threshold = user_params.get("major_threshold", cell.get("major_threshold", (False, None, None))[1])
         summary = report.summary_html(kpi_path, currency=str(currency or "NOK"),
                                       major_threshold=threshold if isinstance(threshold, (int, float)) else None)
-        page = notebook_to_html(nb, title, summary=summary, paths=report.folder_names([data_dir, out_dir]))
+        page = report.notebook_to_html(nb, title, summary=summary, paths=report.folder_names([data_dir, out_dir]))
         html_tmp = out_dir / f".{case}.tmp.html"
         try:
             atomic_write(html_tmp, page.encode("utf-8"))

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi_helpers import cli, kpis, report
+from kpi_helpers import cli, cli_notebook, kpis, report
 from kpi_helpers.cli import main
 from kpi_helpers.cli_options import NOTEBOOK_PARAMETERS, UsageError, parse_map_items
 from kpi_helpers.data import Checks, DataError, Dialect, checks_markdown, load_case, read_table, table_spec
@@ -289,7 +289,7 @@ def test_output_set_restores_the_previous_set_on_failure(tmp_path):
 # --------------------------------------------------------------------------- 4. the notebooks
 @pytest.mark.parametrize("nb", sorted((REPO / "notebooks").glob("0[1-5]_*.ipynb")), ids=lambda p: p.stem)
 def test_case_notebooks_declare_the_options_and_show_the_data_checks(nb):
-    declared = cli._parameters_cell(nb)
+    declared = cli_notebook.parameters_cell(nb)
     assert set(NOTEBOOK_PARAMETERS) <= set(declared), set(NOTEBOOK_PARAMETERS) - set(declared)
     cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
     load = next(i for i, c in enumerate(cells) if "data.load_case(" in "".join(c["source"]))

@@ -808,7 +808,7 @@ def test_run_real_notebook_data_error(capsys, tmp_path):
 def test_report_leaves_out_exercise_sections_and_solutions():
     import nbformat
 
-    from kpi_helpers.cli import notebook_to_html, without_exercises
+    from kpi_helpers.report import notebook_to_html, without_exercises
 
     v4 = nbformat.v4
     cells = [

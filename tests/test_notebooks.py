@@ -23,7 +23,7 @@ import pytest
 from conftest import DATA, NOTEBOOKS
 
 from kpi_helpers import cases, data, scorecard
-from kpi_helpers.cli import _parameters_cell
+from kpi_helpers.cli_notebook import parameters_cell as _parameters_cell
 from kpi_helpers.cli_options import NOTEBOOK_PARAMETERS
 
 CASE_NOTEBOOKS = {name: NOTEBOOKS / case.notebook for name, case in cases.CASES.items()}
