@@ -354,3 +354,6 @@ def test_a_language_is_built_once_and_its_tables_are_not_shared_by_mistake():
     assert dict(lg.texts) == snapshot
     with pytest.raises(Exception):
         lg.code = "xx"  # type: ignore[misc]  # frozen
+    for lang in i18n.LANGUAGES:
+        with pytest.raises(TypeError):
+            i18n.language(lang).statuses["on_track"] = "?"  # type: ignore[index]  # read-only tables

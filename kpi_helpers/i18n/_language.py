@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,13 @@ class Language:
     open_vocabulary: bool = False
     #: sentences and words by id (the key-account sentence, exercise feedback, ...): ``str.format`` templates.
     texts: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # read-only copies: a caller cannot change a language's words for everyone by mistake
+        for name in ("statuses", "labels", "kpi_names", "unit_words", "nouns", "measures", "texts"):
+            table = getattr(self, name)
+            if table is not None:
+                object.__setattr__(self, name, MappingProxyType(dict(table)))
 
     def text(self, key: str, **values: object) -> str:
         """The template ``key`` filled in: ``language("nb").text("and")`` -> ``" og "``."""
