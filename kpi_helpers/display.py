@@ -38,10 +38,33 @@ other units are unchanged.
 
 Languages
 =========
-A language is one :class:`Language` entry in :data:`LANGUAGES`: its number style (thousands
-and decimal separators), its patterns ("{number}%", "{currency} {number}", "{number} days", ...)
-and its words (status words, short labels, "n/a"). Adding the Bokmål edition means adding an
-``"nb"`` entry, nothing else; until then any other ``lang`` raises ``ValueError``.
+A language is one :class:`~kpi_helpers.i18n.Language` (``kpi_helpers.i18n``): its number style
+(thousands and decimal separators, minus sign), its patterns ("{number}%", "{currency} {number}",
+"{number} days", dates, months, ...) and its words (status words, KPI names, short labels, nouns,
+sentences, "n/a"). Every function here takes ``lang=`` and has no branch per language; codes are
+:data:`LANGUAGES`, ``("en", "nb")``, any other is a ``ValueError`` naming them. The digits are rounded
+the same way in every language (the rules above), so a value is the same number in both editions.
+
+The Bokmål style (``lang="nb"``), from CLDR's ``nb_NO`` data through Babel (imported on first use;
+``kpi_helpers/i18n/nb.py`` documents each choice); ``␣`` below is U+00A0 NO-BREAK SPACE, CLDR's
+thousands separator for nb, also before ``%`` and after ``kr``; the minus is U+2212:
+
+==========  ==============================================================
+unit        examples
+==========  ==============================================================
+ratio       0.823 -> "82,3␣%", 0.0064 -> "0,64␣%", -0.25 -> "−25,0␣%"
+currency    14914109.4 -> "kr␣14␣914␣109", 3.456 -> "kr␣3,46"; compact
+            "kr␣1,23␣mill.", "kr␣350k", "kr␣2,3␣mrd."; EUR -> "€␣3,46"
+days        12.25 -> "12,2 dager"
+score       4.267 -> "4,27"
+count       1234 -> "1␣234"
+index       2600 -> "2␣600"
+multiple    9.17 -> "9,2x"
+number      1234.5 -> "1␣234", 0.5 -> "0,5"
+date        "27.12.2025"
+month       "januar 2025"
+undefined   "i.a." (ikke aktuelt)
+==========  ==============================================================
 
 Names shown to people
 =====================
@@ -57,13 +80,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import scorecard
+from . import i18n, scorecard
+from .i18n import LANGUAGES, Language
 
 __all__ = [
     "DISPLAY_UNITS",
@@ -91,79 +114,14 @@ DISPLAY_UNITS = (*scorecard.UNITS, "multiple", "number", "date", "month", "text"
 KPI_DISPLAY_UNITS: dict[str, str] = {"roas": "multiple"}
 
 
-@dataclass(frozen=True)
-class Language:
-    """How one language writes numbers and the words shown around them.
-
-    Patterns take ``{number}`` (and ``{currency}``, ``{value}``/``{target}``); ``thousands`` and
-    ``decimal`` replace Python's ``,`` and ``.``.
-    """
-
-    code: str
-    thousands: str
-    decimal: str
-    not_available: str
-    percent: str
-    currency: str
-    days: str
-    multiple: str
-    versus: str
-    #: (threshold, suffix) for ``compact=True``, largest first.
-    compact: tuple[tuple[float, str], ...]
-    #: status id -> words (ids not listed are shown as they are).
-    statuses: Mapping[str, str] = field(default_factory=dict)
-    #: short labels of KPI and column ids (axes, legends); others: underscores become spaces.
-    labels: Mapping[str, str] = field(default_factory=dict)
-    #: KPI id -> readable name; ``None`` means the KPI catalogue's own (English) names.
-    kpi_names: Mapping[str, str] | None = None
-    #: the unit words of axis labels (``currency`` is the currency code itself).
-    unit_words: Mapping[str, str] = field(default_factory=dict)
-
-
-ENGLISH = Language(
-    code="en",
-    thousands=",",
-    decimal=".",
-    not_available="n/a",
-    percent="{number}%",
-    currency="{currency} {number}",
-    days="{number} days",
-    multiple="{number}x",
-    versus="{value} vs {target}",
-    compact=((1e9, "bn"), (1e6, "M"), (1e3, "k")),
-    statuses={
-        "on_track": "on track",
-        "off_track": "off track",
-        "no_target": "no target",
-        "not_measurable": "not measurable",
-        "insufficient_data": "insufficient data",
-    },
-    labels={
-        "mom_growth": "month-over-month growth", "cmgr": "CMGR", "ctr": "CTR", "cvr": "CVR", "cpc": "CPC",
-        "cpa": "CPA", "roas": "ROAS", "roi": "ROI", "csat": "CSAT", "nps": "NPS", "hhi": "HHI",
-        "revpash": "RevPASH", "avg_check": "average check", "avg_rating": "average rating",
-        "avg_completion_days": "average completion days", "on_time_rate": "on-time rate",
-        "top20_share": "top-20% share", "abc_a_count": "class A customers",
-    },
-    kpi_names=None,
-    unit_words={"ratio": "%", "days": "days", "count": "count", "score": "score", "index": "index",
-                "multiple": "x", "number": "number"},
-)
-
-#: The languages text can be shown in, by code.
-LANGUAGES: dict[str, Language] = {"en": ENGLISH}
-
-
 def language(lang: str = "en") -> Language:
-    """The :class:`Language` for a code; ``ValueError`` for a language not (yet) supported.
+    """The :class:`Language` for a code (:func:`kpi_helpers.i18n.language`); ``ValueError`` for a
+    code not in :data:`LANGUAGES`.
 
     >>> language("en").decimal
     '.'
     """
-    try:
-        return LANGUAGES[lang]
-    except (KeyError, TypeError):
-        raise ValueError(f"lang must be one of {sorted(LANGUAGES)}, got {lang!r}") from None
+    return i18n.language(lang)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,9 +168,10 @@ def unit_label(unit: str, currency: str = "NOK", lang: str = "en") -> str:
     >>> unit_label("currency"), unit_label("ratio", "EUR"), unit_label("count"), unit_label("m2")
     ('NOK', '%', 'count', 'm2')
     """
+    lg = language(lang)
     if unit == "currency":
-        return currency
-    return language(lang).unit_words.get(unit, unit)
+        return lg.currency_symbol(currency)
+    return lg.unit_words.get(unit, unit)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -236,8 +195,9 @@ def _digits(x: float, decimals: int, lang: Language, *, trim: bool = False) -> s
         text = text.rstrip("0").rstrip(".")
     if text.startswith("-") and not any(c in "123456789" for c in text):
         text = text[1:]  # rounds to zero: no "-0.0"
-    if (lang.thousands, lang.decimal) != (",", "."):
-        text = text.translate({ord(","): "\x00", ord("."): lang.decimal}).replace("\x00", lang.thousands)
+    if (lang.thousands, lang.decimal, lang.minus) != (",", ".", "-"):
+        text = text.translate({ord(","): "\x00", ord("."): lang.decimal, ord("-"): lang.minus})
+        text = text.replace("\x00", lang.thousands)
     return text
 
 
@@ -271,15 +231,20 @@ def _default_decimals(x: float, unit: str) -> int:
     return 2 if abs(x) < 100 else 0  # number
 
 
-def _time_text(value: Any, pattern: str, na: str) -> str:
-    """A date as text; NaT, NaN, numbers and text that is not a date are ``na``."""
+def _time_text(value: Any, pattern: str, lang: Language) -> str:
+    """A date as text in ``pattern`` (``Language.date`` or ``.month``); NaT, NaN, numbers and
+    text that is not a date are ``not_available``."""
+    na = lang.not_available
     if value is None or isinstance(value, (bool, int, float, np.number)):
         return na
     try:
         ts = pd.Timestamp(value)
     except (TypeError, ValueError):
         return na
-    return na if pd.isna(ts) else ts.strftime(pattern)
+    if pd.isna(ts):
+        return na
+    name = lang.month_names[ts.month - 1] if lang.month_names else ""
+    return pattern.format(year=ts.year, month=ts.month, day=ts.day, month_name=name)
 
 
 def format_value(value: Any, unit: str, *, currency: str = "NOK", lang: str = "en",
@@ -294,7 +259,7 @@ def format_value(value: Any, unit: str, *, currency: str = "NOK", lang: str = "e
     currency : str
         The currency code shown with money ("NOK"); ``""`` shows the number alone.
     lang : str
-        ``"en"`` (other languages: ``ValueError`` until they are added to :data:`LANGUAGES`).
+        ``"en"`` or ``"nb"`` (:data:`LANGUAGES`; any other: ``ValueError``).
     decimals : int, optional
         Decimals instead of the unit's rule (for ratios: decimals of the percent).
     compact : bool
@@ -310,6 +275,9 @@ def format_value(value: Any, unit: str, *, currency: str = "NOK", lang: str = "e
     ('9.2x', '12.2 days', 'n/a')
     >>> format_value(1_234_567, "currency", compact=True), format_value(0.25, "ratio", decimals=0)
     ('NOK 1.23M', '25%')
+    >>> [format_value(v, u, lang="nb").replace("\\xa0", " ") for v, u in [(14_914_109.4, "currency"),
+    ...  (0.823, "ratio"), ("2025-01-31", "month"), (None, "ratio")]]
+    ['kr 14 914 109', '82,3 %', 'januar 2025', 'i.a.']
     """
     if unit not in DISPLAY_UNITS:
         raise ValueError(f"unit must be one of {DISPLAY_UNITS}, got {unit!r}")
@@ -322,7 +290,7 @@ def format_value(value: Any, unit: str, *, currency: str = "NOK", lang: str = "e
             return na  # never "inf"
         return str(value)
     if unit in ("date", "month"):
-        return _time_text(value, "%Y-%m-%d" if unit == "date" else "%Y-%m", na)
+        return _time_text(value, lg.date if unit == "date" else lg.month, lg)
     x = _number(value)
     if x is None:
         return na
@@ -334,7 +302,7 @@ def format_value(value: Any, unit: str, *, currency: str = "NOK", lang: str = "e
     if unit == "ratio":
         return lg.percent.format(number=number)
     if unit == "currency":
-        return lg.currency.format(currency=currency, number=number).strip() if currency else number
+        return lg.currency.format(currency=lg.currency_symbol(currency), number=number).strip() if currency else number
     if unit == "days":
         return lg.days.format(number=number)
     if unit == "multiple":
@@ -468,7 +436,7 @@ def format_kpi_table(table: pd.DataFrame, *, currency: str = "NOK", lang: str = 
         out["status"] = pd.Series([status_text("not_measurable" if u else s, lang)
                                    for s, u in zip(statuses, undefined)], index=out.index, dtype=object)
     if "partial" in table:
-        out["partial"] = np.where(table["partial"].fillna(False).astype(bool), "partial", "")
+        out["partial"] = np.where(table["partial"].fillna(False).astype(bool), language(lang).text("partial"), "")
     if "note" in table:
         out["note"] = table["note"].astype(object).where(table["note"].notna(), "")
     return out.reset_index(drop=True)
@@ -477,6 +445,13 @@ def format_kpi_table(table: pd.DataFrame, *, currency: str = "NOK", lang: str = 
 def key_accounts_text(table: pd.DataFrame | None, *, threshold: float, lang: str = "en", noun: str = "account",
                       measure: str = "revenue") -> str:
     """One Markdown sentence: which accounts THE key-account rule picked, and why (the same words everywhere).
+
+    ``noun`` and ``measure`` are ids of the language's noun and measure tables
+    (:class:`kpi_helpers.i18n.Noun`: ``"account"``, ``"customer"``, ``"client"``, ``"guest"``;
+    measures ``"revenue"``, ``"spend"``, ``"media spend"``), so a case names them once and gets them
+    in every language: ``noun="client"`` is "client"/"clients" in English, "klient"/"klienter" in
+    Bokmål. English takes any other word as it is ("supplier" -> "suppliers"); Bokmål raises
+    ``ValueError`` naming its ids.
 
     ``table`` is :func:`kpi_helpers.accounts.key_accounts`'s result (``CaseResult.key_account_table``):
     one row per key account with its revenue share and the reasons ``largest``, ``major`` and
@@ -487,21 +462,26 @@ def key_accounts_text(table: pd.DataFrame | None, *, threshold: float, lang: str
     ...                  index=pd.Index(["A", "B"], name="account"))
     >>> key_accounts_text(t, threshold=0.10)
     'The key-account rule picked **2 accounts**: **A** (the largest account; a major account: 60.0% of revenue, at least 10.0%) and **B** (a major account: 25.0% of revenue, at least 10.0%; the best multi-criteria score, 0.90).'
+    >>> key_accounts_text(t.iloc[:1], threshold=0.10, lang="nb", noun="client").replace("\\xa0", " ")
+    'Nøkkelkunderegelen valgte **1 klient**: **A** (den største klienten; en stor klient: 60,0 % av inntekten, minst 10,0 %).'
     """
-    language(lang)  # only languages with words
+    lg = language(lang)
+    n, m = lg.noun(noun), lg.measure(measure)
     if table is None or len(table) == 0:
-        return f"The key-account rule picked **no {noun}**: no {noun} has {measure} above zero."
+        return lg.text("key_accounts.none", one=n.one, measure=m.bare)
     parts = []
     for name, row in table.iterrows():
         why = []
         if row["largest"]:
-            why.append(f"the largest {noun}")
+            why.append(n.largest)
         if row["major"]:
-            why.append(f"a major {noun}: {format_value(row['share'], 'ratio', lang=lang)} of {measure}, at least "
-                       f"{format_value(threshold, 'ratio', lang=lang)}")
+            why.append(lg.text("key_accounts.major", major=n.major, measure=m.of,
+                               share=format_value(row["share"], "ratio", lang=lang),
+                               threshold=format_value(threshold, "ratio", lang=lang)))
         if row["best_scored"]:
-            why.append(f"the best multi-criteria score, {format_value(row['score'], 'score', lang=lang)}")
+            why.append(lg.text("key_accounts.best_scored", score=format_value(row["score"], "score", lang=lang)))
         parts.append(f"**{name}** ({'; '.join(why)})")
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    count = f"1 {noun}" if len(parts) == 1 else f"{len(parts)} {noun}s"
-    return f"The key-account rule picked **{count}**: {listed}."
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + lg.text("and") + parts[-1]
+    count = (lg.text("key_accounts.count_one", one=n.one) if len(parts) == 1
+             else lg.text("key_accounts.count_many", n=len(parts), many=n.many))
+    return lg.text("key_accounts.picked", count=count, listed=listed)

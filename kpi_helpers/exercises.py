@@ -4,6 +4,10 @@ An exercise asks the student for a number (a share, a rate, a count). The check 
 with the value computed from the data the notebook runs on, so it keeps working when a consultant
 points the notebook at other data. Answers may be given as a fraction (0.42) or as a percent (42) for
 ratios; both are accepted and the message says which form was understood.
+
+Feedback is in the notebook's language: ``lang="en"`` (default) or ``"nb"`` (Bokmål: "Riktig: …",
+"Ikke ennå: … er for høyt"); the words are the language's texts ``exercise.*`` in
+:mod:`kpi_helpers.i18n`, the numbers :func:`kpi_helpers.display.format_value` in that language.
 """
 from __future__ import annotations
 
@@ -31,20 +35,20 @@ class CheckResult:
         return self.message
 
 
-def _fmt(value: float, unit: str) -> str:
+def _fmt(value: float, unit: str, lang: str) -> str:
     """The answer as text (:func:`kpi_helpers.display.format_value`; money without a currency code)."""
-    return display.format_value(value, unit, currency="")
+    return display.format_value(value, unit, currency="", lang=lang)
 
 
-def _readings(value: float, unit: str) -> list[tuple[float, str]]:
+def _readings(value: float, unit: str, lg: display.Language) -> list[tuple[float, str]]:
     """The ways an answer can be meant: a ratio may be a fraction (0.0064) or a percent (0.64)."""
     if unit == "ratio":
-        return [(value, ""), (value / 100.0, " (read as a percent)")]
+        return [(value, ""), (value / 100.0, lg.text("exercise.read_as_percent"))]
     return [(value, "")]
 
 
 def check_answer(answer: Any, expected: float, *, unit: str = "number", rel_tol: float = 0.01,
-                 abs_tol: float = 1e-9, hint: str = "", variable: str = "answer") -> CheckResult:
+                 abs_tol: float = 1e-9, hint: str = "", variable: str = "answer", lang: str = "en") -> CheckResult:
     """Compare a student's ``answer`` with ``expected`` (one answer format for every exercise).
 
     Parameters
@@ -62,6 +66,8 @@ def check_answer(answer: Any, expected: float, *, unit: str = "number", rel_tol:
         Shown when the answer is wrong.
     variable : str
         The name of the variable the student sets (``answer_2``), named in the feedback.
+    lang : str
+        The language of the feedback, ``"en"`` or ``"nb"``; ``hint`` is shown as given.
 
     Examples
     --------
@@ -71,40 +77,46 @@ def check_answer(answer: Any, expected: float, *, unit: str = "number", rel_tol:
     'Correct: 0.64% (read as a percent).'
     >>> check_answer(None, 0.5, variable="answer_2").message
     'No answer yet: set `answer_2 = ...` in the cell above and run it again.'
+    >>> check_answer(0.9, 0.4213, unit="ratio", variable="answer_2", lang="nb").message.replace("\\xa0", " ")
+    'Ikke ennå: `answer_2` = 90,0 % er for høyt.'
     """
+    lg = display.language(lang)
     if answer is None:
-        return CheckResult(None, f"No answer yet: set `{variable} = ...` in the cell above and run it again.")
+        return CheckResult(None, lg.text("exercise.no_answer", variable=variable))
     if isinstance(answer, bool):
-        return CheckResult(False, f"`{variable}` should be a number, not {answer!r}.")
+        return CheckResult(False, lg.text("exercise.not_a_number_bool", variable=variable, answer=repr(answer)))
     try:
         value = float(answer)
     except (TypeError, ValueError):
-        return CheckResult(False, f"`{variable}` should be a number; {answer!r} is not one.")
+        return CheckResult(False, lg.text("exercise.not_a_number", variable=variable, answer=repr(answer)))
     if expected is None or (isinstance(expected, float) and math.isnan(expected)):
-        return CheckResult(None, "This value is undefined (n/a) for these data, so there is nothing to check.")
-    readings = _readings(value, unit)
+        return CheckResult(None, lg.text("exercise.undefined", na=lg.not_available))
+    readings = _readings(value, unit, lg)
     for reading, read_as in readings:
         if math.isclose(reading, expected, rel_tol=rel_tol, abs_tol=abs_tol):
-            return CheckResult(True, f"Correct: {_fmt(reading, unit)}{read_as}.")
+            return CheckResult(True, lg.text("exercise.correct", value=_fmt(reading, unit, lang), read_as=read_as))
     # wrong: judge the reading nearer the expected value (on a log scale for ratios)
     def distance(r: float) -> float:
         if r > 0 and expected > 0:
             return abs(math.log(r / expected))
         return abs(r - expected)
     reading, read_as = min(readings, key=lambda rv: distance(rv[0]))
-    direction = "too high" if reading > expected else "too low"
-    msg = f"Not yet: `{variable}` = {_fmt(reading, unit)}{read_as} is {direction}."
+    direction = lg.text("exercise.too_high" if reading > expected else "exercise.too_low")
+    msg = lg.text("exercise.not_yet", variable=variable, value=_fmt(reading, unit, lang), read_as=read_as,
+                  direction=direction)
     if hint:
-        msg += f" Hint: {hint}"
+        msg += lg.text("exercise.hint", hint=hint)
     return CheckResult(False, msg)
 
 
 def check_choice(answer: Any, expected: str, *, options: tuple[str, ...], why: str = "",
-                 variable: str = "answer") -> CheckResult:
+                 variable: str = "answer", lang: str = "en") -> CheckResult:
     """Check a choice among ``options`` (e.g. "key account" or "KPI"), explaining the right answer.
 
     The comparison ignores case and surrounding spaces. ``why`` explains the answer; it is shown
     both when the answer is right and when it is wrong, so that the student learns the reason.
+    ``options``, ``expected`` and ``why`` are shown as given (the notebook writes them in its
+    language); ``lang`` ("en" or "nb") gives the words around them.
 
     Examples
     --------
@@ -112,13 +124,19 @@ def check_choice(answer: Any, expected: str, *, options: tuple[str, ...], why: s
     'Correct: KPI. CTR is a measurable rate.'
     >>> check_choice("key account", "KPI", options=("key account", "KPI")).ok
     False
+    >>> check_choice("KPI", "nøkkelkunde", options=("nøkkelkunde", "KPI"), lang="nb").message
+    'Ikke helt: svaret er nøkkelkunde, ikke KPI.'
     """
+    lg = display.language(lang)
+    listed = ", ".join(map(repr, options))
     if answer is None:
-        return CheckResult(None, f"No answer yet: set `{variable}` to one of {', '.join(map(repr, options))}.")
+        return CheckResult(None, lg.text("exercise.no_choice", variable=variable, options=listed))
     given = str(answer).strip().casefold()
     known = {o.casefold(): o for o in options}
     if given not in known:
-        return CheckResult(False, f"`{variable}` should be one of {', '.join(map(repr, options))}, not {answer!r}.")
+        return CheckResult(False, lg.text("exercise.not_an_option", variable=variable, options=listed,
+                                          answer=repr(answer)))
+    reason = lg.text("exercise.why", why=why) if why else ""
     if known[given] == expected:
-        return CheckResult(True, f"Correct: {expected}." + (f" {why}" if why else ""))
-    return CheckResult(False, f"Not quite: it is a {expected}, not a {known[given]}." + (f" {why}" if why else ""))
+        return CheckResult(True, lg.text("exercise.right_choice", expected=expected) + reason)
+    return CheckResult(False, lg.text("exercise.wrong_choice", expected=expected, given=known[given]) + reason)

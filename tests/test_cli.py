@@ -160,7 +160,7 @@ def test_help_and_list_import_no_notebook_machinery():
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['--help'])\n"
         "heavy = ('pandas', 'numpy', 'papermill', 'nbconvert', 'matplotlib', 'ipywidgets', 'nbformat', 'ftfy',\n"
-        "         'ibis', 'duckdb', 'pyspark')\n"
+        "         'ibis', 'duckdb', 'pyspark', 'babel')\n"
         "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy}))\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['list'])\n"
@@ -171,7 +171,7 @@ def test_help_and_list_import_no_notebook_machinery():
     assert after_help == "[]"
     # list reads the case registry (which uses pandas) but never papermill, nbconvert or plotting
     assert "papermill" not in after_list and "nbconvert" not in after_list and "matplotlib" not in after_list
-    assert not {"ibis", "duckdb", "pyspark"} & set(eval(after_list))  # noqa: S307 - our own printed list
+    assert not {"ibis", "duckdb", "pyspark", "babel"} & set(eval(after_list))  # noqa: S307 - our own printed list
 
 
 def test_installed_script_help():
