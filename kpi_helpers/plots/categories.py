@@ -17,7 +17,7 @@ from .. import display
 from ._style import (GREY, HIGHLIGHT, LIGHT_GREY, PALETTE, PRIMARY, TARGET_COLOR, finite_values,
                      style_context, _LABEL_BOX, _PARTIAL_NOTE, _PLAIN, _apply_unit_axis, _as_set,
                      _axis_formatter, _is_highlighted, _label_text, _label_with_unit, _legend_outside,
-                     _new_ax, _no_data, _order_and_trim, _partial_mask, _plain, _sentence,
+                     _new_ax, _no_data, _distinct_decimals, _key_label, _order_and_trim, _partial_mask, _plain, _sentence,
                      _set_category_ticks, _short_value, _target_label, _titles)
 
 __all__ = ["bar_by_category", "paired_bars", "heatmap"]
@@ -39,6 +39,7 @@ def bar_by_category(
     additive: bool | None = None,
     partial: str | Sequence[bool] | None = None,
     value_labels: bool = True,
+    highlight_label: str | None = None,
     currency: str = "NOK",
     ax: Axes | None = None,
 ) -> Axes:
@@ -71,6 +72,9 @@ def bar_by_category(
         Categories (months) with incomplete data: drawn lighter and hatched, with a legend note.
     value_labels : bool
         Write each value at the end of its bar (up to 25 bars).
+    highlight_label : str, optional
+        The legend entry of the highlighted bars (default "key account(s)"; e.g. "the key client's
+        campaigns" when the highlighted bars are one client's campaigns).
 
     Returns
     -------
@@ -183,7 +187,7 @@ def bar_by_category(
             labels.append(_PARTIAL_NOTE)
         if hl and not grouped and any(_is_highlighted(c, hl) for c in cats):
             handles.insert(0, Patch(color=HIGHLIGHT))
-            labels.insert(0, "key account" if len(hl) == 1 else "key accounts")
+            labels.insert(0, _key_label(len(hl), highlight_label))
         if not finite.size:
             _no_data(ax)
         name = value_cols[0] if len(value_cols) == 1 else "value"
@@ -209,6 +213,7 @@ def paired_bars(
     title: str | None = None,
     value_label: str | None = None,
     category_label: str | None = None,
+    decimals: int | None = None,
     currency: str = "NOK",
     ax: Axes | None = None,
 ) -> Axes:
@@ -223,6 +228,10 @@ def paired_bars(
     table : DataFrame
         Index = categories (channels, months), columns = ``[account, reference, ...]``
         (e.g. ``cases.marketing_agency.compare_by_segment(...)``).
+    decimals : int, optional
+        Decimals of the bar labels (for ratios: of the percent). Default: the unit's rule, with
+        more decimals where two different values would read the same (0.16% and 0.21%, as in the
+        tables, never both "0.2%"); money in its compact form.
 
     Returns
     -------
@@ -232,6 +241,7 @@ def paired_bars(
     cats = list(table.index)
     vals = table.apply(finite_values).to_numpy(dtype=float) if len(cols) else np.zeros((len(cats), 0))
     colors = [HIGHLIGHT] + ([GREY, LIGHT_GREY, "#7f7f7f"] * len(cols))[: max(len(cols) - 1, 0)]
+    label_decimals = decimals if decimals is not None else _distinct_decimals(vals, unit)
     with style_context():
         ax = _new_ax(ax, figsize=(9.0, max(2.4, 0.75 * len(cats) * max(len(cols), 1) / 2 + 1.2)))
         n, k = len(cats), max(len(cols), 1)
@@ -248,7 +258,7 @@ def paired_bars(
                     b.set_visible(False)
             for o, x in zip(offs, v):
                 at = x if np.isfinite(x) else 0.0
-                ax.annotate(_short_value(x, unit, currency), (at, o), xytext=(4 if at >= 0 else -4, 0),
+                ax.annotate(_short_value(x, unit, currency, label_decimals), (at, o), xytext=(4 if at >= 0 else -4, 0),
                             textcoords="offset points", va="center", ha="left" if at >= 0 else "right", fontsize=9,
                             color="0.25", bbox=_LABEL_BOX, zorder=5, **_PLAIN)
             handles.append(Patch(color=colors[j], label=str(col)))
