@@ -85,7 +85,9 @@ def theme_rc() -> dict[str, Any]:
         "figure.figsize": FIGSIZE,
         "figure.dpi": 100,
         "savefig.dpi": 100,
-        "savefig.bbox": "tight",
+        # every figure here has a constrained layout (legends and labels inside it): a "tight" box only
+        # drew each figure a second time
+        "savefig.bbox": "standard",
         "axes.spines.top": False,
         "axes.spines.right": False,
         "text.usetex": False,
@@ -110,16 +112,22 @@ def use_style() -> None:
 
 
 def _inline_png_at_figure_size() -> None:
-    """Inline backend only (never imports IPython): PNGs without the second, "tight" drawing pass."""
+    """In a Jupyter kernel with the inline backend: PNGs without the second, "tight" drawing pass.
+
+    Never imports IPython: outside a running IPython shell this does nothing.
+    """
     import sys
 
-    inline = sys.modules.get("matplotlib_inline.backend_inline")
-    if inline is None or "inline" not in str(mpl.get_backend()).lower():
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or "inline" not in str(mpl.get_backend()).lower():
         return
-    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
-    if shell is None:
-        return
-    inline.set_matplotlib_formats("png", bbox_inches=None)
+    from matplotlib_inline.config import InlineBackend
+
+    cfg = InlineBackend.instance()
+    # assigning the trait re-registers the PNG formatter (and configure_inline_support reads it later)
+    kwargs: dict[str, Any] = {**cfg.print_figure_kwargs, "bbox_inches": None}
+    cfg.print_figure_kwargs = kwargs
 
 
 @contextlib.contextmanager
@@ -340,9 +348,35 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+#: Inches per character of a bold title, per point of font size (DejaVu Sans, a generous average).
+_TITLE_INCH_PER_CHAR_PT = 0.62 / 72
+
+
+def _wrap_title(text: str, width_in: float, fontsize: float) -> str:
+    """``text`` wrapped (at spaces) so that each line fits ``width_in`` inches; short titles unchanged.
+
+    Figures are saved at their own size (no "tight" box that grows to fit), so a title wider than
+    its figure would be cut off.
+    """
+    import textwrap
+
+    chars = max(int(width_in / (_TITLE_INCH_PER_CHAR_PT * fontsize)), 20)
+    return "\n".join(textwrap.fill(line, chars, break_long_words=False) if len(line) > chars else line
+                     for line in str(text).split("\n"))
+
+
+def _suptitle(fig: Any, text: str) -> None:
+    """A figure title wrapped to the figure's width."""
+    size = float(mpl.rcParams["figure.titlesize"]) if not isinstance(mpl.rcParams["figure.titlesize"], str) else 14.0
+    fig.suptitle(_wrap_title(text, fig.get_figwidth() * 0.94, size), **_PLAIN)
+
+
 def _titles(ax: Axes, title: str | None, xlabel: str | None, ylabel: str | None) -> None:
     if title is not None:
-        ax.set_title(title, **_PLAIN)
+        # the axes' share of the figure before the layout, less room for a legend on the right
+        width = ax.figure.get_figwidth() * ax.get_position().width * 0.8
+        size = mpl.rcParams["axes.titlesize"]
+        ax.set_title(_wrap_title(title, width, float(size) if not isinstance(size, str) else 13.0), **_PLAIN)
     if xlabel is not None:
         ax.set_xlabel(xlabel, **_PLAIN)
     if ylabel is not None:

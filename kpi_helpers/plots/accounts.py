@@ -23,7 +23,7 @@ from ._style import (GREY, HIGHLIGHT, HIGHLIGHT_MORE, LIGHT_GREY, PALETTE, PRIMA
                      percent_formatter, style_context, _LABEL_BOX, _PLAIN, _apply_unit_axis, _as_set,
                      _is_highlighted, _label_text, _legend_outside, _new_ax, _no_data, _order_and_trim,
                      _plain, _sentence, _set_category_ticks, _short_value, _target_label, _tick_number,
-                     _titles, _highlight_colors, _key_label)
+                     _titles, _highlight_colors, _key_label, _suptitle)
 
 __all__ = ["pareto_chart", "share_bar", "score_contributions", "portfolio_chart", "compare_account_vs_all"]
 
@@ -504,5 +504,5 @@ def compare_account_vs_all(
         leg = fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4))
         _plain(leg.get_texts())
         who = ", ".join(str(c) for c in cols[1:])
-        fig.suptitle(title if title is not None else f"{who} vs all customers", **_PLAIN)
+        _suptitle(fig, title if title is not None else f"{who} vs all customers")
     return fig

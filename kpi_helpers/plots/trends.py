@@ -24,7 +24,8 @@ from .categories import bar_by_category
 from ._style import (FIGSIZE, GREY, HIGHLIGHT, HIGHLIGHT_MORE, LIGHT_GREY, PALETTE, PRIMARY, TARGET_COLOR,
                      finite_values, style_context, _PARTIAL_NOTE, _PLAIN, _apply_unit_axis, _as_set,
                      _is_highlighted, _label_text, _label_with_unit, _legend_outside, _new_ax, _no_data,
-                     _partial_mask, _plain, _highlight_colors, _sentence, _set_category_ticks, _target_label, _titles)
+                     _partial_mask, _plain, _highlight_colors, _key_label, _sentence, _set_category_ticks,
+                     _suptitle, _target_label, _titles)
 
 __all__ = ["line_with_target", "stacked_area_by_account", "segment_trends_vs_all", "rate_with_counts",
            "client_timeline"]
@@ -305,7 +306,7 @@ def segment_trends_vs_all(
         if not shown:
             _no_data(axes[0])
         who = f"{name} vs {all_label}" if seg is not None else all_label
-        fig.suptitle(title if title is not None else f"{who}: KPIs by month", **_PLAIN)
+        _suptitle(fig, title if title is not None else f"{who}: KPIs by month")
     return fig
 
 
@@ -396,8 +397,7 @@ def rate_with_counts(
             handles = list(old.legend_handles) if old is not None else []
             texts = [t.get_text() for t in old.get_texts()] if old is not None else []
             _legend_outside(top, handles + [h for h, _ in extra], texts + [t for _, t in extra])
-        fig.suptitle(title if title is not None else _sentence(f"{display.label(y)} and {display.label(count)} by period"),
-                     **_PLAIN)
+        _suptitle(fig, title if title is not None else _sentence(f"{display.label(y)} and {display.label(count)} by period"))
     return fig
 
 
@@ -461,7 +461,7 @@ def client_timeline(
         handles = [Patch(color=HIGHLIGHT if hl else PRIMARY),
                    Patch(facecolor=HIGHLIGHT if hl else PRIMARY, alpha=0.6, hatch="///", edgecolor="white"),
                    Line2D([], [], color=TARGET_COLOR, lw=1.6), Line2D([], [], color="0.3", ls=":", lw=1.2)]
-        labels = ["finished" if not hl else f"finished ({', '.join(str(h) for h in hl)})",
+        labels = ["finished" if not hl else f"finished ({_key_label(len(hl))})",
                   "ongoing (so far)", "planned end", f"data end {as_of:%Y-%m-%d}"]
         if hl:
             handles.insert(1, Patch(color=GREY))
