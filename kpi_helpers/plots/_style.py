@@ -374,7 +374,8 @@ def _suptitle(fig: Any, text: str) -> None:
 def _titles(ax: Axes, title: str | None, xlabel: str | None, ylabel: str | None) -> None:
     if title is not None:
         # the axes' share of the figure before the layout, less room for a legend on the right
-        width = ax.figure.get_figwidth() * ax.get_position().width * 0.8
+        fig_width = float(ax.get_figure(root=True).get_figwidth())  # type: ignore[union-attr]  # root is a Figure
+        width = fig_width * ax.get_position().width * 0.8
         size = mpl.rcParams["axes.titlesize"]
         ax.set_title(_wrap_title(title, width, float(size) if not isinstance(size, str) else 13.0), **_PLAIN)
     if xlabel is not None:
