@@ -314,7 +314,7 @@ def test_share_bar_threshold_line(revenue):
     _assert_labelled(ax)
     lines = [ln for ln in ax.get_lines() if "major" in ln.get_label()]
     assert len(lines) == 1 and lines[0].get_xdata()[0] == pytest.approx(0.10)
-    assert lines[0].get_linestyle() == "--"
+    assert lines[0].get_linestyle() == ":"  # a threshold, not a target: dashed dark lines are targets only
     labels = _tick_texts(ax.yaxis)
     widths = [p.get_width() for p in sorted(ax.patches[: len(labels)], key=lambda p: p.get_y())]
     assert sum(widths) == pytest.approx(1.0)
@@ -786,3 +786,24 @@ def test_long_titles_are_wrapped_to_the_figure():
                                       title=long + " and more words to make it longer still")
     assert "\n" in fig.get_suptitle()
     assert plots.theme_rc()["savefig.bbox"] == "standard"
+
+
+def test_reference_lines_are_not_drawn_as_targets(revenue):
+    """Dashed dark lines mean "target"; thresholds, means and minimums are lighter and dotted."""
+    ax = plots.histogram(pd.Series([1.0, 2.0, 3.0, 4.0]), vline={"mean": 2.5, "target": 3.0})
+    lines = {str(ln.get_label()): ln for ln in ax.get_lines()}
+    target = next(ln for lab, ln in lines.items() if lab.startswith("target"))
+    assert to_hex(target.get_color()) == plots.TARGET_COLOR and target.get_linestyle() == "--"
+    mean = next(ln for lab, ln in lines.items() if lab.startswith("mean"))
+    assert to_hex(mean.get_color()) not in (plots.TARGET_COLOR, plots.HIGHLIGHT) and mean.get_linestyle() != "--"
+    ax2 = plots.share_bar(revenue, threshold=0.1)
+    thr = [ln for ln in ax2.get_lines() if "major customer" in str(ln.get_label())][0]
+    assert thr.get_linestyle() != "--"
+
+
+def test_line_axis_cut_above_zero_is_marked(monthly):
+    frame = pd.DataFrame({"period": ["2025-01", "2025-02", "2025-03"], "csat": [0.62, 0.81, 0.93]})
+    ax = plots.line_with_target(frame, "period", "csat", unit="ratio", target=0.85)
+    assert ax.get_ylim()[0] > 0 and any(ln.get_gid() == "cut-axis" for ln in ax.get_lines())
+    ax2 = plots.line_with_target(frame.assign(rev=[1e5, 2e5, 3e5]), "period", "rev", unit="currency")
+    assert ax2.get_ylim()[0] == 0 and not any(ln.get_gid() == "cut-axis" for ln in ax2.get_lines())

@@ -49,8 +49,11 @@ HIGHLIGHT_MORE: tuple[str, ...] = ("#d55e00", "#8a3c00", "#f4a261", "#5e2900", "
 GREY = "#a6a6a6"
 #: The "Other" bucket and partial periods.
 LIGHT_GREY = "#d9d9d9"
-#: Target lines.
+#: Target lines (always dashed and labelled "target ...").
 TARGET_COLOR = "#222222"
+#: Reference lines that are not targets (thresholds, a mean, a minimum count): dotted or dash-dotted,
+#: lighter than a target, so a dashed dark line always means "target".
+_REFERENCE = "#595959"
 #: Default figure size in inches (a slide-friendly 2:1).
 FIGSIZE = (9.0, 4.5)
 #: Units the plotting functions understand.
@@ -433,6 +436,22 @@ def _partial_mask(partial: Any, frame: pd.DataFrame | None, index: pd.Index) -> 
 
 
 _PARTIAL_NOTE = "partial month (incomplete data)"
+
+
+def _mark_cut_axis(ax: Axes) -> bool:
+    """Mark a value (y) axis that does not start at zero: two short slanted strokes at its foot.
+
+    Lines may zoom in on their range (a CSAT between 60 % and 95 %), bars never do; the strokes
+    tell the reader that the distance to the bottom is not the distance to zero. Returns whether
+    the axis was marked.
+    """
+    lo, hi = ax.get_ylim()
+    if not (0 < lo < hi):
+        return False
+    for dy in (0.0, 0.028):
+        ax.plot([-0.012, 0.012], [0.012 + dy, 0.032 + dy], transform=ax.transAxes, clip_on=False, color="0.25",
+                lw=1.3, zorder=6, gid="cut-axis")
+    return True
 
 
 def _no_data(ax: Axes, message: str = "no data to show") -> None:

@@ -23,7 +23,7 @@ from ._style import (GREY, HIGHLIGHT, HIGHLIGHT_MORE, LIGHT_GREY, PALETTE, PRIMA
                      percent_formatter, style_context, _LABEL_BOX, _PLAIN, _apply_unit_axis, _as_set,
                      _is_highlighted, _label_text, _legend_outside, _new_ax, _no_data, _order_and_trim,
                      _plain, _sentence, _set_category_ticks, _short_value, _target_label, _tick_number,
-                     _titles, _highlight_colors, _key_label, _suptitle)
+                     _titles, _highlight_colors, _key_label, _suptitle, _REFERENCE)
 
 __all__ = ["pareto_chart", "share_bar", "score_contributions", "portfolio_chart", "compare_account_vs_all"]
 
@@ -93,8 +93,8 @@ def pareto_chart(
         twin.yaxis.set_major_formatter(percent_formatter(0))
         twin.set_ylabel("cumulative share of revenue (%)", **_PLAIN)
         a_text, b_text = (display.format_value(x, "ratio", decimals=0) for x in (a, b))
-        la = twin.axhline(a, color=TARGET_COLOR, ls="--", lw=1.2, label=f"ABC class A up to {a_text}")
-        lb = twin.axhline(b, color=TARGET_COLOR, ls=":", lw=1.4, label=f"ABC class B up to {b_text}")
+        la = twin.axhline(a, color=_REFERENCE, ls=":", lw=1.6, label=f"ABC class A up to {a_text}")
+        lb = twin.axhline(b, color=_REFERENCE, ls="-.", lw=1.2, label=f"ABC class B up to {b_text}")
         if n:
             ax.set_xlim(-0.6, n - 0.4)
             _set_category_ticks(ax.xaxis, pos, [_label_text(c) for c in p["customer"]], rotate=True)
@@ -160,7 +160,7 @@ def share_bar(
                              additive=True, ax=ax,
                              title=title if title is not None else "Share of revenue by customer",
                              value_label="share of revenue (%)")
-        line = ax.axvline(threshold, color=TARGET_COLOR, ls="--", lw=1.5, zorder=4,
+        line = ax.axvline(threshold, color=_REFERENCE, ls=":", lw=1.8, zorder=4,
                           label=f"major customer: {display.format_value(threshold, 'ratio', decimals=0)} or more")
         lo, hi = ax.get_xlim()
         if threshold * 1.1 > hi:

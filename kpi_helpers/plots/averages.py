@@ -17,7 +17,7 @@ from .. import display
 from ._style import (GREY, HIGHLIGHT, PRIMARY, TARGET_COLOR, finite_values, style_context, _LABEL_BOX, _PLAIN,
                      _apply_unit_axis, _as_set, _chart_value, _is_highlighted, _label_text, _label_with_unit,
                      _legend_outside, _new_ax, _no_data, _sentence, _set_category_ticks, _target_label,
-                     _tick_number, _titles, _key_label)
+                     _tick_number, _titles, _key_label, _REFERENCE)
 
 __all__ = ["histogram", "ratio_of_sums_vs_mean", "mean_with_interval"]
 
@@ -67,14 +67,18 @@ def histogram(
             lines = [(str(k), float(val)) for k, val in vline.items()]
         elif vline is not None:
             lines = [(vline_label or "", float(vline))]
-        styles = ["--", ":", "-."]
+        styles = [":", "-."]
         handles, labels = [], []
-        for i, (lab, val) in enumerate(lines):
+        n_ref = 0
+        for lab, val in lines:
             if not math.isfinite(val):
                 continue
             text = f"{lab} {_chart_value(val, unit, currency)}".strip()
-            h = ax.axvline(val, color=HIGHLIGHT if i == 0 else TARGET_COLOR, ls=styles[i % 3], lw=1.8, zorder=4,
-                           label=text)
+            if lab.startswith("target"):  # THE target style: dark and dashed
+                h = ax.axvline(val, color=TARGET_COLOR, ls="--", lw=1.6, zorder=4, label=text)
+            else:  # a mean, a median: a reference line, never in the key-account colour
+                h = ax.axvline(val, color=_REFERENCE, ls=styles[n_ref % 2], lw=2.0, zorder=4, label=text)
+                n_ref += 1
             handles.append(h)
             labels.append(text)
         _apply_unit_axis(ax.xaxis, unit, currency, v)

@@ -25,7 +25,7 @@ from ._style import (FIGSIZE, GREY, HIGHLIGHT, HIGHLIGHT_MORE, LIGHT_GREY, PALET
                      finite_values, style_context, _PARTIAL_NOTE, _PLAIN, _apply_unit_axis, _as_set,
                      _is_highlighted, _label_text, _label_with_unit, _legend_outside, _new_ax, _no_data,
                      _partial_mask, _plain, _highlight_colors, _key_label, _sentence, _set_category_ticks,
-                     _suptitle, _target_label, _titles)
+                     _suptitle, _target_label, _titles, _mark_cut_axis, _REFERENCE)
 
 __all__ = ["line_with_target", "stacked_area_by_account", "segment_trends_vs_all", "rate_with_counts",
            "client_timeline"]
@@ -114,6 +114,8 @@ def line_with_target(
             ax.set_ylim(bottom=0)
         if finite.size and finite.min() < 0 < finite.max():
             ax.axhline(0.0, color="0.3", lw=0.9, zorder=1)
+        if finite.size:
+            _mark_cut_axis(ax)
         if n:
             ax.set_xlim(-0.5, n - 0.5)
             _set_category_ticks(ax.xaxis, pos, [_label_text(v) for v in frame[x]])
@@ -385,7 +387,7 @@ def rate_with_counts(
                 for bar, is_low in zip(bottom.containers[0], low):
                     if is_low:
                         bar.set_facecolor(LIGHT_GREY)
-            bottom.axhline(float(minimum), color="0.35", ls=":", lw=1.3, zorder=4)
+            bottom.axhline(float(minimum), color=_REFERENCE, ls=":", lw=1.3, zorder=4)
             if low.any():
                 extra.append((Line2D([], [], ls="none", marker="o", ms=11, mfc="none", mec=GREY, mew=2.0),
                               f"insufficient data (fewer than {display.count_text(minimum, word)})"))
