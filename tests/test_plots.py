@@ -807,3 +807,21 @@ def test_line_axis_cut_above_zero_is_marked(monthly):
     assert ax.get_ylim()[0] > 0 and any(ln.get_gid() == "cut-axis" for ln in ax.get_lines())
     ax2 = plots.line_with_target(frame.assign(rev=[1e5, 2e5, 3e5]), "period", "rev", unit="currency")
     assert ax2.get_ylim()[0] == 0 and not any(ln.get_gid() == "cut-axis" for ln in ax2.get_lines())
+
+
+def test_bar_by_category_counts_under_the_names():
+    rates = pd.Series([2.1, 1.4], index=pd.Index(["Friday", "Sunday"], name="weekday"))
+    ax = plots.bar_by_category(rates, unit="number", sort=False, horizontal=False,
+                               counts=pd.Series({"Friday": 52, "Sunday": 1}), count_word="open days")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Friday\nn = 52", "Sunday\nn = 1"]
+    assert ax.get_xlabel() == "weekday (n = open days)"
+    ax2 = plots.bar_by_category(rates, unit="number", counts=[52, 1], count_word="open days")
+    assert [t.get_text() for t in ax2.get_yticklabels()] == ["Friday\n(n = 52 open days)", "Sunday\n(n = 1 open day)"]
+
+
+def test_value_labels_never_under_the_target_line():
+    s = pd.Series([1.93, 1.2, 0.5], index=["a", "b", "c"])
+    ax = plots.bar_by_category(s, unit="number", sort=False, horizontal=False, target=2.0)
+    inside = [t for t in ax.texts if t.get_color() == "white"]
+    assert [t.get_text() for t in inside] == ["1.93"]  # inside its bar, below the target line
+    assert all(t.get_color() != "white" for t in ax.texts if t.get_text() in ("1.20", "0.50"))

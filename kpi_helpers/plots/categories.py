@@ -40,6 +40,8 @@ def bar_by_category(
     partial: str | Sequence[bool] | None = None,
     value_labels: bool = True,
     highlight_label: str | None = None,
+    counts: pd.Series | Sequence[Any] | None = None,
+    count_word: str = "observations",
     currency: str = "NOK",
     ax: Axes | None = None,
 ) -> Axes:
@@ -75,6 +77,10 @@ def bar_by_category(
     highlight_label : str, optional
         The legend entry of the highlighted bars (default "key account(s)"; e.g. "the key client's
         campaigns" when the highlighted bars are one client's campaigns).
+    counts, count_word : Series (by category) or sequence, and its plural noun, optional
+        The number of observations behind each bar of a per-group rate (open days behind a weekday's
+        table turnover): shown under the category's name, "(n = 52 open days)", so a rate over a
+        handful of observations is read as such.
 
     Returns
     -------
@@ -137,6 +143,14 @@ def bar_by_category(
                 for o, v in zip(offs, vals):
                     txt = _short_value(v, unit, currency)
                     at = v if np.isfinite(v) else 0.0
+                    if _label_meets_line(at, target, df.to_numpy(dtype=float), 0.14 if horizontal else 0.08):
+                        # the target runs just past the bar's end, where the label would sit: the label
+                        # goes inside the bar's end instead, so no reference line ever crosses it
+                        inside: dict[str, Any] = {"xytext": (-4, 0), "ha": "right", "va": "center"} if horizontal \
+                            else {"xytext": (0, -3), "ha": "center", "va": "top"}
+                        ax.annotate(txt, (at, o) if horizontal else (o, at), textcoords="offset points",
+                                    fontsize=9, color="white", fontweight="bold", zorder=5, **inside, **_PLAIN)
+                        continue
                     if horizontal:
                         ax.annotate(txt, (at, o), xytext=(4 if at >= 0 else -4, 0), textcoords="offset points",
                                     va="center", ha="left" if at >= 0 else "right", fontsize=9, color="0.25",
@@ -149,7 +163,18 @@ def bar_by_category(
         cat_axis = ax.yaxis if horizontal else ax.xaxis
         _apply_unit_axis(val_axis, unit, currency, df.to_numpy())
         if n:
-            _set_category_ticks(cat_axis, pos, [_label_text(c) for c in cats])
+            names = [_label_text(c) for c in cats]
+            if counts is not None:
+                by_cat = counts if isinstance(counts, pd.Series) else pd.Series(list(counts), index=list(frame.index))
+                count_of = {str(k): v for k, v in by_cat.items()}
+                def with_count(nm: str, c: Any) -> str:
+                    if str(c) not in count_of or pd.isna(count_of[str(c)]):
+                        return nm
+                    if horizontal:
+                        return f"{nm}\n(n = {display.count_text(count_of[str(c)], count_word)})"
+                    return f"{nm}\nn = {display.format_value(count_of[str(c)], 'count')}"  # the noun: axis label
+                names = [with_count(nm, c) for nm, c in zip(names, cats)]
+            _set_category_ticks(cat_axis, pos, names, rotate=False if counts is not None and not horizontal else None)
         for t, c, o in zip(cat_axis.get_ticklabels(), cats, is_other):
             if hl and not o and _is_highlighted(c, hl):
                 t.set_fontweight("bold")
@@ -194,6 +219,8 @@ def bar_by_category(
         vlabel = value_label if value_label is not None else _label_with_unit(name, unit, currency)
         clabel = category_label if category_label is not None else (
             display.label(frame.index.name) if frame.index.name is not None else "category")
+        if counts is not None and not horizontal:
+            clabel = f"{clabel} (n = {count_word})"
         shown = n - (1 if other_added else 0)
         if shown < n_total:
             clabel = f"{clabel} (top {shown} of {n_total}" + (f"; the rest in {other_label})" if other_added else ")")
@@ -203,6 +230,19 @@ def bar_by_category(
         if handles:
             _legend_outside(ax, handles, labels)
     return ax
+
+
+def _label_meets_line(value: float, target: float | None, values: np.ndarray, room: float) -> bool:
+    """Whether a line at ``target`` crosses the value label just past a bar ending at ``value``.
+
+    ``room`` is the label's extent as a share of the value axis (labels above bars are short,
+    labels right of horizontal bars longer).
+    """
+    if target is None or not math.isfinite(float(target)) or not (value > 0):
+        return False
+    fin = values[np.isfinite(values)]
+    span = max([0.0, float(target), *fin.tolist()]) - min([0.0, *fin.tolist()]) or 1.0
+    return value <= float(target) <= value + room * span
 
 
 def paired_bars(
