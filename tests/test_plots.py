@@ -825,3 +825,25 @@ def test_value_labels_never_under_the_target_line():
     inside = [t for t in ax.texts if t.get_color() == "white"]
     assert [t.get_text() for t in inside] == ["1.93"]  # inside its bar, below the target line
     assert all(t.get_color() != "white" for t in ax.texts if t.get_text() in ("1.20", "0.50"))
+
+
+def _outside_inches(fig) -> float:
+    fig.canvas.draw()
+    bb = fig.get_tightbbox(fig.canvas.get_renderer())
+    return max(-bb.x0, -bb.y0, bb.x1 - fig.get_figwidth(), bb.y1 - fig.get_figheight())
+
+
+def test_figures_fit_inside_their_own_size(revenue):
+    """Saved at their own size (no "tight" box that grows): titles, legends and labels stay inside."""
+    long = "On-time rate by client with 95% intervals: 6 of 11 clients have fewer than 3 finished projects"
+    f = pd.DataFrame({"rate": [0.8, 0.5], "low": [0.6, 0.2], "high": [0.9, 0.8], "count": [20, 2]},
+                     index=["whole firm", "Bakke & Sønner Entreprenør AS (too few)"])
+    figs = [
+        plots.mean_with_interval(f, mean="rate", count="count", highlight=["whole firm"], minimum=3, unit="ratio",
+                                 limits=(0.0, 1.0), count_word="finished projects", title=long).figure,
+        plots.pareto_chart(accounts.pareto_table(revenue), highlight=["Acme AS"]).figure,
+        plots.segment_trends_vs_all(pd.DataFrame({"period": ["2025-01", "2025-02"], "ctr": [0.02, 0.03]}), None, None,
+                                    ["ctr"], title=long + ", months at or above target: CTR 1 of 2"),
+    ]
+    for fig in figs:
+        assert _outside_inches(fig) < 0.02
