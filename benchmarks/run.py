@@ -217,15 +217,26 @@ def bench_kpis(sizes: list[int], rounds: int, work: Path, log) -> dict[str, Any]
 
 # ------------------------------------------------------------------------------------------------ notebooks
 def floor_notebook(nb: dict[str, Any]) -> dict[str, Any]:
-    """A notebook with one code cell: the notebook's own import lines (same libraries, no work)."""
+    """A notebook with one code cell: the notebook's own import statements (same libraries, no work).
+
+    Statements are taken whole (``ast``), so an import that spans lines stays valid.
+    """
+    import ast
+
     lines: list[str] = []
     for c in nb["cells"]:
         if c["cell_type"] != "code":
             continue
         src = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-        for line in src.splitlines():
-            if re.match(r"^(import|from)\s+\S+", line) and line not in lines:
-                lines.append(line)
+        try:
+            tree = ast.parse(src)
+        except SyntaxError:  # cell magics and the like: no imports taken from it
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                text = ast.get_source_segment(src, node) or ""
+                if text and text not in lines:
+                    lines.append(text)
     return {"cells": [{"cell_type": "code", "execution_count": None, "id": "floor", "metadata": {},
                        "outputs": [], "source": "\n".join(lines)}],
             "metadata": nb.get("metadata", {}), "nbformat": nb.get("nbformat", 4),

@@ -47,6 +47,7 @@ from .scoring import (DEFAULT_WEIGHTS, QUADRANTS, SCORE_CRITERIA, account_featur
 
 __all__ = [
     "ABC_CLASSES",
+    "abc_a_summary",
     "DEFAULT_WEIGHTS",
     "HHI_BANDS_2010",
     "HHI_BANDS_2023",
@@ -195,6 +196,22 @@ def revenue_share(revenue: pd.Series) -> pd.Series:
 # ---------------------------------------------------------------------------------------------
 # Pareto / ABC
 # ---------------------------------------------------------------------------------------------
+def abc_a_summary(pareto: pd.DataFrame) -> tuple[int, int, float]:
+    """(customers in ABC class A, customers with revenue > 0, class A's share of revenue).
+
+    ``pareto`` is :func:`pareto_table`'s result; the base is the customers with revenue > 0.
+
+    >>> p = pd.DataFrame({"customer": ["x", "y", "z"], "revenue": [80.0, 15.0, 0.0],
+    ...                   "share": [80 / 95, 15 / 95, 0.0], "abc_class": ["A", "B", "C"]})
+    >>> n_a, n, share = abc_a_summary(p); (n_a, n, round(share, 3))
+    (1, 2, 0.842)
+    """
+    positive = pareto[pd.to_numeric(pareto["revenue"], errors="coerce").fillna(0.0) > 0]
+    in_a = positive[positive["abc_class"].astype(str) == "A"]
+    share = float(in_a["share"].sum()) if len(in_a) else math.nan
+    return len(in_a), len(positive), share
+
+
 def pareto_table(revenue: pd.Series, a: float = 0.80, b: float = 0.95) -> pd.DataFrame:
     """The Pareto (ABC) table: customers by revenue with cumulative shares and classes.
 

@@ -79,7 +79,7 @@ Nothing here imports matplotlib, seaborn or ipywidgets, and no function changes 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -97,6 +97,9 @@ __all__ = [
     "format_frame",
     "format_kpi_table",
     "format_value",
+    "distinct_decimals",
+    "count_text",
+    "abc_title",
     "key_accounts_text",
     "kpi_name",
     "label",
@@ -229,6 +232,58 @@ def _default_decimals(x: float, unit: str) -> int:
     if unit == "multiple":
         return 1
     return 2 if abs(x) < 100 else 0  # number
+
+
+def distinct_decimals(values: Sequence[float], unit: str) -> int:
+    """Decimals that show every value in its unit's usual precision and tell different values apart.
+
+    The unit's rule for the most precise value, plus up to two more where two different values would
+    otherwise read the same (value labels next to each other on a figure, as in the tables).
+
+    >>> distinct_decimals([0.0016, 0.0021], "ratio"), distinct_decimals([0.0312, 0.0314], "ratio")
+    (2, 2)
+    >>> format_value(0.0312, "ratio", decimals=distinct_decimals([0.0312, 0.0314], "ratio"))
+    '3.12%'
+    """
+    xs = sorted({float(x) for x in values if x is not None and math.isfinite(float(x))})
+    if not xs:
+        return _default_decimals(0.0, unit)
+    base = max(_default_decimals(x, unit) for x in xs)
+    for d in range(base, base + 3):
+        if len({format_value(x, unit, decimals=d) for x in xs}) == len(xs):
+            return d
+    return base + 2
+
+
+def count_text(n: Any, plural: str, singular: str | None = None, lang: str = "en") -> str:
+    """A count with its noun in the right number: "1 finished project", "12 answers", "n/a answers".
+
+    ``singular`` defaults to ``plural`` without its plural ending ("parties" -> "party").
+
+    >>> count_text(1, "finished projects"), count_text(3, "answers"), count_text(1, "parties")
+    ('1 finished project', '3 answers', '1 party')
+    """
+    number = format_value(n, "count", lang=lang)
+    if singular is None:
+        singular = plural[:-3] + "y" if plural.endswith("ies") else plural[:-1] if plural.endswith("s") else plural
+    x = _number(n)
+    return f"{number} {singular if x is not None and abs(x) == 1 else plural}"
+
+
+def abc_title(n_a: int, n: int, share: float, lang: str = "en") -> str:
+    """How concentrated revenue is, stated from the data (the Pareto figure's title).
+
+    >>> abc_title(8, 27, 0.808)
+    '8 of 27 customers (29.6%) bring 80.8% of revenue (ABC class A)'
+    >>> abc_title(0, 0, float("nan"))
+    'No customer with revenue above zero'
+    """
+    language(lang)
+    if n == 0:
+        return "No customer with revenue above zero"
+    verb = "brings" if n_a == 1 and n == 1 else "bring"
+    return (f"{n_a:,} of {n:,} customers ({format_value(n_a / n, 'ratio', lang=lang)}) {verb} "
+            f"{format_value(share, 'ratio', lang=lang)} of revenue (ABC class A)")
 
 
 def _time_text(value: Any, pattern: str, lang: Language) -> str:

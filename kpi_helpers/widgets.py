@@ -634,7 +634,10 @@ class SmartChecker(widgets.VBox):
         self.check = scorecard.smart_check(self.kpi, variant=self.variant.value)
         met, n = int(self.check["ok"].sum()), len(self.check)
         icon = "✅" if met == n else "✏️"
-        self.summary.value = f"<b>{icon} {met} of {n} criteria met</b>"
+        # the words of scorecard.smart_check and the exercise's self-check: a computer checks that each
+        # part is written down; whether the target can be reached is for people to judge
+        self.summary.value = (f"<b>{icon} {met} of {n} parts written down</b> (whether the goal is right and "
+                              "reachable is for the people who own it to judge)")
         self.table.value = smart_html(self.check)
 
 

@@ -79,3 +79,14 @@ def test_floor_notebook_keeps_only_the_imports():
           "metadata": {"kernelspec": {"name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}
     floor = run.floor_notebook(nb)
     assert [c["source"] for c in floor["cells"]] == ["import pandas as pd\nfrom a import b"]
+
+
+def test_floor_notebook_keeps_imports_that_span_lines():
+    """The notebooks import from kpi_helpers.display over two lines: the floor must stay valid Python."""
+    nb = {"cells": [{"cell_type": "code", "source": "from kpi_helpers.display import (format_frame,\n"
+                                                    "                                 format_value)\nx = 1\n"},
+                    {"cell_type": "code", "source": "%matplotlib inline\nimport os"}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    src = run.floor_notebook(nb)["cells"][0]["source"]
+    compile(src, "floor", "exec")
+    assert src == "from kpi_helpers.display import (format_frame,\n                                 format_value)"

@@ -314,7 +314,7 @@ def test_share_bar_threshold_line(revenue):
     _assert_labelled(ax)
     lines = [ln for ln in ax.get_lines() if "major" in ln.get_label()]
     assert len(lines) == 1 and lines[0].get_xdata()[0] == pytest.approx(0.10)
-    assert lines[0].get_linestyle() == "--"
+    assert lines[0].get_linestyle() == ":"  # a threshold, not a target: dashed dark lines are targets only
     labels = _tick_texts(ax.yaxis)
     widths = [p.get_width() for p in sorted(ax.patches[: len(labels)], key=lambda p: p.get_y())]
     assert sum(widths) == pytest.approx(1.0)
@@ -656,3 +656,194 @@ def test_empty_or_undefined_input_draws_a_labelled_chart(draw):
         fig.canvas.draw()
     axes = [out] if isinstance(out, Axes) else [a for a in fig.axes if a.get_visible()]
     assert any(a.get_title() for a in axes) or fig.get_suptitle()
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 11, item 6: one visual language across the notebooks
+# ---------------------------------------------------------------------------------------------
+
+def test_several_key_accounts_share_one_colour_family():
+    """HIGHLIGHT_MORE is shades of HIGHLIGHT: no second strong hue for a second key account."""
+    import colorsys
+
+    hue = colorsys.rgb_to_hls(*mpl.colors.to_rgb(plots.HIGHLIGHT))[0]
+    assert plots.HIGHLIGHT_MORE[0] == plots.HIGHLIGHT
+    for c in plots.HIGHLIGHT_MORE:
+        assert abs(colorsys.rgb_to_hls(*mpl.colors.to_rgb(c))[0] - hue) < 0.03, c
+    assert len(set(plots.HIGHLIGHT_MORE)) == len(plots.HIGHLIGHT_MORE)
+
+
+def test_paired_bars_labels_tell_close_values_apart():
+    t = pd.DataFrame({"Key": [0.0016, 0.031], "all clients": [0.0021, 0.0312]}, index=["search", "social"])
+    ax = plots.paired_bars(t)
+    texts = [x.get_text() for x in ax.texts]
+    assert "0.16%" in texts and "0.21%" in texts and "3.10%" in texts and "3.12%" in texts
+    ax2 = plots.paired_bars(t, decimals=1)
+    assert {x.get_text() for x in ax2.texts} == {"0.2%", "3.1%"}
+
+
+def test_bar_by_category_highlight_label():
+    s = pd.Series([3.0, 2.0, 1.0], index=["Spring sale", "Brand", "Other client"])
+    ax = plots.bar_by_category(s, highlight=["Spring sale", "Brand"], highlight_label="the key client's campaigns")
+    assert _legend_texts(ax)[0] == "the key client's campaigns"
+    assert "key accounts" in _legend_texts(plots.bar_by_category(s, highlight=["Spring sale", "Brand"]))
+
+
+def test_compare_account_vs_all_key_accounts_in_the_key_colour_others_grey():
+    v = pd.DataFrame({"all clients": [0.02, 3.0], "Key": [0.01, 4.0], "Second": [0.03, 2.0],
+                      "all other clients": [0.025, 2.5]}, index=["ctr", "roas"])
+    fig = plots.compare_account_vs_all(v, units={"ctr": "ratio", "roas": "number"}, highlight=["Key", "Second"])
+    colors = [to_hex(p.get_facecolor()) for p in fig.axes[0].patches]
+    assert colors[1] == plots.HIGHLIGHT and colors[2] in plots.HIGHLIGHT_MORE
+    grey = {to_hex(plots.GREY), "#6e6e6e", to_hex(plots.LIGHT_GREY)}
+    assert colors[0] in grey and colors[3] in grey
+    assert "#0173b2" not in colors  # no blue bar among accounts and references
+    fig2 = plots.compare_account_vs_all(v[["all clients", "Key"]], highlight=())
+    assert plots.HIGHLIGHT not in [to_hex(p.get_facecolor()) for p in fig2.axes[0].patches]
+
+
+def test_mean_with_interval_grey_others_minimum_and_words():
+    f = pd.DataFrame({"rate": [0.8, 0.5, 1.0, 0.7], "low": [0.6, 0.2, np.nan, 0.5], "high": [0.9, 0.8, np.nan, 0.85],
+                      "count": [20, 12, 1, 2]}, index=["all clients", "Key", "Small", "Tiny"])
+    ax = plots.mean_with_interval(f, mean="rate", count="count", highlight=["Key"], minimum=3, unit="ratio",
+                                  limits=(0.0, 1.0), count_word="finished projects", mean_label="share on time")
+    legend = _legend_texts(ax)
+    assert legend[:2] == ["key account", "share on time"]
+    assert "too few (fewer than 3 finished projects)" in legend
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert "Small\n(n = 1 finished project)" in ticks and "Tiny\n(n = 2 finished projects)" in ticks
+    dots = [ln for ln in ax.get_lines() if ln.get_marker() == "o" and len(ln.get_xdata()) == 1]
+    faces = {float(ln.get_xdata()[0]): to_hex(ln.get_markerfacecolor()) for ln in dots}
+    assert faces[0.5] == plots.HIGHLIGHT and faces[0.8] == to_hex(plots.GREY)
+    assert faces[1.0] == "#ffffff" and faces[0.7] == "#ffffff"  # below the minimum: hollow
+    labels = [t.get_text() for t in ax.texts]
+    assert sum("(too few)" in t for t in labels) == 2
+    plain = plots.mean_with_interval(f, mean="rate", count="count", unit="ratio", limits=(0.0, 1.0))
+    assert "mean" in _legend_texts(plain)
+
+
+def test_rate_with_counts_marks_months_below_the_minimum():
+    m = pd.DataFrame({"period": ["2025-01", "2025-02", "2025-03"], "csat": [0.9, 1.0, 0.7],
+                      "responses": [10, 2, 8], "partial": [False, False, True]})
+    fig = plots.rate_with_counts(m, "period", "csat", "responses", target=0.85, partial="partial", minimum=5,
+                                 count_label="answers")
+    top, bottom = fig.axes[0], fig.axes[1]
+    assert "insufficient data (fewer than 5 answers)" in _legend_texts(top)
+    assert "target 85.0%" in _legend_texts(top)
+    faces = [to_hex(b.get_facecolor()) for b in bottom.containers[0]]
+    assert faces[1] == to_hex(plots.LIGHT_GREY) and faces[0] != faces[1]
+    assert any(ln.get_linestyle() == ":" and ln.get_ydata()[0] == 5 for ln in bottom.get_lines())
+    fig2 = plots.rate_with_counts(m, "period", "csat", "responses", minimum=1)
+    assert not any("insufficient" in t for t in _legend_texts(fig2.axes[0]))
+
+
+def test_stacked_area_key_accounts_one_family_and_legend_title():
+    mat = pd.DataFrame({"A": [5.0, 6.0], "B": [3.0, 3.0], "C": [1.0, 2.0], "D": [1.0, 1.0]},
+                       index=pd.Index(["2025-01", "2025-02"], name="period"))
+    ax = plots.stacked_area_by_account(mat, highlight=["A", "B"], top=3, legend_title="client")
+    assert ax.get_legend().get_title().get_text() == "client"
+    colors = [to_hex(p.get_facecolor()[:3]) for p in ax.collections[:2]]
+    assert colors == [plots.HIGHLIGHT_MORE[0], plots.HIGHLIGHT_MORE[1]]
+
+
+def test_segment_trends_vs_all_highlight_all():
+    m = pd.DataFrame({"period": ["2025-01", "2025-02"], "ctr": [0.02, 0.03]})
+    fig = plots.segment_trends_vs_all(m, None, None, ["ctr"], all_label="bank client", highlight_all=True)
+    assert to_hex(fig.axes[0].get_lines()[0].get_color()) == plots.HIGHLIGHT
+    fig2 = plots.segment_trends_vs_all(m, None, None, ["ctr"])
+    assert to_hex(fig2.axes[0].get_lines()[0].get_color()) != plots.HIGHLIGHT
+
+
+def test_pareto_chart_title_from_the_data_and_abc_legend(revenue):
+    from kpi_helpers import display
+
+    pareto = accounts.pareto_table(revenue)
+    ax = plots.pareto_chart(pareto)
+    title = ax.get_title().replace("\n", " ")  # long titles are wrapped to the figure's width
+    assert title == display.abc_title(*accounts.abc_a_summary(pareto))
+    n_a = accounts.abc_a_summary(pareto)[0]
+    assert title.endswith("of revenue (ABC class A)") and title.startswith(f"{n_a} of 12 customers")
+    legend = _legend_texts(ax)
+    assert "ABC class A" in legend and "class A" not in legend
+    assert plots.pareto_chart(pareto, title="Mine").get_title() == "Mine"
+
+
+def test_smart_checker_uses_the_written_down_words():
+    from kpi_helpers import scorecard
+
+    w = widgets.smart_checker(scorecard.kpi_from_catalogue("csat", target=0.85, period="monthly"))
+    assert "parts written down" in w.summary.value and "criteria met" not in w.summary.value
+
+
+
+def test_long_titles_are_wrapped_to_the_figure():
+    """Figures are saved at their own size: a title wider than the figure would be cut off."""
+    long = "On-time rate by client with 95% intervals: 6 of 11 clients have fewer than 3 finished projects"
+    ax = plots.bar_by_category(pd.Series([1.0, 2.0], index=["a", "b"]), title=long)
+    assert "\n" in ax.get_title() and ax.get_title().replace("\n", " ") == long
+    assert plots.bar_by_category(pd.Series([1.0], index=["a"]), title="Short").get_title() == "Short"
+    fig = plots.segment_trends_vs_all(pd.DataFrame({"period": ["2025-01"], "ctr": [0.02]}), None, None, ["ctr"],
+                                      title=long + " and more words to make it longer still")
+    assert "\n" in fig.get_suptitle()
+    assert plots.theme_rc()["savefig.bbox"] == "standard"
+
+
+def test_reference_lines_are_not_drawn_as_targets(revenue):
+    """Dashed dark lines mean "target"; thresholds, means and minimums are lighter and dotted."""
+    ax = plots.histogram(pd.Series([1.0, 2.0, 3.0, 4.0]), vline={"mean": 2.5, "target": 3.0})
+    lines = {str(ln.get_label()): ln for ln in ax.get_lines()}
+    target = next(ln for lab, ln in lines.items() if lab.startswith("target"))
+    assert to_hex(target.get_color()) == plots.TARGET_COLOR and target.get_linestyle() == "--"
+    mean = next(ln for lab, ln in lines.items() if lab.startswith("mean"))
+    assert to_hex(mean.get_color()) not in (plots.TARGET_COLOR, plots.HIGHLIGHT) and mean.get_linestyle() != "--"
+    ax2 = plots.share_bar(revenue, threshold=0.1)
+    thr = [ln for ln in ax2.get_lines() if "major customer" in str(ln.get_label())][0]
+    assert thr.get_linestyle() != "--"
+
+
+def test_line_axis_cut_above_zero_is_marked(monthly):
+    frame = pd.DataFrame({"period": ["2025-01", "2025-02", "2025-03"], "csat": [0.62, 0.81, 0.93]})
+    ax = plots.line_with_target(frame, "period", "csat", unit="ratio", target=0.85)
+    assert ax.get_ylim()[0] > 0 and any(ln.get_gid() == "cut-axis" for ln in ax.get_lines())
+    ax2 = plots.line_with_target(frame.assign(rev=[1e5, 2e5, 3e5]), "period", "rev", unit="currency")
+    assert ax2.get_ylim()[0] == 0 and not any(ln.get_gid() == "cut-axis" for ln in ax2.get_lines())
+
+
+def test_bar_by_category_counts_under_the_names():
+    rates = pd.Series([2.1, 1.4], index=pd.Index(["Friday", "Sunday"], name="weekday"))
+    ax = plots.bar_by_category(rates, unit="number", sort=False, horizontal=False,
+                               counts=pd.Series({"Friday": 52, "Sunday": 1}), count_word="open days")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Friday\nn = 52", "Sunday\nn = 1"]
+    assert ax.get_xlabel() == "weekday (n = open days)"
+    ax2 = plots.bar_by_category(rates, unit="number", counts=[52, 1], count_word="open days")
+    assert [t.get_text() for t in ax2.get_yticklabels()] == ["Friday\n(n = 52 open days)", "Sunday\n(n = 1 open day)"]
+
+
+def test_value_labels_never_under_the_target_line():
+    s = pd.Series([1.93, 1.2, 0.5], index=["a", "b", "c"])
+    ax = plots.bar_by_category(s, unit="number", sort=False, horizontal=False, target=2.0)
+    inside = [t for t in ax.texts if t.get_color() == "white"]
+    assert [t.get_text() for t in inside] == ["1.93"]  # inside its bar, below the target line
+    assert all(t.get_color() != "white" for t in ax.texts if t.get_text() in ("1.20", "0.50"))
+
+
+def _outside_inches(fig) -> float:
+    fig.canvas.draw()
+    bb = fig.get_tightbbox(fig.canvas.get_renderer())
+    return max(-bb.x0, -bb.y0, bb.x1 - fig.get_figwidth(), bb.y1 - fig.get_figheight())
+
+
+def test_figures_fit_inside_their_own_size(revenue):
+    """Saved at their own size (no "tight" box that grows): titles, legends and labels stay inside."""
+    long = "On-time rate by client with 95% intervals: 6 of 11 clients have fewer than 3 finished projects"
+    f = pd.DataFrame({"rate": [0.8, 0.5], "low": [0.6, 0.2], "high": [0.9, 0.8], "count": [20, 2]},
+                     index=["whole firm", "Bakke & Sønner Entreprenør AS (too few)"])
+    figs = [
+        plots.mean_with_interval(f, mean="rate", count="count", highlight=["whole firm"], minimum=3, unit="ratio",
+                                 limits=(0.0, 1.0), count_word="finished projects", title=long).figure,
+        plots.pareto_chart(accounts.pareto_table(revenue), highlight=["Acme AS"]).figure,
+        plots.segment_trends_vs_all(pd.DataFrame({"period": ["2025-01", "2025-02"], "ctr": [0.02, 0.03]}), None, None,
+                                    ["ctr"], title=long + ", months at or above target: CTR 1 of 2"),
+    ]
+    for fig in figs:
+        assert _outside_inches(fig) < 0.02

@@ -223,10 +223,7 @@ def revenue_kpi_rows(monthly: pd.DataFrame, total: float, active: int, concentra
 # the notebooks' Pareto title (01 and 05), stated from the data (issue 11)
 def _a_class(pareto: pd.DataFrame) -> tuple[int, int, float]:
     """(customers in ABC class A, customers with revenue > 0, A's share of revenue)."""
-    positive = pareto[pd.to_numeric(pareto["revenue"], errors="coerce").fillna(0.0) > 0]
-    in_a = positive[positive["abc_class"].astype(str) == "A"]
-    share = float(in_a["share"].sum()) if len(in_a) else math.nan
-    return len(in_a), len(positive), share
+    return accounts.abc_a_summary(pareto)
 
 
 def concentration_title(pareto: pd.DataFrame) -> str:
@@ -238,11 +235,7 @@ def concentration_title(pareto: pd.DataFrame) -> str:
     '1 of 3 customers (33.3%) bring 80.0% of revenue (ABC class A)'
     """
     n_a, n, share = _a_class(pareto)
-    if n == 0:
-        return "No customer with revenue above zero"
-    verb = "brings" if n_a == 1 and n == 1 else "bring"
-    return (f"{n_a:,} of {n:,} customers ({display.format_value(n_a / n, 'ratio')}) {verb} "
-            f"{display.format_value(share, 'ratio')} of revenue (ABC class A)")
+    return display.abc_title(n_a, n, share)
 
 
 def growth_summary(result: CaseResult, *, include_partial_months: bool = False) -> str:

@@ -12,9 +12,15 @@ Rules every function here follows
 * titles and axis labels always say the unit; money is shown as ``NOK 1.2M`` / ``NOK 350k``
   (:func:`currency_formatter`), ratios as percentages (:func:`percent_formatter`); every number,
   unit and name on a figure is :mod:`kpi_helpers.display`'s text (money in its compact form);
-* key accounts are drawn in one strong colour (:data:`HIGHLIGHT`), everything else in grey;
-* target lines are dashed and labelled ``target 3.0%``; partial months are drawn lighter and
-  hatched (bars) or hollow and dashed (lines), with a legend note;
+* key accounts are drawn in one strong colour (:data:`HIGHLIGHT`; several key accounts in its
+  shades, :data:`HIGHLIGHT_MORE`), everything else in grey, in every figure of every notebook;
+* target lines, and only they, are dashed and dark (:data:`TARGET_COLOR`) and labelled
+  ``target 3.0%``; other reference lines (thresholds, a mean, a minimum count) are lighter and
+  dotted; no value label sits under a reference line; bars start at zero, a line chart whose value
+  axis does not gets a cut mark at its foot; rates per group show their counts; partial months are
+  drawn lighter and hatched (bars) or hollow and dashed (lines), with a legend note;
+* figures are saved at their own size (no "tight" box, which drew each figure twice): long titles
+  are wrapped and legends sit inside the constrained layout, so nothing is cut off;
 * NaN (and inf) values are simply not drawn; there is no random jitter, so a figure is the same
   on every run;
 * text that comes from data (customer names with ``æøå``, ``&``, ``<``, ``>``, ``$``) is shown

@@ -17,13 +17,13 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from .. import display
+from .. import accounts, display
 from .categories import bar_by_category
-from ._style import (GREY, HIGHLIGHT, HIGHLIGHT_MORE, PALETTE, PRIMARY, TARGET_COLOR, finite_values,
+from ._style import (GREY, HIGHLIGHT, HIGHLIGHT_MORE, LIGHT_GREY, PALETTE, PRIMARY, TARGET_COLOR, finite_values,
                      percent_formatter, style_context, _LABEL_BOX, _PLAIN, _apply_unit_axis, _as_set,
                      _is_highlighted, _label_text, _legend_outside, _new_ax, _no_data, _order_and_trim,
                      _plain, _sentence, _set_category_ticks, _short_value, _target_label, _tick_number,
-                     _titles)
+                     _titles, _highlight_colors, _key_label, _suptitle, _REFERENCE)
 
 __all__ = ["pareto_chart", "share_bar", "score_contributions", "portfolio_chart", "compare_account_vs_all"]
 
@@ -54,6 +54,10 @@ def pareto_chart(
         by revenue descending.
     top : int
         At most this many customers are drawn (the x label says "top N of M").
+    title : str, optional
+        Default: what the data say, in the notebooks' words
+        (:func:`kpi_helpers.display.abc_title`: "8 of 27 customers (29.6%) bring 80.8% of revenue
+        (ABC class A)"), never a fixed claim.
 
     Returns
     -------
@@ -89,8 +93,8 @@ def pareto_chart(
         twin.yaxis.set_major_formatter(percent_formatter(0))
         twin.set_ylabel("cumulative share of revenue (%)", **_PLAIN)
         a_text, b_text = (display.format_value(x, "ratio", decimals=0) for x in (a, b))
-        la = twin.axhline(a, color=TARGET_COLOR, ls="--", lw=1.2, label=f"class A up to {a_text}")
-        lb = twin.axhline(b, color=TARGET_COLOR, ls=":", lw=1.4, label=f"class B up to {b_text}")
+        la = twin.axhline(a, color=_REFERENCE, ls=":", lw=1.6, label=f"ABC class A up to {a_text}")
+        lb = twin.axhline(b, color=_REFERENCE, ls="-.", lw=1.2, label=f"ABC class B up to {b_text}")
         if n:
             ax.set_xlim(-0.6, n - 0.4)
             _set_category_ticks(ax.xaxis, pos, [_label_text(c) for c in p["customer"]], rotate=True)
@@ -103,15 +107,17 @@ def pareto_chart(
         labels: list[str] = []
         if hl:
             handles.append(Patch(color=HIGHLIGHT))
-            labels.append("key account" if len(hl) == 1 else "key accounts")
+            labels.append(_key_label(len(hl)))
         for k in ("A", "B", "C"):
             if k in cls:
                 handles.append(Patch(color=_ABC_GREYS[k]))
-                labels.append(f"class {k}")
+                labels.append(f"ABC class {k}")
         handles += [line, la, lb]
         labels += [str(line.get_label()), str(la.get_label()), str(lb.get_label())]
         xlabel = "customer (largest first)" + (f", top {n} of {n_total}" if n < n_total else "")
-        _titles(ax, title if title is not None else "Pareto: few customers bring most of the revenue",
+        default_title = display.abc_title(*accounts.abc_a_summary(pareto)) \
+            if {"revenue", "share", "abc_class"} <= set(pareto.columns) else "Pareto: revenue by customer"
+        _titles(ax, title if title is not None else default_title,
                 xlabel, f"revenue ({currency})")
         if own_figure:
             # right of the twin axis's tick labels and label; constrained layout makes room
@@ -154,7 +160,7 @@ def share_bar(
                              additive=True, ax=ax,
                              title=title if title is not None else "Share of revenue by customer",
                              value_label="share of revenue (%)")
-        line = ax.axvline(threshold, color=TARGET_COLOR, ls="--", lw=1.5, zorder=4,
+        line = ax.axvline(threshold, color=_REFERENCE, ls=":", lw=1.8, zorder=4,
                           label=f"major customer: {display.format_value(threshold, 'ratio', decimals=0)} or more")
         lo, hi = ax.get_xlim()
         if threshold * 1.1 > hi:
@@ -398,6 +404,7 @@ def compare_account_vs_all(
     currency: str = "NOK",
     targets: Mapping[str, float] | None = None,
     ncols: int = 4,
+    highlight: Sequence[Any] | Any = None,
 ) -> Figure:
     """Small multiples: each KPI for the whole business ("all") next to the key account(s).
 
@@ -413,6 +420,10 @@ def compare_account_vs_all(
         Dashed target line in the panels that have one (the value is in the panel title).
     ncols : int
         Panels per row.
+    highlight : name or list of names, optional
+        The key-account columns, drawn in the key-account colour (several: shades of it); every
+        other column (the reference, "all other clients") in greys. Default: every column but the
+        first.
 
     Returns
     -------
@@ -435,7 +446,11 @@ def compare_account_vs_all(
         fig, axes = plt.subplots(nr, nc, figsize=(width, 3.2 * nr + 0.6), layout="constrained", squeeze=False)
         # about 8.5 characters of a 12 pt bold title per inch of panel (minus its axis labels)
         wrap = max(12, int(8.5 * (width / nc - 0.6)))
-        colors = [GREY] + [HIGHLIGHT_MORE[i % len(HIGHLIGHT_MORE)] for i in range(len(cols) - 1)]
+        hl = cols[1:] if highlight is None else _as_set(highlight)
+        key_cols = [c for c in cols if _is_highlighted(c, hl)]
+        shades = dict(zip(map(str, key_cols), _highlight_colors(len(key_cols))))
+        greys = iter([GREY, "#6e6e6e", LIGHT_GREY] * len(cols))
+        colors = [shades[str(c)] if str(c) in shades else next(greys) for c in cols]
         any_target = False
         for k, kpi in enumerate(kpi_names):
             a = axes[k // nc][k % nc]
@@ -489,5 +504,5 @@ def compare_account_vs_all(
         leg = fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4))
         _plain(leg.get_texts())
         who = ", ".join(str(c) for c in cols[1:])
-        fig.suptitle(title if title is not None else f"{who} vs all customers", **_PLAIN)
+        _suptitle(fig, title if title is not None else f"{who} vs all customers")
     return fig

@@ -17,7 +17,7 @@ from .. import display
 from ._style import (GREY, HIGHLIGHT, PRIMARY, TARGET_COLOR, finite_values, style_context, _LABEL_BOX, _PLAIN,
                      _apply_unit_axis, _as_set, _chart_value, _is_highlighted, _label_text, _label_with_unit,
                      _legend_outside, _new_ax, _no_data, _sentence, _set_category_ticks, _target_label,
-                     _tick_number, _titles)
+                     _tick_number, _titles, _key_label, _REFERENCE)
 
 __all__ = ["histogram", "ratio_of_sums_vs_mean", "mean_with_interval"]
 
@@ -67,14 +67,18 @@ def histogram(
             lines = [(str(k), float(val)) for k, val in vline.items()]
         elif vline is not None:
             lines = [(vline_label or "", float(vline))]
-        styles = ["--", ":", "-."]
+        styles = [":", "-."]
         handles, labels = [], []
-        for i, (lab, val) in enumerate(lines):
+        n_ref = 0
+        for lab, val in lines:
             if not math.isfinite(val):
                 continue
             text = f"{lab} {_chart_value(val, unit, currency)}".strip()
-            h = ax.axvline(val, color=HIGHLIGHT if i == 0 else TARGET_COLOR, ls=styles[i % 3], lw=1.8, zorder=4,
-                           label=text)
+            if lab.startswith("target"):  # THE target style: dark and dashed
+                h = ax.axvline(val, color=TARGET_COLOR, ls="--", lw=1.6, zorder=4, label=text)
+            else:  # a mean, a median: a reference line, never in the key-account colour
+                h = ax.axvline(val, color=_REFERENCE, ls=styles[n_ref % 2], lw=2.0, zorder=4, label=text)
+                n_ref += 1
             handles.append(h)
             labels.append(text)
         _apply_unit_axis(ax.xaxis, unit, currency, v)
@@ -178,6 +182,8 @@ def mean_with_interval(
     title: str | None = None,
     value_label: str | None = None,
     count_word: str = "ratings",
+    minimum: int | None = None,
+    mean_label: str = "mean",
     currency: str = "NOK",
     ax: Axes | None = None,
 ) -> Axes:
@@ -186,7 +192,8 @@ def mean_with_interval(
     The dot is the mean; the whisker runs from ``low`` to ``high``. A group whose interval is NaN
     (fewer than two values) gets a dot and the note "too few to judge"; a group without values only
     its label. Highlighted groups (key accounts) are drawn in :data:`HIGHLIGHT`, the rest in
-    :data:`PRIMARY`. Wide whiskers mean: few observations, do not read much into the mean.
+    :data:`GREY` (all in :data:`PRIMARY` when nothing is highlighted). Wide whiskers mean: few
+    observations, do not read much into the mean.
 
     Parameters
     ----------
@@ -197,6 +204,16 @@ def mean_with_interval(
         The value axis range (the 1-5 rating scale by default).
     level : float
         The interval's confidence level, for the legend.
+    value_label : str, optional
+        The value axis label (default: the mean column with its unit).
+    count_word : str
+        The plural noun of the counts ("answers", "finished projects"); one observation reads
+        "1 finished project" (:func:`kpi_helpers.display.count_text`).
+    minimum : int, optional
+        The fewest observations a mean needs to be judged (the KPI's minimum). Groups with fewer
+        are drawn hollow and light, labelled "too few" instead of being read like the others.
+    mean_label : str
+        The legend entry of the dots ("mean"; "share of 4-5 answers" for a CSAT).
 
     Returns
     -------
@@ -209,19 +226,31 @@ def mean_with_interval(
     hi = finite_values(frame[high]).to_numpy(dtype=float) if high in frame.columns else np.full(len(frame), np.nan)
     counts = frame[count].to_numpy() if count is not None and count in frame.columns else None
     n = len(names)
+    n_obs = pd.to_numeric(pd.Series(counts), errors="coerce").to_numpy(dtype=float) if counts is not None \
+        else np.full(n, np.nan)
+    few = np.array([minimum is not None and np.isfinite(c) and c < minimum for c in n_obs], dtype=bool)
+    other = GREY if hl else PRIMARY
     with style_context():
         ax = _new_ax(ax, figsize=(9.0, max(2.2, 0.65 * n + 1.4)))
         pos = np.arange(n, dtype=float)
         for i in range(n):
-            color = HIGHLIGHT if _is_highlighted(names[i], hl) else PRIMARY
+            color = HIGHLIGHT if _is_highlighted(names[i], hl) else other
+            alpha = 0.45 if few[i] else 1.0
             if np.isfinite(lo[i]) and np.isfinite(hi[i]):
-                ax.plot([lo[i], hi[i]], [pos[i], pos[i]], color=color, lw=2.6, solid_capstyle="butt", zorder=3)
-                ax.plot([lo[i], lo[i]], [pos[i] - 0.15, pos[i] + 0.15], color=color, lw=1.6, zorder=3)
-                ax.plot([hi[i], hi[i]], [pos[i] - 0.15, pos[i] + 0.15], color=color, lw=1.6, zorder=3)
+                ax.plot([lo[i], hi[i]], [pos[i], pos[i]], color=color, lw=2.6, solid_capstyle="butt", zorder=3,
+                        alpha=alpha)
+                ax.plot([lo[i], lo[i]], [pos[i] - 0.15, pos[i] + 0.15], color=color, lw=1.6, zorder=3, alpha=alpha)
+                ax.plot([hi[i], hi[i]], [pos[i] - 0.15, pos[i] + 0.15], color=color, lw=1.6, zorder=3, alpha=alpha)
             if np.isfinite(m[i]):
-                ax.plot([m[i]], [pos[i]], ls="none", marker="o", ms=9, color=color, mec="white", mew=1.2, zorder=4)
+                if few[i]:
+                    ax.plot([m[i]], [pos[i]], ls="none", marker="o", ms=9, mfc="white", mec=color, mew=1.8, zorder=4)
+                else:
+                    ax.plot([m[i]], [pos[i]], ls="none", marker="o", ms=9, color=color, mec="white", mew=1.2,
+                            zorder=4)
                 text = _chart_value(m[i], unit, currency)
-                if not (np.isfinite(lo[i]) and np.isfinite(hi[i])):
+                if few[i]:
+                    text += "  (too few)"
+                elif not (np.isfinite(lo[i]) and np.isfinite(hi[i])):
                     text += "  (too few to judge)"
                 right = hi[i] if np.isfinite(hi[i]) else m[i]
                 ax.annotate(text, (right, pos[i]), xytext=(8, 0), textcoords="offset points", ha="left",
@@ -231,7 +260,7 @@ def mean_with_interval(
             text = _label_text(name)
             if counts is not None:
                 c = pd.to_numeric(pd.Series([counts[i]]), errors="coerce").iloc[0]
-                text += f"\n(n = {display.format_value(c, 'count')} {count_word})" if pd.notna(c) else ""
+                text += f"\n(n = {display.count_text(c, count_word)})" if pd.notna(c) else ""
             labels.append(text)
         if n:
             _set_category_ticks(ax.yaxis, pos, labels)
@@ -242,12 +271,15 @@ def mean_with_interval(
             ax.set_ylim(n - 0.5, -0.5)
         ax.grid(False, axis="y")
         handles: list[Any] = [
-            Line2D([], [], ls="none", marker="o", ms=8, color=PRIMARY, label="mean"),
-            Line2D([], [], color=PRIMARY, lw=2.6, label=f"{display.format_value(level, 'ratio', decimals=0)} interval"),
+            Line2D([], [], ls="none", marker="o", ms=8, color=other, label=mean_label),
+            Line2D([], [], color=other, lw=2.6, label=f"{display.format_value(level, 'ratio', decimals=0)} interval"),
         ]
         if hl:
             handles.insert(0, Line2D([], [], ls="none", marker="o", ms=8, color=HIGHLIGHT,
-                                     label="key account" if len(hl) == 1 else "key accounts"))
+                                     label=_key_label(len(hl))))
+        if few.any():
+            handles.append(Line2D([], [], ls="none", marker="o", ms=8, mfc="white", mec=other, mew=1.8,
+                                  label=f"too few (fewer than {display.count_text(minimum, count_word)})"))
         if target is not None and math.isfinite(float(target)):
             handles.append(ax.axvline(float(target), color=TARGET_COLOR, ls="--", lw=1.4, zorder=2,
                                       label=_target_label(float(target), unit, currency)))

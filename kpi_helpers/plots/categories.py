@@ -17,7 +17,7 @@ from .. import display
 from ._style import (GREY, HIGHLIGHT, LIGHT_GREY, PALETTE, PRIMARY, TARGET_COLOR, finite_values,
                      style_context, _LABEL_BOX, _PARTIAL_NOTE, _PLAIN, _apply_unit_axis, _as_set,
                      _axis_formatter, _is_highlighted, _label_text, _label_with_unit, _legend_outside,
-                     _new_ax, _no_data, _order_and_trim, _partial_mask, _plain, _sentence,
+                     _new_ax, _no_data, _distinct_decimals, _key_label, _order_and_trim, _partial_mask, _plain, _sentence,
                      _set_category_ticks, _short_value, _target_label, _titles)
 
 __all__ = ["bar_by_category", "paired_bars", "heatmap"]
@@ -39,6 +39,9 @@ def bar_by_category(
     additive: bool | None = None,
     partial: str | Sequence[bool] | None = None,
     value_labels: bool = True,
+    highlight_label: str | None = None,
+    counts: pd.Series | Sequence[Any] | None = None,
+    count_word: str = "observations",
     currency: str = "NOK",
     ax: Axes | None = None,
 ) -> Axes:
@@ -71,6 +74,13 @@ def bar_by_category(
         Categories (months) with incomplete data: drawn lighter and hatched, with a legend note.
     value_labels : bool
         Write each value at the end of its bar (up to 25 bars).
+    highlight_label : str, optional
+        The legend entry of the highlighted bars (default "key account(s)"; e.g. "the key client's
+        campaigns" when the highlighted bars are one client's campaigns).
+    counts, count_word : Series (by category) or sequence, and its plural noun, optional
+        The number of observations behind each bar of a per-group rate (open days behind a weekday's
+        table turnover): shown under the category's name, "(n = 52 open days)", so a rate over a
+        handful of observations is read as such.
 
     Returns
     -------
@@ -133,6 +143,14 @@ def bar_by_category(
                 for o, v in zip(offs, vals):
                     txt = _short_value(v, unit, currency)
                     at = v if np.isfinite(v) else 0.0
+                    if _label_meets_line(at, target, df.to_numpy(dtype=float), 0.14 if horizontal else 0.08):
+                        # the target runs just past the bar's end, where the label would sit: the label
+                        # goes inside the bar's end instead, so no reference line ever crosses it
+                        inside: dict[str, Any] = {"xytext": (-4, 0), "ha": "right", "va": "center"} if horizontal \
+                            else {"xytext": (0, -3), "ha": "center", "va": "top"}
+                        ax.annotate(txt, (at, o) if horizontal else (o, at), textcoords="offset points",
+                                    fontsize=9, color="white", fontweight="bold", zorder=5, **inside, **_PLAIN)
+                        continue
                     if horizontal:
                         ax.annotate(txt, (at, o), xytext=(4 if at >= 0 else -4, 0), textcoords="offset points",
                                     va="center", ha="left" if at >= 0 else "right", fontsize=9, color="0.25",
@@ -145,7 +163,18 @@ def bar_by_category(
         cat_axis = ax.yaxis if horizontal else ax.xaxis
         _apply_unit_axis(val_axis, unit, currency, df.to_numpy())
         if n:
-            _set_category_ticks(cat_axis, pos, [_label_text(c) for c in cats])
+            names = [_label_text(c) for c in cats]
+            if counts is not None:
+                by_cat = counts if isinstance(counts, pd.Series) else pd.Series(list(counts), index=list(frame.index))
+                count_of = {str(k): v for k, v in by_cat.items()}
+                def with_count(nm: str, c: Any) -> str:
+                    if str(c) not in count_of or pd.isna(count_of[str(c)]):
+                        return nm
+                    if horizontal:
+                        return f"{nm}\n(n = {display.count_text(count_of[str(c)], count_word)})"
+                    return f"{nm}\nn = {display.format_value(count_of[str(c)], 'count')}"  # the noun: axis label
+                names = [with_count(nm, c) for nm, c in zip(names, cats)]
+            _set_category_ticks(cat_axis, pos, names, rotate=False if counts is not None and not horizontal else None)
         for t, c, o in zip(cat_axis.get_ticklabels(), cats, is_other):
             if hl and not o and _is_highlighted(c, hl):
                 t.set_fontweight("bold")
@@ -183,13 +212,15 @@ def bar_by_category(
             labels.append(_PARTIAL_NOTE)
         if hl and not grouped and any(_is_highlighted(c, hl) for c in cats):
             handles.insert(0, Patch(color=HIGHLIGHT))
-            labels.insert(0, "key account" if len(hl) == 1 else "key accounts")
+            labels.insert(0, _key_label(len(hl), highlight_label))
         if not finite.size:
             _no_data(ax)
         name = value_cols[0] if len(value_cols) == 1 else "value"
         vlabel = value_label if value_label is not None else _label_with_unit(name, unit, currency)
         clabel = category_label if category_label is not None else (
             display.label(frame.index.name) if frame.index.name is not None else "category")
+        if counts is not None and not horizontal:
+            clabel = f"{clabel} (n = {count_word})"
         shown = n - (1 if other_added else 0)
         if shown < n_total:
             clabel = f"{clabel} (top {shown} of {n_total}" + (f"; the rest in {other_label})" if other_added else ")")
@@ -201,6 +232,19 @@ def bar_by_category(
     return ax
 
 
+def _label_meets_line(value: float, target: float | None, values: np.ndarray, room: float) -> bool:
+    """Whether a line at ``target`` crosses the value label just past a bar ending at ``value``.
+
+    ``room`` is the label's extent as a share of the value axis (labels above bars are short,
+    labels right of horizontal bars longer).
+    """
+    if target is None or not math.isfinite(float(target)) or not (value > 0):
+        return False
+    fin = values[np.isfinite(values)]
+    span = max([0.0, float(target), *fin.tolist()]) - min([0.0, *fin.tolist()]) or 1.0
+    return value <= float(target) <= value + room * span
+
+
 def paired_bars(
     table: pd.DataFrame,
     *,
@@ -209,6 +253,7 @@ def paired_bars(
     title: str | None = None,
     value_label: str | None = None,
     category_label: str | None = None,
+    decimals: int | None = None,
     currency: str = "NOK",
     ax: Axes | None = None,
 ) -> Axes:
@@ -223,6 +268,10 @@ def paired_bars(
     table : DataFrame
         Index = categories (channels, months), columns = ``[account, reference, ...]``
         (e.g. ``cases.marketing_agency.compare_by_segment(...)``).
+    decimals : int, optional
+        Decimals of the bar labels (for ratios: of the percent). Default: the unit's rule, with
+        more decimals where two different values would read the same (0.16% and 0.21%, as in the
+        tables, never both "0.2%"); money in its compact form.
 
     Returns
     -------
@@ -232,6 +281,7 @@ def paired_bars(
     cats = list(table.index)
     vals = table.apply(finite_values).to_numpy(dtype=float) if len(cols) else np.zeros((len(cats), 0))
     colors = [HIGHLIGHT] + ([GREY, LIGHT_GREY, "#7f7f7f"] * len(cols))[: max(len(cols) - 1, 0)]
+    label_decimals = decimals if decimals is not None else _distinct_decimals(vals, unit)
     with style_context():
         ax = _new_ax(ax, figsize=(9.0, max(2.4, 0.75 * len(cats) * max(len(cols), 1) / 2 + 1.2)))
         n, k = len(cats), max(len(cols), 1)
@@ -248,7 +298,7 @@ def paired_bars(
                     b.set_visible(False)
             for o, x in zip(offs, v):
                 at = x if np.isfinite(x) else 0.0
-                ax.annotate(_short_value(x, unit, currency), (at, o), xytext=(4 if at >= 0 else -4, 0),
+                ax.annotate(_short_value(x, unit, currency, label_decimals), (at, o), xytext=(4 if at >= 0 else -4, 0),
                             textcoords="offset points", va="center", ha="left" if at >= 0 else "right", fontsize=9,
                             color="0.25", bbox=_LABEL_BOX, zorder=5, **_PLAIN)
             handles.append(Patch(color=colors[j], label=str(col)))

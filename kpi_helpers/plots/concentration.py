@@ -18,7 +18,7 @@ from matplotlib.lines import Line2D
 from .. import accounts, display
 from .accounts import pareto_chart
 from ._style import (GREY, HIGHLIGHT, TARGET_COLOR, percent_formatter, style_context, _as_set, _is_highlighted,
-                     _legend_outside, _new_ax, _no_data, _plain, _titles)
+                     _legend_outside, _new_ax, _no_data, _plain, _titles, _REFERENCE)
 
 __all__ = ["MAX_PARETO_BARS", "customer_share_curve", "customer_concentration_chart"]
 
@@ -78,17 +78,17 @@ def customer_share_curve(
         # the largest customer_mark of the customers (whole customers, rounded up, as top20_share)
         k = max(1, math.ceil(customer_mark * n - 1e-9))
         y_at = y[k]
-        ax.plot([x[k], x[k]], [0, y_at], color=TARGET_COLOR, ls="--", lw=1.2, zorder=4)
-        ax.plot([0, x[k]], [y_at, y_at], color=TARGET_COLOR, ls="--", lw=1.2, zorder=4)
-        mark_a = Line2D([], [], color=TARGET_COLOR, ls="--", lw=1.2)
+        ax.plot([x[k], x[k]], [0, y_at], color=_REFERENCE, ls="-.", lw=1.2, zorder=4)
+        ax.plot([0, x[k]], [y_at, y_at], color=_REFERENCE, ls="-.", lw=1.2, zorder=4)
+        mark_a = Line2D([], [], color=_REFERENCE, ls="-.", lw=1.2)
         handles.append(mark_a)
         labels.append(f"top {display.format_value(x[k], 'ratio', decimals=0 if k / n * 100 == round(k / n * 100) else 1)}"
                       f" of customers: {display.format_value(y_at, 'ratio')} of revenue")
         # the share of customers that brings revenue_mark of revenue
         j = int(np.argmax(y >= revenue_mark - 1e-9)) if (y >= revenue_mark - 1e-9).any() else n
-        ax.plot([0, x[j]], [y[j], y[j]], color=TARGET_COLOR, ls=":", lw=1.4, zorder=4)
-        ax.plot([x[j], x[j]], [0, y[j]], color=TARGET_COLOR, ls=":", lw=1.4, zorder=4)
-        mark_b = Line2D([], [], color=TARGET_COLOR, ls=":", lw=1.4)
+        ax.plot([0, x[j]], [y[j], y[j]], color=_REFERENCE, ls=":", lw=1.6, zorder=4)
+        ax.plot([x[j], x[j]], [0, y[j]], color=_REFERENCE, ls=":", lw=1.6, zorder=4)
+        mark_b = Line2D([], [], color=_REFERENCE, ls=":", lw=1.6)
         handles.append(mark_b)
         labels.append(f"{display.format_value(revenue_mark, 'ratio', decimals=0)} of revenue: "
                       f"{display.format_value(x[j], 'ratio')} of customers ({j:,})")

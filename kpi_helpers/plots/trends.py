@@ -24,7 +24,8 @@ from .categories import bar_by_category
 from ._style import (FIGSIZE, GREY, HIGHLIGHT, HIGHLIGHT_MORE, LIGHT_GREY, PALETTE, PRIMARY, TARGET_COLOR,
                      finite_values, style_context, _PARTIAL_NOTE, _PLAIN, _apply_unit_axis, _as_set,
                      _is_highlighted, _label_text, _label_with_unit, _legend_outside, _new_ax, _no_data,
-                     _partial_mask, _plain, _sentence, _set_category_ticks, _target_label, _titles)
+                     _partial_mask, _plain, _highlight_colors, _key_label, _sentence, _set_category_ticks,
+                     _suptitle, _target_label, _titles, _mark_cut_axis, _REFERENCE)
 
 __all__ = ["line_with_target", "stacked_area_by_account", "segment_trends_vs_all", "rate_with_counts",
            "client_timeline"]
@@ -113,6 +114,8 @@ def line_with_target(
             ax.set_ylim(bottom=0)
         if finite.size and finite.min() < 0 < finite.max():
             ax.axhline(0.0, color="0.3", lw=0.9, zorder=1)
+        if finite.size:
+            _mark_cut_axis(ax)
         if n:
             ax.set_xlim(-0.5, n - 0.5)
             _set_category_ticks(ax.xaxis, pos, [_label_text(v) for v in frame[x]])
@@ -144,6 +147,7 @@ def stacked_area_by_account(
     other_label: str = "Other",
     partial: Sequence[bool] | pd.Series | None = None,
     ylabel: str | None = None,
+    legend_title: str | None = "account",
     ax: Axes | None = None,
 ) -> Axes:
     """Revenue per period stacked by account: the key accounts at the bottom, the tail as "Other".
@@ -153,12 +157,15 @@ def stacked_area_by_account(
     matrix : DataFrame
         Period x account revenue (e.g. ``frames["revenue_by_month"]``). NaN counts as 0.
     highlight : name or list of names
-        Key accounts: strong colours, drawn at the bottom of the stack, always shown.
+        Key accounts: the key-account colour (several: shades of it, one colour family), drawn at
+        the bottom of the stack, always shown; the other named accounts in greys.
     top : int
         How many accounts are shown by name (highlighted ones included); the rest are summed
         into ``other_label``.
     partial : boolean sequence or Series (aligned with the periods), optional
         Partial periods are shaded and hatched, with a legend note.
+    legend_title : str or None
+        The legend's title ("account" by default; "client", "ABC class"; None for none).
 
     Returns
     -------
@@ -179,7 +186,7 @@ def stacked_area_by_account(
     tail = rest[n_named:]
     series = [m[c].to_numpy() for c in key_cols + named]
     names = [str(c) for c in key_cols + named]
-    colors = [HIGHLIGHT_MORE[i % len(HIGHLIGHT_MORE)] for i in range(len(key_cols))]
+    colors = _highlight_colors(len(key_cols))
     if key_cols:
         colors += _greys(len(named))
     else:
@@ -215,7 +222,7 @@ def stacked_area_by_account(
         _titles(ax, title if title is not None else "Revenue by account",
                 display.label(m.index.name) if m.index.name is not None else "period",
                 ylabel if ylabel is not None else f"revenue ({currency})")
-        _legend_outside(ax, handles, labels, title="account")
+        _legend_outside(ax, handles, labels, title=legend_title)
     return ax
 
 
@@ -233,6 +240,7 @@ def segment_trends_vs_all(
     all_label: str = "all clients",
     currency: str = "NOK",
     title: str | None = None,
+    highlight_all: bool = False,
     fig: Figure | None = None,
 ) -> Figure:
     """Monthly KPIs of one segment (a client, a channel) against the whole business, one panel per KPI.
@@ -254,6 +262,9 @@ def segment_trends_vs_all(
         KPI columns to draw (those missing from ``monthly`` are skipped).
     units, targets, titles : mapping KPI -> value, optional
         Unit (default ``ratio``), target line and panel title of each KPI.
+    highlight_all : bool
+        Draw the lone ``monthly`` series (no segment) in the key-account colour: for a key
+        account's own monthly KPIs, passed as ``monthly`` with ``all_label`` its name.
     fig : Figure, optional
         Draw into this (empty) figure, e.g. an off-screen ``Figure`` in a widget; default: a new
         pyplot figure.
@@ -286,7 +297,8 @@ def segment_trends_vs_all(
             cols.append("__all")
             labels = ([str(name)] if seg is not None else []) + [all_label]
             t = targets.get(kpi)
-            line_with_target(frame, x, cols, labels=labels, highlight=["__segment"] if seg is not None else (),
+            hl_cols = ["__segment"] if seg is not None else (["__all"] if highlight_all else [])
+            line_with_target(frame, x, cols, labels=labels, highlight=hl_cols,
                              target=t, unit=units.get(kpi, "ratio"), currency=currency,
                              partial="__partial" if "__partial" in frame.columns else None,
                              title=titles.get(kpi, kpi.upper() if len(kpi) <= 4 else display.label(kpi)),
@@ -296,7 +308,7 @@ def segment_trends_vs_all(
         if not shown:
             _no_data(axes[0])
         who = f"{name} vs {all_label}" if seg is not None else all_label
-        fig.suptitle(title if title is not None else f"{who}: KPIs by month", **_PLAIN)
+        _suptitle(fig, title if title is not None else f"{who}: KPIs by month")
     return fig
 
 
@@ -313,6 +325,7 @@ def rate_with_counts(
     count_label: str | None = None,
     xlabel: str | None = None,
     partial: str | None = None,
+    minimum: int | None = None,
     currency: str = "NOK",
 ) -> Figure:
     """A rate over time (top) with the number of observations behind each value (bottom).
@@ -336,6 +349,11 @@ def rate_with_counts(
         Label of the shared period axis (default: the ``x`` column's name).
     partial : str, optional
         Column flagging partial months (hollow points, hatched bars).
+    minimum : int, optional
+        The fewest observations a rate needs to be judged (the KPI's minimum: below it the KPI
+        table says ``insufficient_data``). Months below it get a grey ring around their point and a
+        light grey bar, the minimum is a dotted line over the bars, and the legend says
+        "insufficient data (fewer than N ...)".
 
     Returns
     -------
@@ -355,11 +373,33 @@ def rate_with_counts(
                         category_label=xlabel if xlabel is not None else display.label(x), currency=currency, ax=bottom)
         bottom.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
         top.tick_params(axis="x", labelbottom=False)
+        word = count_label if count_label is not None else display.label(count)
+        extra: list[tuple[Any, str]] = []
+        if minimum is not None and len(frame):
+            n_obs = finite_values(frame[count]).to_numpy(dtype=float)
+            rate = finite_values(frame[y]).to_numpy(dtype=float)
+            low = np.isfinite(n_obs) & (n_obs < minimum)
+            pos = np.arange(len(frame), dtype=float)
+            ring = low & np.isfinite(rate)
+            if ring.any():
+                top.plot(pos[ring], rate[ring], ls="none", marker="o", ms=11, mfc="none", mec=GREY, mew=2.0, zorder=5)
+            if bottom.containers:
+                for bar, is_low in zip(bottom.containers[0], low):
+                    if is_low:
+                        bar.set_facecolor(LIGHT_GREY)
+            bottom.axhline(float(minimum), color=_REFERENCE, ls=":", lw=1.3, zorder=4)
+            if low.any():
+                extra.append((Line2D([], [], ls="none", marker="o", ms=11, mfc="none", mec=GREY, mew=2.0),
+                              f"insufficient data (fewer than {display.count_text(minimum, word)})"))
         leg = bottom.get_legend()
         if leg is not None and top.get_legend() is not None:
             leg.remove()
-        fig.suptitle(title if title is not None else _sentence(f"{display.label(y)} and {display.label(count)} by period"),
-                     **_PLAIN)
+        if extra:
+            old = top.get_legend()
+            handles = list(old.legend_handles) if old is not None else []
+            texts = [t.get_text() for t in old.get_texts()] if old is not None else []
+            _legend_outside(top, handles + [h for h, _ in extra], texts + [t for _, t in extra])
+        _suptitle(fig, title if title is not None else _sentence(f"{display.label(y)} and {display.label(count)} by period"))
     return fig
 
 
@@ -423,7 +463,7 @@ def client_timeline(
         handles = [Patch(color=HIGHLIGHT if hl else PRIMARY),
                    Patch(facecolor=HIGHLIGHT if hl else PRIMARY, alpha=0.6, hatch="///", edgecolor="white"),
                    Line2D([], [], color=TARGET_COLOR, lw=1.6), Line2D([], [], color="0.3", ls=":", lw=1.2)]
-        labels = ["finished" if not hl else f"finished ({', '.join(str(h) for h in hl)})",
+        labels = ["finished" if not hl else f"finished ({_key_label(len(hl))})",
                   "ongoing (so far)", "planned end", f"data end {as_of:%Y-%m-%d}"]
         if hl:
             handles.insert(1, Patch(color=GREY))
