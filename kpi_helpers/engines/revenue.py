@@ -135,11 +135,11 @@ def revenue_case(con: Any, tx: Any, inp: Any, customers: Any, table: str, p: dic
         has_windows = len(complete) >= 2 * recent_months
         recent = complete[-recent_months:] if has_windows else []
         earlier = complete[-2 * recent_months: -recent_months] if has_windows else []
-        zero = g.rev.cast("decimal(18, 6)") * 0
+        # filtered sums (0 where a customer has no cell in the window): exact, as the whole-period sum
         per_customer = fetch(g.group_by("customer").aggregate(
             revenue=_float(g.rev.sum()),
-            now=_float(g.m.isin(recent or [-1]).ifelse(g.rev, zero).sum()),
-            before=_float(g.m.isin(earlier or [-1]).ifelse(g.rev, zero).sum())))
+            now=_float(g.rev.sum(where=g.m.isin(recent or [-1])).fill_null(0)),
+            before=_float(g.rev.sum(where=g.m.isin(earlier or [-1])).fill_null(0))))
         per_customer = per_customer.sort_values("customer", kind="stable")
         per_customer = per_customer.iloc[np.argsort(-per_customer["revenue"].to_numpy(), kind="stable")]
         names = pd.Index(per_customer["customer"].astype("str").to_numpy(), name="customer")
