@@ -2,13 +2,16 @@
 
     python benchmarks/generate.py --rows 1000000              # -> benchmarks/.cache/tx_1m/transactions.csv
     python benchmarks/generate.py --rows 10000000 --out DIR   # any folder
+    python benchmarks/generate.py --rows 10000000 --shape even  # 200,000 even customers
 
 The shape (the same for every size, only the row count changes):
 
 * about 200,000 customers with zero-padded numeric ids (``0012345``: ids must stay text);
-* heavy-tailed spend: half of the rows go to customers chosen uniformly, half by a Pareto(1.1)
-  weight, and each customer has its own typical ticket (log-normal), so a few hundred customers
-  hold a large share of revenue and the long tail buys rarely;
+* heavy-tailed spend (``--shape mixed``, the default): half of the rows go to customers chosen
+  uniformly, half by a Pareto(1.1) weight, and each customer has its own typical ticket
+  (log-normal), so a few hundred customers hold a large share of revenue and the long tail buys
+  rarely; ``--shape even``: every row goes to a customer chosen uniformly (200,000 customers of
+  about the same activity, written to ``tx_<rows>_even/``);
 * dates from 2023-01-01 to 2025-01-15 (24 complete months and a partial one), sorted, with
   business growing over time (the density of sales rises by about half over the period);
 * about 0.5 % credit notes (negative amounts); amounts with two decimals.
@@ -44,21 +47,29 @@ def label(rows: int) -> str:
     return str(rows)
 
 
-def default_dir(rows: int) -> Path:
-    return CACHE / f"tx_{label(rows)}"
+#: The customer bases: ``mixed`` (heavy customers and a long tail) and ``even`` (uniform).
+SHAPES = ("mixed", "even")
 
 
-def _customer_model(rng: np.random.Generator, n_customers: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def default_dir(rows: int, shape: str = "mixed") -> Path:
+    return CACHE / (f"tx_{label(rows)}" if shape == "mixed" else f"tx_{label(rows)}_{shape}")
+
+
+def _customer_model(rng: np.random.Generator, n_customers: int,
+                    shape: str = "mixed") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ids = np.char.zfill(np.arange(1, n_customers + 1).astype(str), 7).astype(object)
     pareto = rng.pareto(1.1, n_customers) + 1.0
-    p = 0.5 / n_customers + 0.5 * pareto / pareto.sum()
+    if shape == "even":
+        p = np.full(n_customers, 1.0 / n_customers)
+    else:
+        p = 0.5 / n_customers + 0.5 * pareto / pareto.sum()
     p /= p.sum()
     ticket = np.exp(rng.normal(np.log(400.0), 0.8, n_customers))  # each customer's typical ticket
     return ids, p, ticket
 
 
 def generate(rows: int, out_dir: Path, *, customers: int = DEFAULT_CUSTOMERS, seed: int = DEFAULT_SEED,
-             force: bool = False) -> Path:
+             force: bool = False, shape: str = "mixed") -> Path:
     """Write ``out_dir/transactions.csv`` (unless an identical one is there) and return its path."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -67,8 +78,10 @@ def generate(rows: int, out_dir: Path, *, customers: int = DEFAULT_CUSTOMERS, se
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "transactions.csv"
     meta_path = out_dir / ".meta.json"
+    if shape not in SHAPES:
+        raise ValueError(f"shape {shape!r}: one of {', '.join(SHAPES)}")
     meta = {"rows": int(rows), "customers": int(customers), "seed": int(seed), "first": FIRST, "last": LAST,
-            "version": 1}
+            "version": 1, **({"shape": shape} if shape != "mixed" else {})}
     if not force and path.is_file() and meta_path.is_file():
         try:
             if json.loads(meta_path.read_text()) == meta:
@@ -77,7 +90,7 @@ def generate(rows: int, out_dir: Path, *, customers: int = DEFAULT_CUSTOMERS, se
             pass
 
     rng = np.random.default_rng(seed)
-    ids, p, ticket = _customer_model(rng, customers)
+    ids, p, ticket = _customer_model(rng, customers, shape)
     days = np.arange(np.datetime64(FIRST), np.datetime64(LAST) + 1)
     ramp = np.linspace(1.0, 1.5, len(days))
     # rows per day: a sorted log; the count per day follows the ramp and a weekly pattern
@@ -120,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rows", type=int, action="append", help="rows (repeatable; default 1M and 10M)")
     ap.add_argument("--customers", type=int, default=DEFAULT_CUSTOMERS)
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument("--shape", choices=SHAPES, default="mixed", help="customer base (default mixed)")
     ap.add_argument("--out", type=Path, help="folder (only with one --rows); default benchmarks/.cache/tx_<rows>")
     ap.add_argument("--force", action="store_true", help="write anew even if an identical file exists")
     args = ap.parse_args(argv)
@@ -127,8 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.out and len(sizes) > 1:
         ap.error("--out takes one --rows")
     for rows in sizes:
-        path = generate(rows, args.out or default_dir(rows), customers=args.customers, seed=args.seed,
-                        force=args.force)
+        path = generate(rows, args.out or default_dir(rows, args.shape), customers=args.customers,
+                        seed=args.seed, force=args.force, shape=args.shape)
         print(f"{path} ({path.stat().st_size / 1e6:.0f} MB)", file=sys.stderr)
     return 0
 

@@ -2,6 +2,7 @@
 
     python benchmarks/run.py                       # everything: KPI path, notebooks, start-up
     python benchmarks/run.py --only kpis --sizes 1m --rounds 3
+    python benchmarks/run.py --only kpis --sizes 10m --shapes mixed,even --variants a   # (a) against (b)
     python benchmarks/run.py --only notebooks --rounds 3
     python benchmarks/run.py --only startup
 
@@ -174,28 +175,30 @@ def bench_scale(sizes: list[int], work: Path, log, spark_master: str = "local[2]
 
 
 # ------------------------------------------------------------------------------------------------ kpis
-def bench_kpis(sizes: list[int], rounds: int, work: Path, log) -> dict[str, Any]:
+def bench_kpis(sizes: list[int], rounds: int, work: Path, log, shapes: tuple[str, ...] = ("mixed",),
+               only_variants: tuple[str, ...] = tuple(VARIANTS)) -> dict[str, Any]:
     results: dict[str, Any] = {}
     ok = True
-    for rows in sizes:
-        label = generate.label(rows)
-        csv = generate.generate(rows, generate.default_dir(rows))
+    for rows, shape in [(r, s) for r in sizes for s in shapes]:
+        label = generate.label(rows) + ("" if shape == "mixed" else f" {shape}")
+        csv = generate.generate(rows, generate.default_dir(rows, shape), shape=shape)
         log(f"[kpis {label}] {csv} ({csv.stat().st_size / 1e6:.0f} MB)")
-        runs: dict[str, list[dict[str, Any]]] = {v: [] for v in VARIANTS}
+        names = {v: VARIANTS[v] for v in VARIANTS if v in only_variants or v == "b"}
+        runs: dict[str, list[dict[str, Any]]] = {v: [] for v in names}
         outs: dict[str, Path] = {}
-        order = list(VARIANTS)
+        order = list(names)
         for r in range(rounds):
             for v in order[r % len(order):] + order[: r % len(order)]:  # rotate: nobody always goes first
-                out = work / f"{label}_{v}_{r}.{'csv' if v in KPI_VARIANTS else 'json'}"
+                out = work / f"{label.replace(' ', '_')}_{v}_{r}.{'csv' if v in KPI_VARIANTS else 'json'}"
                 res = run_measured(variant_cmd(v, csv, out))
                 if res["returncode"] != 0:
                     raise SystemExit(f"variant {v} ({VARIANTS[v]}) failed on {label}:\n{res['stderr'][-3000:]}")
                 runs[v].append({"wall": res["wall"], "peak_mb": res["peak_mb"]})
                 outs[v] = out
                 log(f"  round {r + 1} {v} {VARIANTS[v]:<18} {res['wall']:7.2f} s  {res['peak_mb']:7.0f} MB")
-        figs = {v: figures_of(v, outs[v]) for v in VARIANTS}
+        figs = {v: figures_of(v, outs[v]) for v in names}
         problems = []
-        for v in ("a", "c", "p"):
+        for v in [x for x in ("a", "c", "p") if x in names]:
             problems += [f"{v} vs b: {d}" for d in variants.compare(figs["b"], figs[v], ref_name="b", other_name=v)]
             problems += [f"{v} vs b: {d}" for d in variants.compare(figs[v], figs["b"], ref_name=v, other_name="b")
                          if "account" in d]
@@ -207,11 +210,11 @@ def bench_kpis(sizes: list[int], rounds: int, work: Path, log) -> dict[str, Any]
             "variants": {v: {"name": VARIANTS[v], "walls": [round(x["wall"], 3) for x in runs[v]],
                              "median_s": round(median([x["wall"] for x in runs[v]]), 3),
                              "ratio_to_duckdb": round(median([x["wall"] for x in runs[v]]) / b_med, 2),
-                             "peak_mb": round(max(x["peak_mb"] for x in runs[v]))} for v in VARIANTS},
+                             "peak_mb": round(max(x["peak_mb"] for x in runs[v]))} for v in names},
             "agree": not problems, "figures_compared": n_figures,
-            "accounts_compared": len(figs["a"]["top_accounts"]), "problems": problems[:20],
+            "accounts_compared": len(figs["b"]["top_accounts"]), "problems": problems[:20],
         }
-        log(f"  check: {'all three agree' if not problems else 'DIFFERENCES: ' + '; '.join(problems[:5])}")
+        log(f"  check: {'all agree' if not problems else 'DIFFERENCES: ' + '; '.join(problems[:5])}")
     return {"sizes": results, "agree": ok}
 
 
@@ -330,7 +333,7 @@ def report(m: dict[str, Any], before: str, after: str, kp: dict[str, Any] | None
                 lo, hi = min(x["walls"]), max(x["walls"])
                 lines.append(f"| {label} | ({v}) {x['name']} | {x['median_s']:.2f} ({lo:.2f}-{hi:.2f}) | "
                              f"{x['ratio_to_duckdb']:.2f}x | {x['peak_mb']:.0f} |")
-        checks = "; ".join(f"{label}: {'all three agree' if r['agree'] else 'DIFFER'} "
+        checks = "; ".join(f"{label}: {'all agree' if r['agree'] else 'DIFFER'} "
                            f"({r['figures_compared']} figures, {r['accounts_compared']} key account(s))"
                            for label, r in kp["sizes"].items())
         lines += ["", f"Same numbers: {checks}.", ""]
@@ -355,6 +358,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale-sizes", default="1m,100m", help="sizes for scale: 1m runs Spark, 100m DuckDB")
     ap.add_argument("--sizes", default="1m,10m", help="comma list of row counts (1m, 10m, 20k, 500000)")
     ap.add_argument("--rounds", type=int, default=3, help="rounds per variant (at least 3 for the table)")
+    ap.add_argument("--shapes", default="mixed",
+                    help="comma list of customer bases for kpis: mixed (heavy customers), even (200,000 alike)")
+    ap.add_argument("--variants", default="a,b,c,p",
+                    help="comma list of kpis variants (b, the DuckDB SQL baseline, always runs)")
     ap.add_argument("--out", type=Path, default=generate.CACHE / "results.md")
     args = ap.parse_args(argv)
     only = {s.strip() for s in args.only.split(",") if s.strip()}
@@ -365,7 +372,8 @@ def main(argv: list[str] | None = None) -> int:
         m = machine()
         before = loadavg()
         log(f"machine: {m}; load {before}")
-        kp = bench_kpis(sizes, args.rounds, work, log) if "kpis" in only else None
+        kp = bench_kpis(sizes, args.rounds, work, log, tuple(s.strip() for s in args.shapes.split(",") if s.strip()),
+                        tuple(v.strip() for v in args.variants.split(",") if v.strip())) if "kpis" in only else None
         nbs = bench_notebooks(args.rounds, work, log) if "notebooks" in only else None
         st = bench_startup(args.rounds, log) if "startup" in only else None
         sc = bench_scale([_rows(x) for x in args.scale_sizes.split(",") if x.strip()], work, log) \

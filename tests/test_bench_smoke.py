@@ -40,6 +40,17 @@ def test_generator_is_seeded_and_cached(tmp_path):
     assert generate.generate(2_000, tmp_path / "a", customers=300, seed=1).stat().st_mtime_ns == mtime
 
 
+def test_even_customer_base(tmp_path):
+    even = generate.generate(20_000, tmp_path / "even", customers=300, seed=1, shape="even")
+    mixed = generate.generate(20_000, tmp_path / "mixed", customers=300, seed=1)
+    assert generate.default_dir(10_000_000, "even").name == "tx_10m_even"
+    top = {}
+    for name, path in (("even", even), ("mixed", mixed)):
+        customers = [line.split(",")[1] for line in path.read_text().splitlines()[1:]]
+        top[name] = max(customers.count(c) for c in set(customers)) / len(customers)
+    assert top["even"] < 0.01 < top["mixed"]  # no heavy customer in the even base
+
+
 def test_pandas_variant_agrees_with_kpi_cases(tiny):
     csv, a = tiny
     c = variants.pandas_figures(csv)

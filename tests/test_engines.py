@@ -205,7 +205,19 @@ BAD = {
     "unreadable file": lambda d: (d / "transactions.csv").write_bytes(b"date,customer,amount\n\x00\x01\xff\xfe"),
     "empty required id": lambda d: _replace(d / "transactions.csv", ",A,", ",,", count=1),
     "date out of range": lambda d: _replace(d / "transactions.csv", "2023-03-01", "2123-03-01", count=1),
+    # the counts of dates and ids are implied by the grouping keys (sources.check_aggregates)
+    "empty date": lambda d: _replace(d / "transactions.csv", "2023-03-01,A,", ",A,", count=1),
+    "empty amount": lambda d: _replace(d / "transactions.csv", ",A,250.00", ",A,", count=1),
 }
+
+
+def test_blank_rows_are_left_out_on_duckdb_as_by_pandas(tricky, tmp_path, duck):
+    folder = tmp_path / "your_data"
+    shutil.copytree(tricky, folder)
+    _rewrite(folder / "transactions.csv", lambda t: t.replace("\r\n", "\r\n,,\r\n", 3))
+    got = engines.kpi_table("your_data", folder, con=duck)
+    assert not any("pandas" in n for n in got.notes), got.notes
+    assert_same_table(reference("your_data", folder), got.kpis)
 
 
 def _replace(path: Path, old: str, new: str, count: int) -> None:

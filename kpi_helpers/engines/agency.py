@@ -17,6 +17,9 @@ from .revenue import month_code
 __all__ = ["agency_case"]
 
 
+#: The columns whose NULLs are those of a grouping key (see :func:`.sources.check_aggregates`).
+IMPLIED = {"date": "m", "client": "client"}
+
 def agency_case(con: Any, st: Any, inp: Any, p: dict[str, Any]) -> dict[str, Any]:
     """The KPI rows and key accounts of the agency on an engine (see :func:`.revenue.revenue_case`)."""
     import pandas as pd
@@ -28,10 +31,10 @@ def agency_case(con: Any, st: Any, inp: Any, p: dict[str, Any]) -> dict[str, Any
     has_value, has_channel = "conversion_value" in inp.columns, "channel" in inp.columns
     sums = [c for c in AD_SUMS if c != "conversion_value" or has_value]
     g = st.group_by(client=st.client, m=month_code(st.date)).aggregate(
-        n=st.count(), **check_aggregates(st, inp), **{c: st[c].sum() for c in sums}).cache()
+        n=st.count(), **check_aggregates(st, inp, IMPLIED), **{c: st[c].sum() for c in sums}).cache()
     cached = g
     try:
-        stats = verify(g, inp, ("client",))
+        stats = verify(g, inp, ("client",), IMPLIED)
         g = cached.filter(cached.m.notnull() & cached.client.notnull())  # blank rows left out
         first, last = pd.Timestamp(stats["first"]), pd.Timestamp(stats["last"])
         months = periods.month_table(first, last)

@@ -26,7 +26,11 @@ from typing import Any
 
 from .. import accounts, periods
 
-__all__ = ["month_code", "cells", "revenue_case"]
+__all__ = ["month_code", "cells", "revenue_case", "IMPLIED"]
+
+#: The columns whose NULLs are those of a grouping key of :func:`cells` (see
+#: :func:`kpi_helpers.engines.sources.check_aggregates`): the month code is NULL exactly where the date is.
+IMPLIED = {"date": "m", "customer": "customer"}
 
 
 def month_code(date: Any) -> Any:
@@ -40,7 +44,7 @@ def cells(tx: Any, inp: Any) -> Any:
     from .sources import check_aggregates
 
     return tx.group_by(m=month_code(tx.date), customer=tx.customer).aggregate(
-        rev=tx.amount.sum(), n=tx.count(), **check_aggregates(tx, inp))
+        rev=tx.amount.sum(), n=tx.count(), **check_aggregates(tx, inp, IMPLIED))
 
 
 def _float(x: Any) -> Any:
@@ -87,7 +91,7 @@ def revenue_case(con: Any, tx: Any, inp: Any, customers: Any, table: str, p: dic
         raise ValueError(f"recent_months must be a whole number >= 1, got {p['recent_months']!r}")
     g = cached = cells(tx, inp).cache()
     try:
-        stats = verify(g, inp, ("customer",))
+        stats = verify(g, inp, ("customer",), IMPLIED)
         g = cached.filter(cached.m.notnull() & cached.customer.notnull())  # blank rows left out
         total = float(fetch(g.aggregate(t=_float(g.rev.sum())))["t"].iloc[0])
         first, last = pd.Timestamp(stats["first"]), pd.Timestamp(stats["last"])
@@ -131,11 +135,11 @@ def revenue_case(con: Any, tx: Any, inp: Any, customers: Any, table: str, p: dic
         has_windows = len(complete) >= 2 * recent_months
         recent = complete[-recent_months:] if has_windows else []
         earlier = complete[-2 * recent_months: -recent_months] if has_windows else []
-        zero = g.rev.cast("decimal(18, 6)") * 0
+        # filtered sums (0 where a customer has no cell in the window): exact, as the whole-period sum
         per_customer = fetch(g.group_by("customer").aggregate(
             revenue=_float(g.rev.sum()),
-            now=_float(g.m.isin(recent or [-1]).ifelse(g.rev, zero).sum()),
-            before=_float(g.m.isin(earlier or [-1]).ifelse(g.rev, zero).sum())))
+            now=_float(g.rev.sum(where=g.m.isin(recent or [-1])).fill_null(0)),
+            before=_float(g.rev.sum(where=g.m.isin(earlier or [-1])).fill_null(0))))
         per_customer = per_customer.sort_values("customer", kind="stable")
         per_customer = per_customer.iloc[np.argsort(-per_customer["revenue"].to_numpy(), kind="stable")]
         names = pd.Index(per_customer["customer"].astype("str").to_numpy(), name="customer")
