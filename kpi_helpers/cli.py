@@ -565,7 +565,8 @@ def _run_one(case: str, notebook: Path, data_dir: Path, out_dir: Path, column_ma
         title = first_heading(nb) or cases_mod.CASES[case].title
         threshold = user_params.get("major_threshold", cell.get("major_threshold", (False, None, None))[1])
         summary = report.summary_html(kpi_path, currency=str(currency or "NOK"),
-                                      major_threshold=threshold if isinstance(threshold, (int, float)) else None)
+                                      major_threshold=threshold if isinstance(threshold, (int, float)) else None,
+                                      data_checks=cd.warnings)
         page = report.notebook_to_html(nb, title, summary=summary, paths=report.folder_names([data_dir, out_dir]))
         html_tmp = out_dir / f".{case}.tmp.html"
         try:

@@ -327,10 +327,12 @@ def _status_label(status: str) -> str:
 
 
 def summary_html(kpis: Any, currency: str = "NOK", *, major_threshold: float | None = 0.10,
-                 max_accounts: int = 5) -> str:
+                 max_accounts: int = 5, data_checks: Iterable[str] | None = None) -> str:
     """The summary that opens a report, from a KPI table (the contract's columns).
 
-    Lists the key accounts (the ``account:<name>`` scopes, in the table's order) with what makes each
+    First the data checks, when given (``data_checks``: the warnings reading the data gave, e.g.
+    duplicate rows or names that differ only in case; "No problems found." when there are none), so a
+    client's reader sees what the numbers rest on before the numbers. Then it lists the key accounts (the ``account:<name>`` scopes, in the table's order) with what makes each
     one matter (its revenue share, revenue, visits ... for the whole period), then every KPI of the
     whole business over the whole period that has a target, with value, target and status, and how
     many are on track. Any status string is shown (``not_measurable`` as "not measurable").
@@ -348,6 +350,11 @@ def summary_html(kpis: Any, currency: str = "NOK", *, major_threshold: float | N
     whole = (table["period"].astype(str) == "all").reset_index(drop=True)
     months = sorted(p for p in table["period"].astype(str).unique() if p != "all")
     parts = ['<section class="kpi-summary" id="summary">', "<h2>Summary</h2>"]
+    if data_checks is not None:
+        checks = [str(w) for w in data_checks]
+        parts.append("<h3>Data checks</h3>")
+        parts.append("<ul>" + "".join(f"<li>{e(w)}</li>" for w in checks) + "</ul>" if checks
+                     else "<p>No problems found in reading the data.</p>")
     if months:
         parts.append(f'<p class="muted">Period: {e(months[0])} to {e(months[-1])} ({len(months)} months).</p>')
 

@@ -330,6 +330,27 @@ def test_run_checks_the_data_first_and_keeps_the_previous_outputs(capsys, tmp_pa
         assert snippet in err, snippet
 
 
+@pytest.mark.notebook
+def test_report_of_a_messy_file_shows_its_data_checks_first(capsys, tmp_path):
+    """Trial 11 read with its options said: the report opens with the data checks, before any number."""
+    from bs4 import BeautifulSoup
+
+    text = ("Dato;Kunde;Beløp\n03/04/2025;Aurora AS;16,760\n05/06/2025;AURORA AS;3,500\n"
+            "05/06/2025;AURORA AS;3,500\n06/06/2025;TOTAL;23,760\n")
+    d = folder(tmp_path, text)
+    rep = tmp_path / "rep"
+    code, _, err = run_main(capsys, "run", "startup", "--data", d, "--out", rep, "--map", "invoices.Dato=date",
+                            "--map", "invoices.Kunde=customer", "--map", "invoices.Beløp=amount",
+                            "--decimal", ".", "--dayfirst")
+    assert code == 0, err
+    soup = BeautifulSoup((rep / "startup.html").read_text(encoding="utf-8"), "html.parser")
+    summary = soup.find(id="summary")
+    assert summary is not None and summary.find("h3").get_text() == "Data checks"
+    checks = " ".join(li.get_text() for li in summary.find("ul").find_all("li"))
+    for snippet in ("repeats an earlier row", "case or spaces", "total row"):
+        assert snippet in checks, snippet
+
+
 def test_whole_number_columns_are_not_asked_about_thousands(tmp_path):
     """16.760 clicks has one reading (16760): no question, and the whole-number check stays in force."""
     from kpi_helpers.data import read_table

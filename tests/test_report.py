@@ -142,6 +142,19 @@ def test_summary_lists_accounts_and_kpis_with_any_status():
     assert "1 more KPIs without a target" in text
 
 
+def test_summary_starts_with_the_data_checks():
+    table = _kpis([("revenue", "all", "all", 1000.0, "currency", None, "no_target"),
+                   ("revenue_share", "account:Big", "all", 0.4, "ratio", None, "no_target")])
+    warning = "shop/sales.csv: 2 rows repeat an earlier row (rows 5, 9); counted as given; <b>"
+    soup = BeautifulSoup(report.summary_html(table, data_checks=[warning]), "html.parser")
+    headings = [h.get_text() for h in soup.find_all("h3")]
+    assert headings[0] == "Data checks" and headings.index("Data checks") < headings.index("Key accounts")
+    assert soup.find("li").get_text() == warning  # escaped, verbatim
+    clean = BeautifulSoup(report.summary_html(table, data_checks=[]), "html.parser").get_text(" ")
+    assert "No problems found in reading the data." in clean
+    assert "Data checks" not in report.summary_html(table)  # not said when not given
+
+
 def test_report_of_a_small_notebook_is_self_contained_with_summary_after_title():
     nb = v4.new_notebook(cells=[
         v4.new_markdown_cell("# Report title\n\nIntro text."),
