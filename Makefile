@@ -72,7 +72,7 @@ java:
 # While editing: no notebook executions, nothing slow (markers in pyproject.toml, tests/conftest.py).
 test-fast: $(STAMP)
 	$(BIN)/python -m mypy
-	$(BIN)/python -m pytest -m "not notebook and not slow and not spark" tests
+	$(BIN)/python -m pytest -n 2 -m "not notebook and not slow and not spark" tests
 
 # The students' view: every notebook in JupyterLab, run in headless Chromium (tests_browser/).
 # The PDF test of tests/test_report.py is skipped by `make test` where chromium is missing: run it here.
