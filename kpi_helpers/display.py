@@ -79,6 +79,7 @@ Nothing here imports matplotlib, seaborn or ipywidgets, and no function changes 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -101,6 +102,7 @@ __all__ = [
     "count_text",
     "abc_title",
     "key_accounts_text",
+    "markdown_text",
     "kpi_name",
     "label",
     "language",
@@ -497,6 +499,18 @@ def format_kpi_table(table: pd.DataFrame, *, currency: str = "NOK", lang: str = 
     return out.reset_index(drop=True)
 
 
+def markdown_text(text: Any) -> str:
+    """Text from the data (a customer name, a warning) shown verbatim in Markdown.
+
+    Markdown's special characters are escaped, so a name such as ``$5 *Deli*`` never turns into
+    maths, bold or a link. The one rule for every sentence and list the notebooks build from data.
+
+    >>> markdown_text("$5 & *Deli* [A]")
+    '\\$5 & \\*Deli\\* \\[A\\]'
+    """
+    return re.sub(r"([\\`*_{}\[\]<>#|$~])", r"\\\1", str(text))
+
+
 def key_accounts_text(table: pd.DataFrame | None, *, threshold: float, lang: str = "en", noun: str = "account",
                       measure: str = "revenue") -> str:
     """One Markdown sentence: which accounts THE key-account rule picked, and why (the same words everywhere).
@@ -535,7 +549,7 @@ def key_accounts_text(table: pd.DataFrame | None, *, threshold: float, lang: str
                                threshold=format_value(threshold, "ratio", lang=lang)))
         if row["best_scored"]:
             why.append(lg.text("key_accounts.best_scored", score=format_value(row["score"], "score", lang=lang)))
-        parts.append(f"**{name}** ({'; '.join(why)})")
+        parts.append(f"**{markdown_text(name)}** ({'; '.join(why)})")
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + lg.text("and") + parts[-1]
     count = (lg.text("key_accounts.count_one", one=n.one) if len(parts) == 1
              else lg.text("key_accounts.count_many", n=len(parts), many=n.many))

@@ -368,3 +368,13 @@ def test_public_functions_are_listed_in_all():
     public = {n.name for n in tree.body
               if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and not n.name.startswith("_")}
     assert public <= set(display.__all__)
+
+
+def test_names_from_the_data_are_escaped_once_everywhere_in_markdown():
+    """One escaping rule (display.markdown_text) for sentences and the Data checks list."""
+    from kpi_helpers.data import checks_markdown
+
+    t = pd.DataFrame({"revenue": [60.0], "share": [0.6], "score": [float("nan")], "largest": [True],
+                      "major": [True], "best_scored": [False]}, index=pd.Index(["$5 *Deli*"], name="account"))
+    assert "**\\$5 \\*Deli\\***" in display.key_accounts_text(t, threshold=0.10)
+    assert checks_markdown(["a_b.csv: [x]"]) == "- a\\_b.csv: \\[x\\]"

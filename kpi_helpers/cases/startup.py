@@ -297,7 +297,7 @@ def largest_share_text(matrix: pd.DataFrame, account: Any, *, runner_up_share: f
     t = share_by_year(matrix, account)
     share = t.at["all", "share"]
     pct = display.format_value(share, "ratio")
-    name = _md(account)
+    name = display.markdown_text(account)
     if math.isnan(share):
         return f"**{name}**'s share of revenue is undefined: total revenue is not above zero."
     years = t.drop(index="all")
@@ -319,10 +319,6 @@ def largest_share_text(matrix: pd.DataFrame, account: Any, *, runner_up_share: f
     return head + (f" By year: {by_year}." if len(years) > 1 else "")
 
 
-def _md(name: Any) -> str:
-    """A customer name shown verbatim in Markdown (no accidental bold, links or maths)."""
-    import re
-    return re.sub(r"([\\`*_{}\[\]<>#|$~])", r"\\\1", str(name))
 
 
 _JUDGEMENTS = {"strategic_value": "strategic value", "growth_potential": "growth potential",
@@ -378,9 +374,9 @@ def key_pair_text(result: CaseResult, *, threshold: float) -> str:
             parts.append(text)
         return "; ".join(parts) if parts else "picked by the rule"
 
-    out = f"In this notebook **customer A** is **{_md(a)}**: {why(a)}."
+    out = f"In this notebook **customer A** is **{display.markdown_text(a)}**: {why(a)}."
     if b is not None:
-        out += f" **Customer B** is **{_md(b)}**: {why(b)}."
+        out += f" **Customer B** is **{display.markdown_text(b)}**: {why(b)}."
         growth = _account_cmgr(result, b)
         if not math.isnan(growth):
             out += (f" B's revenue *grew* by {display.format_value(growth, 'ratio', decimals=2)} a month (CMGR), "
@@ -440,7 +436,7 @@ def scenario_text(scenario: Scenario, *, currency: str = "NOK") -> str:
     lines.append(f"- **Concentration**: HHI {display.format_value(sm.at['hhi', 'with'], 'index')} "
                  f"({scenario.hhi_band[0]}) becomes {display.format_value(sm.at['hhi', 'without'], 'index')} "
                  f"({scenario.hhi_band[1]})"
-                 + (f"; the largest customer would be **{_md(top_without)}** with "
+                 + (f"; the largest customer would be **{display.markdown_text(top_without)}** with "
                     f"{pct(sm.at['top_customer_share', 'without'])}." if top_without is not None else
                     "; no customer with revenue would be left."))
     return "\n".join(lines)
@@ -471,7 +467,7 @@ def summary_text(result: CaseResult, scenario: Scenario) -> str:
     assert result.key_account_table is not None  # a is a key account
     share_a = result.key_account_table.at[a, "share"]
     lost_share = (sm.at["revenue", "change"] / sm.at["revenue", "with"]) if sm.at["revenue", "with"] else math.nan
-    lines.append(f"- **A ({_md(a)})** is a key account because of its revenue: the largest customer, "
+    lines.append(f"- **A ({display.markdown_text(a)})** is a key account because of its revenue: the largest customer, "
                  f"{display.format_value(share_a, 'ratio')} of revenue over the period, and therefore also the biggest "
                  f"risk: without A revenue would be {display.format_value(-lost_share, 'ratio')} lower and concentration "
                  f"would go from {scenario.hhi_band[0]} to {scenario.hhi_band[1]}.")
@@ -480,11 +476,11 @@ def summary_text(result: CaseResult, scenario: Scenario) -> str:
         cmgr_b = whole["value"].get((f"account:{b}", "cmgr"), math.nan)
         cmgr_a = whole["value"].get((f"account:{a}", "cmgr"), math.nan)
         best = result.frames["scores"].index[0] if len(result.frames.get("scores", [])) else None
-        lines.append(f"- **B ({_md(b)})** is a key account too: its *share* of revenue is "
+        lines.append(f"- **B ({display.markdown_text(b)})** is a key account too: its *share* of revenue is "
                      f"{display.format_value(share_b, 'ratio', decimals=2)}, while its revenue *grows* at "
                      f"{display.format_value(cmgr_b, 'ratio', decimals=2)} a month (CMGR) against A's "
                      f"{display.format_value(cmgr_a, 'ratio', decimals=2)}"
-                     + (f"; with the weights of this run the best-scored account is **{_md(best)}**." if best is not None
+                     + (f"; with the weights of this run the best-scored account is **{display.markdown_text(best)}**." if best is not None
                         else "."))
     lines.append("- **Both views together**: the company KPI is tracked for each key account too (rows "
                  "`account:<name>` in the KPI table), so the account managers see each key account's growth next to "

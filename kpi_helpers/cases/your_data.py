@@ -8,7 +8,6 @@ it describes (issue 11).
 from __future__ import annotations
 
 import math
-import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -40,9 +39,6 @@ def run(data: CaseData, params: dict[str, Any]) -> CaseResult:
     return analyse_revenue("your_data", data, "transactions", params)
 
 
-def _md(name: Any) -> str:
-    """A customer id shown verbatim in Markdown."""
-    return re.sub(r"([\\`*_{}\[\]<>#|$~])", r"\\\1", str(name))
 
 
 def status_tally(table: pd.DataFrame) -> pd.DataFrame:
@@ -90,7 +86,7 @@ def spread_text(concentration: dict[str, Any], pareto: pd.DataFrame, key_table: 
         return "No customer has revenue above zero, so there is no concentration to describe."
     major = int((pd.to_numeric(pareto["share"], errors="coerce") >= threshold - 1e-12).sum())
     pct = lambda v, d=None: display.format_value(v, "ratio", decimals=d)  # noqa: E731
-    head = (f"The largest customer, **{_md(top)}**, brings {pct(top_share)} of revenue; "
+    head = (f"The largest customer, **{display.markdown_text(top)}**, brings {pct(top_share)} of revenue; "
             f"{n_a:,} of {n:,} customers ({pct(n_a / n)}) make up ABC class A, {pct(share_a)} of revenue.")
     if major:
         return head + (f" {major} customer(s) reach the major-customer threshold of {pct(threshold)}: single "
@@ -100,7 +96,7 @@ def spread_text(concentration: dict[str, Any], pareto: pd.DataFrame, key_table: 
                        f"{n:,} customers each one can still be looked after by name.")
     picked = ""
     if key_table is not None and len(key_table):
-        names = ", ".join(f"**{_md(k)}** ({pct(s)})" for k, s in zip(key_table.index, key_table["share"]))
+        names = ", ".join(f"**{display.markdown_text(k)}** ({pct(s)})" for k, s in zip(key_table.index, key_table["share"]))
         picked = (f" The rule still picks key accounts ({names}), because it always names the largest and the "
                   "best-scored account; here that choice matters little: losing any one of them would cost at most "
                   f"{pct(float(key_table['share'].max()))} of revenue.")

@@ -464,4 +464,6 @@ def checks_markdown(warnings: Iterable[str]) -> str:
     items = [str(w) for w in warnings]
     if not items:
         return "No problems found."
-    return "\n".join("- " + re.sub(r"([\\`*_{}\[\]<>#|$~])", r"\\\1", w) for w in items)
+    from ..display import markdown_text  # the one escaping rule (display is imported only here)
+
+    return "\n".join("- " + markdown_text(w) for w in items)

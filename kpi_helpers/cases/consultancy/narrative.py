@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from ... import accounts, kpis, scorecard, stats
-from ...display import format_value, key_accounts_text, status_text
+from ...display import format_value, key_accounts_text, markdown_text, status_text
 from .. import CaseResult
 from .analysis import average_headcount, client_profile, client_revenue_frame, client_revenue_trend, data_range
 
@@ -27,8 +27,8 @@ __all__ = ["followed_account_text", "relationship_text", "headcount", "revenue_p
 # --- narrative helpers of notebook 02 (issue 11): every sentence computed from the data -------------
 
 def _names(items: list[str]) -> str:
-    """``A``, ``A and B``, ``A, B and C``."""
-    items = [str(i) for i in items]
+    """``A``, ``A and B``, ``A, B and C`` (names shown verbatim in Markdown)."""
+    items = [markdown_text(i) for i in items]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
@@ -54,11 +54,11 @@ def followed_account_text(result: CaseResult) -> str:
     share = result.frames["by_client"]["revenue_share"]
     first = keys[0]
     if len(keys) == 1:
-        return (f"This notebook follows **{first}**, the only key account, in depth: it brings "
+        return (f"This notebook follows **{markdown_text(first)}**, the only key account, in depth: it brings "
                 f"{format_value(share[first], 'ratio')} of billed revenue.")
     second = keys[1]
     times = share[first] / share[second] if share[second] else math.nan
-    return (f"This notebook follows **{first}**, the largest of the {len(keys)} key accounts, in depth: it brings "
+    return (f"This notebook follows **{markdown_text(first)}**, the largest of the {len(keys)} key accounts, in depth: it brings "
             f"{format_value(share[first], 'ratio')} of billed revenue, {format_value(times, 'number', decimals=1)} "
             f"times as much as {second} ({format_value(share[second], 'ratio')}), the next key account. The same KPIs for "
             f"{_names(keys[1:])} are in the client charts of section 4 and in the KPI table.")
@@ -76,7 +76,7 @@ def relationship_text(result: CaseResult, client: str) -> str:
     first_day, last_day = data_range(result)
     months = result.frames["monthly"]["period"]
     staff = int(result.frames["work"]["consultant"].nunique())
-    text = (f"**{client}**: {format_value(p['revenue_share'], 'ratio')} of billed revenue, "
+    text = (f"**{markdown_text(client)}**: {format_value(p['revenue_share'], 'ratio')} of billed revenue, "
             f"{int(p['projects'])} of {int(client_profile(result)['projects'].sum())} projects "
             f"({int(p['ongoing_projects'])} still running), billed in {int(p['active_months'])} of the "
             f"{int(p['months'])} months of data ({months.iloc[0]} to {months.iloc[-1]}), and "
@@ -217,7 +217,7 @@ def client_vs_others_text(comparison: dict[str, Any]) -> str:
                 f"({level} interval {format_value(iv['low'], 'ratio')} to {format_value(iv['high'], 'ratio')})")
 
     if not math.isfinite(d["difference"]):
-        return (f"**{comparison['client']}**: {part(c)}; the other clients: {part(o)}. One of the two groups has no "
+        return (f"**{markdown_text(comparison['client'])}**: {part(c)}; the other clients: {part(o)}. One of the two groups has no "
                 f"observations, so there is no difference to judge.")
 
     def points(x: float) -> str:
@@ -226,7 +226,7 @@ def client_vs_others_text(comparison: dict[str, Any]) -> str:
     verdict = ("it does not contain 0, so the difference is larger than the noise of these counts explains"
                if d["distinguishable"] else
                "it contains 0, so with these counts the difference cannot be told apart from noise")
-    return (f"**{comparison['client']}**: {part(c)}. **The other clients together**: {part(o)}. Difference "
+    return (f"**{markdown_text(comparison['client'])}**: {part(c)}. **The other clients together**: {part(o)}. Difference "
             f"{points(d['difference'])} percentage points, {level} interval {points(d['low'])} to "
             f"{points(d['high'])} points: {verdict}. (The whole firm, this client included: {f['successes']} of "
             f"{f['n']}, {format_value(f['share'], 'ratio')}.)")
