@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import accounts, display, kpis
+from .. import accounts, display, kpis, scorecard
 from ._revenue import _a_class, analyse_revenue, concentration_title, growth_summary
 
 if TYPE_CHECKING:
@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 __all__ = ["run", "STATUSES", "status_tally", "concentration_title", "spread_text", "score_view",
            "account_overview", "MAX_PARETO_BARS", "growth_summary"]
 
-#: Every status of the KPI table, in the order the tally shows them.
-STATUSES = ("on_track", "off_track", "not_measurable", "insufficient_data", "no_target")
+#: Every status of the KPI table (scorecard.STATUSES), in the order the tally shows them: the verdicts first.
+STATUSES = ("on_track", "off_track", *(s for s in scorecard.STATUSES if s not in ("on_track", "off_track")))
 #: More customers than this with revenue > 0: the notebook draws the share curve, not Pareto bars
 #: (one rule: :data:`kpi_helpers.accounts.LARGE_CUSTOMER_BASE`, which ``plots.MAX_PARETO_BARS`` is too).
 MAX_PARETO_BARS = accounts.LARGE_CUSTOMER_BASE
