@@ -119,7 +119,7 @@ DISPLAY_UNITS = (*scorecard.UNITS, "multiple", "number", "date", "month", "text"
 KPI_DISPLAY_UNITS: dict[str, str] = {"roas": "multiple"}
 
 
-def language(lang: str = "en") -> Language:
+def language(lang: str | None = None) -> Language:
     """The :class:`Language` for a code (:func:`kpi_helpers.i18n.language`); ``ValueError`` for a
     code not in :data:`LANGUAGES`.
 
@@ -132,7 +132,7 @@ def language(lang: str = "en") -> Language:
 # ---------------------------------------------------------------------------------------------
 # names
 # ---------------------------------------------------------------------------------------------
-def status_text(status: Any, lang: str = "en") -> str:
+def status_text(status: Any, lang: str | None = None) -> str:
     """The words for a KPI table status id; any other status is shown as it is.
 
     >>> status_text("on_track"), status_text("not_measurable"), status_text("paused")
@@ -142,7 +142,7 @@ def status_text(status: Any, lang: str = "en") -> str:
     return words.get(status, str(status)) if isinstance(status, str) else str(status)
 
 
-def label(name: Any, lang: str = "en") -> str:
+def label(name: Any, lang: str | None = None) -> str:
     """A short label for a KPI or column id (axes, legends, default titles).
 
     >>> label("cmgr"), label("avg_check"), label("revenue_share")
@@ -151,7 +151,7 @@ def label(name: Any, lang: str = "en") -> str:
     return language(lang).labels.get(str(name), str(name).replace("_", " "))
 
 
-def kpi_name(kpi: str, lang: str = "en", names: Mapping[str, str] | None = None) -> str:
+def kpi_name(kpi: str, lang: str | None = None, names: Mapping[str, str] | None = None) -> str:
     """A KPI's readable name: from ``names`` if given there, else the language's (for English
     the KPI catalogue's), else the id as it is.
 
@@ -167,7 +167,7 @@ def kpi_name(kpi: str, lang: str = "en", names: Mapping[str, str] | None = None)
     return str(table.get(kpi, kpi))
 
 
-def unit_label(unit: str, currency: str = "NOK", lang: str = "en") -> str:
+def unit_label(unit: str, currency: str = "NOK", lang: str | None = None) -> str:
     """The unit as shown in an axis label: ``NOK``, ``%``, ``days``, ...
 
     >>> unit_label("currency"), unit_label("ratio", "EUR"), unit_label("count"), unit_label("m2")
@@ -257,7 +257,7 @@ def distinct_decimals(values: Sequence[float], unit: str) -> int:
     return base + 2
 
 
-def count_text(n: Any, plural: str, singular: str | None = None, lang: str = "en") -> str:
+def count_text(n: Any, plural: str, singular: str | None = None, lang: str | None = None) -> str:
     """A count with its noun in the right number: "1 finished project", "12 answers", "n/a answers".
 
     ``singular`` defaults to ``plural`` without its plural ending ("parties" -> "party").
@@ -272,7 +272,7 @@ def count_text(n: Any, plural: str, singular: str | None = None, lang: str = "en
     return f"{number} {singular if x is not None and abs(x) == 1 else plural}"
 
 
-def abc_title(n_a: int, n: int, share: float, lang: str = "en") -> str:
+def abc_title(n_a: int, n: int, share: float, lang: str | None = None) -> str:
     """How concentrated revenue is, stated from the data (the Pareto figure's title).
 
     >>> abc_title(8, 27, 0.808)
@@ -304,7 +304,7 @@ def _time_text(value: Any, pattern: str, lang: Language) -> str:
     return pattern.format(year=ts.year, month=ts.month, day=ts.day, month_name=name)
 
 
-def format_value(value: Any, unit: str, *, currency: str = "NOK", lang: str = "en",
+def format_value(value: Any, unit: str, *, currency: str = "NOK", lang: str | None = None,
                  decimals: int | None = None, compact: bool = False) -> str:
     """One value as text in its unit (see the module's table); ``"n/a"`` when undefined.
 
@@ -367,7 +367,7 @@ def format_value(value: Any, unit: str, *, currency: str = "NOK", lang: str = "e
     return number
 
 
-def _texts_against_target(value: Any, target: Any, unit: str, status: Any, *, currency: str, lang: str,
+def _texts_against_target(value: Any, target: Any, unit: str, status: Any, *, currency: str, lang: str | None,
                           decimals: int | None) -> tuple[str, str]:
     """Value and target as text; with more decimals when they would read the same but differ."""
     v_text = format_value(value, unit, currency=currency, lang=lang, decimals=decimals)
@@ -391,7 +391,7 @@ def _texts_against_target(value: Any, target: Any, unit: str, status: Any, *, cu
 
 
 def format_against_target(value: Any, target: Any, unit: str, status: Any = None, *, currency: str = "NOK",
-                          lang: str = "en", decimals: int | None = None) -> str:
+                          lang: str | None = None, decimals: int | None = None) -> str:
     """A value against its target, "2.5% vs 3.0%"; the value alone when there is no target.
 
     When the two would print the same but are not equal and the status says on or off track,
@@ -413,7 +413,7 @@ def format_against_target(value: Any, target: Any, unit: str, status: Any = None
 # ---------------------------------------------------------------------------------------------
 # frames
 # ---------------------------------------------------------------------------------------------
-def format_frame(frame: pd.DataFrame, units: Mapping[Any, str], *, currency: str = "NOK", lang: str = "en",
+def format_frame(frame: pd.DataFrame, units: Mapping[Any, str], *, currency: str = "NOK", lang: str | None = None,
                  decimals: Mapping[Any, int] | None = None, others: str = "keep") -> pd.DataFrame:
     """A display copy of ``frame``: each column named in ``units`` as text in its unit.
 
@@ -454,7 +454,7 @@ def format_frame(frame: pd.DataFrame, units: Mapping[Any, str], *, currency: str
     return out
 
 
-def format_kpi_table(table: pd.DataFrame, *, currency: str = "NOK", lang: str = "en",
+def format_kpi_table(table: pd.DataFrame, *, currency: str = "NOK", lang: str | None = None,
                      names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """A display copy of a KPI table (``scorecard.kpi_table``): values, targets and status as text.
 
@@ -511,7 +511,7 @@ def markdown_text(text: Any) -> str:
     return re.sub(r"([\\`*_{}\[\]<>#|$~])", r"\\\1", str(text))
 
 
-def key_accounts_text(table: pd.DataFrame | None, *, threshold: float, lang: str = "en", noun: str = "account",
+def key_accounts_text(table: pd.DataFrame | None, *, threshold: float, lang: str | None = None, noun: str = "account",
                       measure: str = "revenue") -> str:
     """One Markdown sentence: which accounts THE key-account rule picked, and why (the same words everywhere).
 

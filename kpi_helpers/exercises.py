@@ -35,7 +35,7 @@ class CheckResult:
         return self.message
 
 
-def _fmt(value: float, unit: str, lang: str) -> str:
+def _fmt(value: float, unit: str, lang: str | None) -> str:
     """The answer as text (:func:`kpi_helpers.display.format_value`; money without a currency code)."""
     return display.format_value(value, unit, currency="", lang=lang)
 
@@ -48,7 +48,7 @@ def _readings(value: float, unit: str, lg: display.Language) -> list[tuple[float
 
 
 def check_answer(answer: Any, expected: float, *, unit: str = "number", rel_tol: float = 0.01,
-                 abs_tol: float = 1e-9, hint: str = "", variable: str = "answer", lang: str = "en") -> CheckResult:
+                 abs_tol: float = 1e-9, hint: str = "", variable: str = "answer", lang: str | None = None) -> CheckResult:
     """Compare a student's ``answer`` with ``expected`` (one answer format for every exercise).
 
     Parameters
@@ -110,7 +110,7 @@ def check_answer(answer: Any, expected: float, *, unit: str = "number", rel_tol:
 
 
 def check_choice(answer: Any, expected: str, *, options: tuple[str, ...], why: str = "",
-                 variable: str = "answer", lang: str = "en") -> CheckResult:
+                 variable: str = "answer", lang: str | None = None) -> CheckResult:
     """Check a choice among ``options`` (e.g. "key account" or "KPI"), explaining the right answer.
 
     The comparison ignores case and surrounding spaces. ``why`` explains the answer; it is shown

@@ -33,9 +33,19 @@ LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3",
 
 
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Strip volatile metadata; keep each cell's id (the translation catalogues are keyed by it) and
+    give a cell without one, or with an id an earlier cell has, the next free ``cell-NNN``."""
+    language = nb.metadata.get("language")
     nb.metadata = {"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO}
-    for i, cell in enumerate(nb.cells):
-        cell.id = f"cell-{i:03d}"
+    if language:
+        nb.metadata["language"] = language  # the edition's language (kpi_helpers.i18n.cells.translate)
+    taken = {c.get("id") for c in nb.cells}
+    seen: set[str] = set()
+    free = (f"cell-{i:03d}" for i in range(10_000) if f"cell-{i:03d}" not in taken)
+    for cell in nb.cells:
+        if not cell.get("id") or cell.id in seen:
+            cell.id = next(free)
+        seen.add(cell.id)
         for key in ("execution", "papermill", "collapsed", "scrolled", "ExecuteTime"):
             cell.metadata.pop(key, None)
         if cell.cell_type == "code":
@@ -45,11 +55,12 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def refresh(path: Path) -> float:
+    """Execute ``path`` in a fresh kernel, in its own folder (as JupyterLab does), and write it back cleaned."""
     nb = nbformat.read(path, as_version=4)
     nb.metadata["kernelspec"] = KERNELSPEC
     start = time.perf_counter()
     NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+                   resources={"metadata": {"path": str(Path(path).resolve().parent)}}).execute()
     elapsed = time.perf_counter() - start
     nbformat.write(clean(nb), path)
     return elapsed

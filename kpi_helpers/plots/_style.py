@@ -24,6 +24,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import display
+from ..i18n import tr, trn
 
 __all__ = ["finite_values", "PALETTE", "PRIMARY", "HIGHLIGHT", "HIGHLIGHT_MORE", "GREY", "LIGHT_GREY",
            "TARGET_COLOR", "FIGSIZE", "UNITS", "theme_rc", "use_style", "style_context", "currency_formatter",
@@ -174,7 +175,7 @@ def _tick_number(x: float, decimals: int | None = None) -> str:
 
 def _label_with_unit(name: Any, unit: str, currency: str) -> str:
     u = display.unit_label(unit, currency)
-    return f"{display.label(name)} ({u})" if u and u != "number" else display.label(name)
+    return f"{display.label(name)} ({u})" if u and unit != "number" else display.label(name)
 
 
 class _PercentTickFormatter(mpl.ticker.Formatter):
@@ -388,14 +389,14 @@ def _titles(ax: Axes, title: str | None, xlabel: str | None, ylabel: str | None)
 
 
 def _target_label(target: float, unit: str, currency: str) -> str:
-    return f"target {_chart_value(target, unit, currency)}"
+    return tr("target {value}", value=_chart_value(target, unit, currency))
 
 
 def _key_label(n: int, label: str | None = None) -> str:
     """The legend entry of the highlighted items: ``label`` if given, else "key account(s)"."""
     if label is not None:
         return label
-    return "key account" if n == 1 else "key accounts"
+    return trn("key account", "key accounts", n)
 
 
 def _highlight_colors(n: int) -> list[str]:
@@ -454,8 +455,8 @@ def _mark_cut_axis(ax: Axes) -> bool:
     return True
 
 
-def _no_data(ax: Axes, message: str = "no data to show") -> None:
-    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color="0.4", **_PLAIN)
+def _no_data(ax: Axes, message: str | None = None) -> None:
+    ax.text(0.5, 0.5, tr("no data to show") if message is None else message, transform=ax.transAxes, ha="center", va="center", color="0.4", **_PLAIN)
 
 
 def _order_and_trim(s: pd.Series, *, sort: bool, top: int | None, highlight: Sequence[Any], additive: bool,
