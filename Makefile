@@ -18,7 +18,7 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: all run test test-fast test-browser test-spark chromium java bench lab data notebooks golden lock site setup clean help
+.PHONY: all run test test-fast test-browser test-spark chromium java bench lab data notebooks notebooks-nb golden lock site setup clean help
 
 help:
 	@echo "make run    set up and run every case headless into reports/"
@@ -28,7 +28,8 @@ help:
 	@echo "make test-spark  the KPI tables on Spark (local mode) equal pandas and DuckDB (installs Java, PySpark)"
 	@echo "make lab    open JupyterLab on notebooks/"
 	@echo "make data   regenerate data/ from the seeded generators"
-	@echo "make notebooks  re-execute the notebooks in place (refresh committed outputs)"
+	@echo "make notebooks  re-execute the notebooks in place (refresh committed outputs), then build notebooks/nb/"
+	@echo "make notebooks-nb  build the Bokmål edition notebooks/nb/ from notebooks/i18n/nb/ and execute it"
 	@echo "make site   build the lessons site into build/site/ (offline, from the committed outputs)"
 	@echo "make lock   refresh requirements.lock to the newest allowed versions, then make notebooks"
 	@echo "make golden  rewrite tests/golden/ (the KPI tables of the shipped cases; say why in the commit)"
@@ -103,6 +104,11 @@ data: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/refresh_notebooks.py
+	$(BIN)/python tools/translate_notebooks.py build
+
+# The Bokmål edition notebooks/nb/: built from the English notebooks and notebooks/i18n/nb/*.md, executed.
+notebooks-nb: $(STAMP)
+	$(BIN)/python tools/translate_notebooks.py build
 
 # The lessons site: every notebook from its committed outputs (nothing re-executed), offline.
 site: $(STAMP)

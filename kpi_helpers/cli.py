@@ -42,6 +42,7 @@ from .cli_notebook import (QuietPapermill, first_heading, notebook_defaults, par
                            strip_papermill_metadata)
 from .cli_options import UsageError
 from .cli_params import RESERVED_PARAMETERS, coerce_value, parse_param_items
+from .i18n import LANGUAGES
 
 __all__ = ["main", "build_parser", "parse_param_items", "coerce_value", "write_kpi_csv",
            "project_root", "EXIT_OK", "EXIT_ERROR", "EXIT_USAGE", "EXIT_DATA"]
@@ -230,6 +231,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         if case.description:
             out.append(f"  {case.description}")
         out.append(f"  notebook:   {case.notebook}{'' if nb.is_file() else '  (not found in ' + _show(nb_dir) + ')'}")
+        out.append(f"  languages:  {', '.join(_languages(nb_dir, case.notebook))}  (run --lang)")
         out.append("  tables:")
         specs = data.TABLES.get(name, {})
         width = max((len(t) for t in specs), default=0)
@@ -249,6 +251,18 @@ def cmd_list(args: argparse.Namespace) -> int:
     out.append("Start a folder for your own data:  kpi-cases template CASE DIR")
     print("\n".join(out))
     return EXIT_OK
+
+
+def _languages(nb_dir: Path, notebook: str) -> list[str]:
+    """The editions of a notebook this project has: English, then each ``notebooks/<lang>/`` copy."""
+    from .i18n import LANGUAGE_NAMES, LANGUAGES
+
+    return [f"{code} ({LANGUAGE_NAMES[code]})" for code in LANGUAGES if _notebook_path(nb_dir, notebook, code).is_file()]
+
+
+def _notebook_path(nb_dir: Path, notebook: str, lang: str) -> Path:
+    """A case notebook in a language: ``notebooks/<file>`` (English) or ``notebooks/<lang>/<file>``."""
+    return nb_dir / notebook if lang == "en" else nb_dir / lang / notebook
 
 
 # ------------------------------------------------------------------------------------------------
@@ -437,7 +451,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     names = _case_names(args.case, cases)
     root = project_root()
     nb_dir = root / "notebooks"
-    notebooks = {c: nb_dir / cases.CASES[c].notebook for c in names}
+    lang = getattr(args, "lang", "en")
+    notebooks = {c: _notebook_path(nb_dir, cases.CASES[c].notebook, lang) for c in names}
     missing = [str(p) for p in notebooks.values() if not p.is_file()]
     if missing:
         raise CaseFailure(EXIT_ERROR, f"notebook not found: {', '.join(missing)}")
@@ -510,11 +525,13 @@ def _run_one(case: str, notebook: Path, data_dir: Path, out_dir: Path, column_ma
 
     import nbformat
 
-    from . import data, report
+    from . import data, i18n, report
 
+    lang = getattr(args, "lang", "en")
     # the data check first: its warnings on stderr, a data error before any file is touched
     checks = cli_options.checks(args, data)
-    cd = data.load_case(case, data_dir, column_map, dialect, checks=checks)
+    with i18n.using(lang):
+        cd = data.load_case(case, data_dir, column_map, dialect, checks=checks)
     _print_notes(case, cd.warnings)
     options = cli_options.notebook_parameters(dialect, checks)
     cell = parameters_cell(notebook) or {}
@@ -530,6 +547,8 @@ def _run_one(case: str, notebook: Path, data_dir: Path, out_dir: Path, column_ma
         "kpi_table_path": str(kpi_path),
         **user_params,
     }
+    if "lang" in declared:
+        parameters["lang"] = lang
     print(f"{case}: executing {notebook.name} ...", flush=True)
     t0 = time.perf_counter()
     outputs = [out_dir / f"{case}.ipynb", out_dir / f"{case}.html", kpi_path, out_dir / f"{case}.pdf"]
@@ -566,8 +585,9 @@ def _run_one(case: str, notebook: Path, data_dir: Path, out_dir: Path, column_ma
         threshold = user_params.get("major_threshold", cell.get("major_threshold", (False, None, None))[1])
         summary = report.summary_html(kpi_path, currency=str(currency or "NOK"),
                                       major_threshold=threshold if isinstance(threshold, (int, float)) else None,
-                                      data_checks=cd.warnings)
-        page = report.notebook_to_html(nb, title, summary=summary, paths=report.folder_names([data_dir, out_dir]))
+                                      data_checks=cd.warnings, lang=lang)
+        page = report.notebook_to_html(nb, title, summary=summary, paths=report.folder_names([data_dir, out_dir]),
+                                       lang=lang)
         html_tmp = out_dir / f".{case}.tmp.html"
         try:
             atomic_write(html_tmp, page.encode("utf-8"))
@@ -653,6 +673,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"time limit per notebook cell (default: {DEFAULT_TIMEOUT}; 0 = none)")
     p.add_argument("--pdf", action="store_true",
                    help="also write OUT/<case>.pdf (A4) through Debian's Chromium (/usr/bin/chromium)")
+    p.add_argument("--lang", choices=LANGUAGES, default="en",
+                   help="the edition: en (English, notebooks/) or nb (Bokmål, notebooks/nb/): the report's text, "
+                        "numbers and dates; the KPI table is the same file in every language (default: en)")
     p.set_defaults(func=cmd_run, parser=p)
 
     p = sub.add_parser("template", parents=[debug], help="header-only CSVs and a README for your data",

@@ -21,6 +21,7 @@ RESERVED_PARAMETERS: dict[str, str] = {
     **cli_options.NOTEBOOK_PARAMETERS,
     "kpi_table_path": "--out",
     "interactive": "nothing: it is always False on the command line",
+    "lang": "--lang",
 }
 _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}

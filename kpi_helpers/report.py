@@ -32,7 +32,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from . import i18n
 from ._io import set_usual_mode
+from .i18n import tr, trn
 
 __all__ = ["PRINT_CSS", "SCREEN_CSS", "WIDGET_MIME", "without_exercises", "without_mechanics",
            "client_cells", "latex_to_mathml", "math_to_placeholders", "redact_paths", "summary_html",
@@ -47,7 +49,8 @@ _MECHANICS_HEADING = re.compile(r"\b(parameters?|parametere|how to use|slik bruk
 #: Sentences about operating the notebook ("run the cell", sliders, the parameters cell, the CLI).
 _MECHANICS_SENTENCE = re.compile(
     r"\brun (the|this|it|each|all)\b|\bthis cell\b|\bthe cell\b|\bparameters cell\b|interactive\s*=\s*True"
-    r"|\bsliders?\b|\bkpi-cases (run|kpis|template)\b|\bself-check|\bkjør (cellen|den)\b|\bglidebryter",
+    r"|\bsliders?\b|\bkpi-cases (run|kpis|template)\b|\bself-check|\bkjør (cellen|den)\b|\bglidebryter"
+    r"|\bdenne cellen\b|\bcellen (over|under|nedenfor|ovenfor)\b|\bparametercellen\b|\bselvsjekk",
     re.I)
 #: Student-facing blocks of a notebook's introduction: the label paragraph and the list after it.
 _STUDENT_BLOCK = re.compile(r"^\s*\**\s*(learning goals|prerequisites|reading time|læringsmål|forkunnskaper"
@@ -322,12 +325,8 @@ def redact_paths(cells: list[Any], paths: Mapping[str, str]) -> list[Any]:
 # ------------------------------------------------------------------------------------------------
 # the summary
 # ------------------------------------------------------------------------------------------------
-def _status_label(status: str) -> str:
-    return str(status).replace("_", " ")
-
-
 def summary_html(kpis: Any, currency: str = "NOK", *, major_threshold: float | None = 0.10,
-                 max_accounts: int = 5, data_checks: Iterable[str] | None = None) -> str:
+                 max_accounts: int = 5, data_checks: Iterable[str] | None = None, lang: str | None = None) -> str:
     """The summary that opens a report, from a KPI table (the contract's columns).
 
     First the data checks, when given (``data_checks``: the warnings reading the data gave, e.g.
@@ -337,11 +336,16 @@ def summary_html(kpis: Any, currency: str = "NOK", *, major_threshold: float | N
     whole business over the whole period that has a target, with value, target and status, and how
     many are on track. Any status string is shown (``not_measurable`` as "not measurable").
     ``kpis`` is a KPI table or the path of its CSV; ``major_threshold`` the revenue share from which
-    a customer is a major customer (None: not said).
+    a customer is a major customer (None: not said). ``lang`` (default: the language now, see
+    :func:`kpi_helpers.i18n.set_language`) is the language of every word and number.
     """
+    if lang is not None:
+        with i18n.using(lang):
+            return summary_html(kpis, currency, major_threshold=major_threshold, max_accounts=max_accounts,
+                                data_checks=data_checks)
     import pandas as pd
 
-    from .display import format_kpi_table
+    from .display import format_kpi_table, format_value, language, status_text
 
     table = kpis if isinstance(kpis, pd.DataFrame) else pd.read_csv(kpis, dtype={"scope": str, "status": str})
     shown = format_kpi_table(table, currency=currency)
@@ -349,17 +353,21 @@ def summary_html(kpis: Any, currency: str = "NOK", *, major_threshold: float | N
     e = html_lib.escape
     whole = (table["period"].astype(str) == "all").reset_index(drop=True)
     months = sorted(p for p in table["period"].astype(str).unique() if p != "all")
-    parts = ['<section class="kpi-summary" id="summary">', "<h2>Summary</h2>"]
+    na = language().not_available
+    parts = ['<section class="kpi-summary" id="summary">', f"<h2>{e(tr('Summary'))}</h2>"]
     if data_checks is not None:
         checks = [str(w) for w in data_checks]
-        parts.append("<h3>Data checks</h3>")
+        parts.append(f"<h3>{e(tr('Data checks'))}</h3>")
         parts.append("<ul>" + "".join(f"<li>{e(w)}</li>" for w in checks) + "</ul>" if checks
-                     else "<p>No problems found in reading the data.</p>")
+                     else f"<p>{e(tr('No problems found in reading the data.'))}</p>")
     if months:
-        parts.append(f'<p class="muted">Period: {e(months[0])} to {e(months[-1])} ({len(months)} months).</p>')
+        parts.append('<p class="muted">' + e(trn("Period: {first} to {last} ({n} month).",
+                                                 "Period: {first} to {last} ({n} months).", len(months),
+                                                 first=format_value(months[0], "month"),
+                                                 last=format_value(months[-1], "month"))) + "</p>")
 
     scopes = [s for s in dict.fromkeys(table["scope"].astype(str)) if s.startswith("account:")]
-    parts.append("<h3>Key accounts</h3>")
+    parts.append(f"<h3>{e(tr('Key accounts'))}</h3>")
     if scopes:
         parts.append("<ul>")
         for scope in scopes[:max_accounts]:
@@ -367,43 +375,50 @@ def summary_html(kpis: Any, currency: str = "NOK", *, major_threshold: float | N
             rows = shown[mask]
             order = sorted(range(len(rows)), key=lambda i: rows["kpi"].iloc[i] != "revenue_share")
             facts = [f"{e(str(rows['name'].iloc[i]))} {e(str(rows['value'].iloc[i]))}" for i in order
-                     if str(rows["value"].iloc[i]) not in ("", "n/a")]
+                     if str(rows["value"].iloc[i]) not in ("", na)]
             share = table.loc[mask & (table["kpi"] == "revenue_share").to_numpy(), "value"]
             why = ""
             if major_threshold is not None and len(share) and pd.notna(share.iloc[0]):
-                why = (f" (a major customer: at least {major_threshold:.0%} of revenue)"
-                       if share.iloc[0] >= major_threshold else " (below the major-customer share: chosen by its score)")
+                why = (" " + tr("(a major customer: at least {threshold} of revenue)",
+                                threshold=format_value(major_threshold, "ratio", decimals=0))
+                       if share.iloc[0] >= major_threshold
+                       else " " + tr("(below the major-customer share: chosen by its score)"))
             name = scope.split(":", 1)[1]
             parts.append(f"<li><strong>{e(name)}</strong>{e(why)}" + (f": {'; '.join(facts)}" if facts else "") + "</li>")
         parts.append("</ul>")
-        parts.append('<p class="muted">Why these: every customer with a revenue share at or above the '
-                     "threshold is a key account, plus the best scored on what matters beyond revenue "
-                     "(strategic value, growth potential, engagement; for a restaurant: visits, spend, "
-                     "recency); the largest is always one. The sections below show the evidence.</p>")
+        parts.append('<p class="muted">' + e(tr(
+            "Why these: every customer with a revenue share at or above the threshold is a key account, plus "
+            "the best scored on what matters beyond revenue (strategic value, growth potential, engagement; "
+            "for a restaurant: visits, spend, recency); the largest is always one. The sections below show "
+            "the evidence.")) + "</p>")
     else:
-        parts.append('<p class="muted">No key account was identified in these data.</p>')
+        parts.append('<p class="muted">' + e(tr("No key account was identified in these data.")) + "</p>")
 
     company = (table["scope"].astype(str) == "all").reset_index(drop=True) & whole
     with_target = company & table["target"].notna().reset_index(drop=True)
-    parts.append("<h3>KPIs against targets</h3>")
+    parts.append(f"<h3>{e(tr('KPIs against targets'))}</h3>")
     rows = shown[with_target.to_numpy()]
     if len(rows):
         statuses = raw_status[with_target]
         on = int((statuses == "on_track").sum())
-        parts.append(f"<p>{on} of {len(rows)} KPIs with a target are on track over the whole period.</p>")
-        parts.append("<table><thead><tr><th>KPI</th><th>value</th><th>target</th><th>status</th>"
-                     "</tr></thead><tbody>")
+        parts.append("<p>" + e(trn("{on} of {n} KPI with a target is on track over the whole period.",
+                                   "{on} of {n} KPIs with a target are on track over the whole period.",
+                                   len(rows), on=on)) + "</p>")
+        heads = (tr("KPI"), tr("value"), tr("target"), tr("status"))
+        parts.append("<table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in heads) + "</tr></thead><tbody>")
         for (_, r), status in zip(rows.iterrows(), statuses):
             css = re.sub(r"[^a-z0-9_]+", "_", str(status).lower())
             parts.append(f"<tr><td>{e(str(r['name']))}</td><td class=\"num\">{e(str(r['value']))}</td>"
                          f"<td class=\"num\">{e(str(r['target']))}</td>"
-                         f"<td class=\"status-{css}\">{e(_status_label(str(r['status'])))}</td></tr>")
+                         f"<td class=\"status-{css}\">{e(status_text(status))}</td></tr>")
         parts.append("</tbody></table>")
     else:
-        parts.append("<p>No KPI of the whole business has a target in this run.</p>")
+        parts.append("<p>" + e(tr("No KPI of the whole business has a target in this run.")) + "</p>")
     others = int((company & ~with_target).sum())
     if others:
-        parts.append(f'<p class="muted">{others} more KPIs without a target are in the KPI table at the end.</p>')
+        parts.append('<p class="muted">' + e(trn("{n} more KPI without a target is in the KPI table at the end.",
+                                                 "{n} more KPIs without a target are in the KPI table at the end.",
+                                                 others)) + "</p>")
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -527,12 +542,13 @@ def _with_summary(cells: list[Any], summary: str) -> list[Any]:
 
 
 def render_notebook(nb: Any, title: str, *, show_code: bool = False, header: str = "", footer: str = "",
-                    extra_css: str = "") -> str:
+                    extra_css: str = "", lang: str | None = None) -> str:
     """``nb`` as one self-contained HTML page: formulas as MathML, figures embedded, no CDN script.
 
     ``show_code`` keeps the code cells (lessons) or leaves them out with all prompts (reports);
     ``header`` and ``footer`` (HTML) open and close the body. Cells tagged ``remove-cell`` are left out
     and cells tagged ``remove-output`` lose their outputs; widget views fall back to their text.
+    ``<html lang>`` is ``lang`` (default: the language now, :func:`kpi_helpers.i18n.get_language`).
     Raises ``RuntimeError`` when the page would still load anything from another host.
     """
     import jinja2
@@ -555,7 +571,8 @@ def render_notebook(nb: Any, title: str, *, show_code: bool = False, header: str
     exporter = HTMLExporter(template_name="lab", template_file=_TEMPLATE_NAME,
                             extra_loaders=[jinja2.DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
                             exclude_input=not show_code, exclude_input_prompt=not show_code,
-                            exclude_output_prompt=not show_code, embed_images=True)
+                            exclude_output_prompt=not show_code, embed_images=True,
+                            language_code=i18n.language(lang).code)
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags={"remove-cell", "remove_cell"},
                               remove_all_outputs_tags={"remove-output", "remove_output"}, enabled=True),
@@ -572,19 +589,22 @@ def render_notebook(nb: Any, title: str, *, show_code: bool = False, header: str
 
 
 def notebook_to_html(nb: Any, title: str, *, summary: str = "", paths: Mapping[str, str] | None = None,
-                     extra_css: str = "") -> str:
+                     extra_css: str = "", lang: str | None = None) -> str:
     """A client report: outputs and Markdown only (no code, no prompts), ``<title>`` set.
 
     Cells: :func:`client_cells` (no exercises, solutions, widgets or notebook mechanics), then
     :func:`render_notebook`. ``paths`` maps texts to show differently (an absolute folder -> its
     name, :func:`redact_paths`). ``summary`` (HTML, e.g. :func:`summary_html`) follows the title.
+    ``lang``: the page's ``<html lang>`` (default: the notebook's ``metadata.language``, which the
+    translated editions carry, else the language now).
     """
     nb = copy.deepcopy(nb)
+    lang = lang or nb.metadata.get("language") or None
     cells = client_cells(nb.cells)
     if paths:
         cells = redact_paths(cells, paths)
     nb.cells = _with_summary(cells, summary) if summary else cells
-    return render_notebook(nb, title, show_code=False, extra_css=extra_css)
+    return render_notebook(nb, title, show_code=False, extra_css=extra_css, lang=lang)
 
 
 def folder_names(folders: Iterable[Path]) -> dict[str, str]:

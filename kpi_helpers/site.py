@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import report
+from . import i18n, report
+from .i18n import tr
 
 __all__ = ["ARTICLE", "WORDS_PER_MINUTE", "Lesson", "reading_minutes", "find_lessons", "build_site", "main"]
 
@@ -161,9 +162,15 @@ def find_lessons(notebooks: Path) -> list[Lesson]:
 
 
 def _nav(lesson: Lesson | None, lessons: list[Lesson], depth: int) -> str:
+    """The navigation bar, in the lesson's language (English on the index and search pages)."""
+    with i18n.using(lesson.edition if lesson is not None else "en"):
+        return _nav_words(lesson, lessons, depth)
+
+
+def _nav_words(lesson: Lesson | None, lessons: list[Lesson], depth: int) -> str:
     up = "../" * depth
     e = html.escape
-    links = [f'<a href="{up}index.html">Lessons</a>']
+    links = [f'<a href="{up}index.html">{e(tr("Lessons"))}</a>']
     if lesson is not None:
         same = [x for x in lessons if x.edition == lesson.edition]
         i = same.index(lesson)
@@ -171,10 +178,12 @@ def _nav(lesson: Lesson | None, lessons: list[Lesson], depth: int) -> str:
             links.append(f'<a href="{up}{e(same[i - 1].page)}" rel="prev">&larr; {e(same[i - 1].title)}</a>')
         if i + 1 < len(same):
             links.append(f'<a href="{up}{e(same[i + 1].page)}" rel="next">{e(same[i + 1].title)} &rarr;</a>')
-        links.append(f'<a href="{up}{e(lesson.download)}" download>Download {e(lesson.source.name)}</a>')
-        links.append(f'<span class="meta">{lesson.minutes} min</span>')
+        links.append(f'<a href="{up}{e(lesson.download)}" download>'
+                     f'{e(tr("Download {name}", name=lesson.source.name))}</a>')
+        links.append(f'<span class="meta">{e(tr("{minutes} min", minutes=lesson.minutes))}</span>')
+    search = e(tr("Search the lessons"))
     links.append(f'<form action="{up}search.html" method="get" role="search"><input type="search" name="q" '
-                 'placeholder="Search the lessons" aria-label="Search the lessons"></form>')
+                 f'placeholder="{search}" aria-label="{search}"></form>')
     return '<nav class="site-nav">' + " ".join(links) + "</nav>"
 
 
@@ -207,23 +216,35 @@ def _index(lessons: list[Lesson]) -> str:
              "value that shows how well the whole business meets a goal. These lessons teach the difference, "
              "and where the two meet, with four cases and your own data. They build on the article "
              f"<cite>{e(ARTICLE)}</cite>.</p>"]
-    for edition, (label, _) in _EDITIONS.items():
+    for edition, (label, sub) in _EDITIONS.items():
         mine = [x for x in lessons if x.edition == edition]
         if not mine:
             continue
         total = sum(x.minutes for x in mine)
-        parts.append(f"<h2>Roadmap ({e(label)}): {len(mine)} lessons, about {total} minutes</h2>")
-        parts.append('<ol class="roadmap">')
-        for n, x in enumerate(mine, 1):
-            parts.append(f'<li><h3>{n}. <a href="{e(x.page)}">{e(x.title)}</a></h3>'
-                         f'<div class="meta">about {x.minutes} min &middot; '
-                         f'<a href="{e(x.download)}" download>download {e(x.source.name)}</a></div>'
-                         f"<p>{e(x.blurb)}</p></li>")
-        parts.append("</ol>")
-    parts.append('<p class="meta">Reading times: prose at 200 words a minute plus half a minute per code '
-                 "cell. The pages show the committed outputs; to run a lesson, download it into the project's "
-                 "<code>notebooks/</code> folder (the cases read <code>../data/</code>) and open it in "
-                 "JupyterLab.</p>")
+        with i18n.using(edition):
+            parts.append(f'<section lang="{edition}">')
+            if edition != "en":
+                parts.append("<p>" + e(tr(
+                    "A key account is one specific customer that matters disproportionately; a KPI is a "
+                    "measurable value that shows how well the whole business meets a goal. The same lessons, "
+                    "with the same code, in {language}.", language=label)) + "</p>")
+            parts.append("<h2>" + e(tr("Roadmap ({language}): {n} lessons, about {minutes} minutes",
+                                       language=label, n=len(mine), minutes=total)) + "</h2>")
+            parts.append('<ol class="roadmap">')
+            for n, x in enumerate(mine, 1):
+                parts.append(f'<li><h3>{n}. <a href="{e(x.page)}">{e(x.title)}</a></h3>'
+                             f'<div class="meta">{e(tr("about {minutes} min", minutes=x.minutes))} &middot; '
+                             f'<a href="{e(x.download)}" download>{e(tr("download {name}", name=x.source.name))}'
+                             f"</a></div><p>{e(x.blurb)}</p></li>")
+            parts.append("</ol>")
+            folder = f"notebooks/{sub}/" if sub else "notebooks/"
+            data = "../../data/" if sub else "../data/"
+            parts.append('<p class="meta">' + tr(
+                "Reading times: prose at 200 words a minute plus half a minute per code cell. The pages show "
+                "the committed outputs; to run a lesson, download it into the project's {folder} folder (the "
+                "cases read {data}) and open it in JupyterLab.",
+                folder=f"<code>{e(folder)}</code>", data=f"<code>{e(data)}</code>") + "</p>")
+            parts.append("</section>")
     return _shell("Key accounts vs KPIs: the lessons", "\n".join(parts))
 
 
@@ -258,7 +279,7 @@ def build_site(out: Path, notebooks: Path | None = None) -> dict[str, Any]:
     for lesson in lessons:
         nb = nbformat.read(lesson.source, as_version=4)
         depth = lesson.page.count("/")
-        page = report.render_notebook(nb, lesson.title, show_code=True,
+        page = report.render_notebook(nb, lesson.title, show_code=True, lang=lesson.edition,
                                       header=_nav(lesson, lessons, depth), footer=_nav(lesson, lessons, depth),
                                       extra_css=SITE_CSS.replace("body.site", "body.site-unused"))
         target = out / lesson.page

@@ -28,8 +28,10 @@ from kpi_helpers.cli_options import NOTEBOOK_PARAMETERS
 
 CASE_NOTEBOOKS = {name: NOTEBOOKS / case.notebook for name, case in cases.CASES.items()}
 ALL_NOTEBOOKS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+#: Every edition's notebooks: the English ones and the Bokmål edition built from them (notebooks/nb/).
+EDITIONS = ALL_NOTEBOOKS + sorted((NOTEBOOKS / "nb").glob("[0-9][0-9]_*.ipynb"))
 DATA_PARAMS = {"data_dir", "column_map", *NOTEBOOK_PARAMETERS}  # sep, decimal, dayfirst, ..., strict
-RUN_PARAMS = {"interactive", "kpi_table_path"}
+RUN_PARAMS = {"interactive", "kpi_table_path", "lang"}
 
 # Other parameters per case: other targets and weights, the widget path.
 OTHER_PARAMETERS = {
@@ -74,7 +76,7 @@ def test_every_notebook_is_there_and_in_reading_order():
                      "04_restaurant", "05_your_data"]
 
 
-@pytest.mark.parametrize("notebook", ALL_NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", EDITIONS, ids=lambda p: str(p.relative_to(NOTEBOOKS)))
 def test_committed_notebook_is_fully_executed_with_clean_metadata(notebook):
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
@@ -102,11 +104,11 @@ def test_parameters_cell_defaults_equal_the_case_defaults(case):
     assert DATA_PARAMS | RUN_PARAMS <= set(defaults), sorted(DATA_PARAMS | RUN_PARAMS - set(defaults))
     analysis = {k: v for k, v in defaults.items() if k not in DATA_PARAMS | RUN_PARAMS}
     assert analysis == expected
-    assert defaults["interactive"] is False and defaults["kpi_table_path"] is None
+    assert defaults["interactive"] is False and defaults["kpi_table_path"] is None and defaults["lang"] == "en"
     assert defaults["data_dir"] == f"../data/{case}"
 
 
-@pytest.mark.parametrize("notebook", ALL_NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", EDITIONS, ids=lambda p: str(p.relative_to(NOTEBOOKS)))
 def test_papermill_sees_every_parameter(notebook):
     """papermill's inspection skips a parameter line with a second "=" (e.g. in its comment)."""
     seen = set(pm.inspect_notebook(str(notebook)))

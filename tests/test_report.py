@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from kpi_helpers import cases, report
+from kpi_helpers import cases, i18n, report
 
 ROOT = Path(__file__).resolve().parents[1]
 v4 = nbformat.v4
@@ -139,7 +139,7 @@ def test_summary_lists_accounts_and_kpis_with_any_status():
     for label in ("on track", "not measurable", "insufficient data"):
         assert label in text
     assert "Period: 2025-01 to 2025-01" in text
-    assert "1 more KPIs without a target" in text
+    assert "1 more KPI without a target is" in text
 
 
 def test_summary_starts_with_the_data_checks():
@@ -279,3 +279,51 @@ def test_run_pdf_writes_an_a4_pdf_whose_every_page_has_content(tmp_path):
     # the PDF has the permissions of the files beside it (not mkstemp's 0600)
     html_mode = (tmp_path / "restaurant.html").stat().st_mode & 0o777
     assert (tmp_path / "restaurant.pdf").stat().st_mode & 0o777 == html_mode
+
+
+def _report_messages() -> list[str]:
+    """Every English message of the report template: the tr()/trn() msgids of report.py."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(report))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("tr", "trn"):
+            found += [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    return found
+
+
+def test_a_bokmal_summary_has_no_english_word_of_the_template():
+    table = _kpis([
+        ("revenue", "all", "all", 1000.0, "currency", None, "no_target"),
+        ("csat", "all", "all", 0.9, "ratio", 0.85, "on_track"),
+        ("roas", "all", "all", 2.0, "ratio", 3.0, "off_track"),
+        ("csat", "all", "2025-01", 0.5, "ratio", 0.85, "off_track"),
+        ("csat", "all", "2025-02", 0.5, "ratio", 0.85, "off_track"),
+        ("revenue_share", "account:Big & Co", "all", 0.4, "ratio", None, "no_target"),
+        ("revenue_share", "account:Small", "all", 0.05, "ratio", None, "no_target"),
+    ])
+    text = BeautifulSoup(report.summary_html(table, major_threshold=0.1, data_checks=[], lang="nb"),
+                         "html.parser").get_text(" ")
+    messages = _report_messages()
+    assert len(messages) >= 15, "the scan finds the template's messages"
+    # the words of the English template: none may stay (KPI and status are the same word in Bokmål)
+    english = {w for m in messages for w in re.findall(r"[A-Za-z]{3,}", re.sub(r"\{\w+\}", " ", m))}
+    # words the Bokmål translations use too are Bokmål ("for", "over", "best", "score", "restaurant")
+    nb_words = {w for t in i18n.messages("nb").values()
+                for w in re.findall(r"[A-Za-zæøåÆØÅ]{3,}", " ".join(t) if isinstance(t, tuple) else t)}
+    english -= nb_words
+    left = sorted(w for w in english if re.search(rf"\b{w}\b", text))
+    assert not left, f"English words of the report template in a Bokmål report: {left}\n{text}"
+    assert "Sammendrag" in text and "januar 2025 til februar 2025 (2 måneder)" in text
+    assert "1 av 2 KPI-er med mål er i rute" in text and "ikke i rute" in text and "minst 10\u00a0%" in text
+    assert i18n.get_language() == "en", "lang= does not change the language of later calls"
+
+
+def test_a_report_page_says_its_language():
+    nb = v4.new_notebook(cells=[v4.new_markdown_cell("# Tittel\n\nTekst.")])
+    assert '<html lang="en">' in report.notebook_to_html(nb, "T")
+    assert '<html lang="nb">' in report.notebook_to_html(nb, "T", lang="nb")
+    nb.metadata["language"] = "nb"  # a translated edition's notebook says its language
+    assert '<html lang="nb">' in report.notebook_to_html(nb, "T")

@@ -27,11 +27,13 @@ from typing import Any
 
 from ._language import Language, Measure, Noun
 
-__all__ = ["LANGUAGES", "Language", "Measure", "Noun", "get_language", "language", "messages", "set_language",
+__all__ = ["LANGUAGES", "LANGUAGE_NAMES", "Language", "Measure", "Noun", "get_language", "language", "messages", "set_language",
            "tr", "trn", "using"]
 
 #: The language codes text can be shown in: English and Norwegian Bokmål.
 LANGUAGES: tuple[str, ...] = ("en", "nb")
+#: Each language's name in itself (``kpi-cases list``, the lessons site).
+LANGUAGE_NAMES: Mapping[str, str] = {"en": "English", "nb": "Bokmål"}
 
 #: Languages built so far, by code (Bokmål is built from CLDR data on first use).
 _LOADED: dict[str, Language] = {}
