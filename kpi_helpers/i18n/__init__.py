@@ -51,8 +51,8 @@ def _check(lang: Any) -> str:
     return lang
 
 
-def set_language(lang: str) -> str:
-    """Show text in ``lang`` from now on (``"en"`` or ``"nb"``); returns the code.
+def set_language(lang: str) -> None:
+    """Show text in ``lang`` from now on (``"en"`` or ``"nb"``).
 
     A notebook calls it once with its ``lang`` parameter, so the same code cells write English or
     Bokmål: status words, numbers, figure titles, table headers, feedback. ``ValueError`` names the
@@ -60,7 +60,6 @@ def set_language(lang: str) -> str:
     """
     global _CURRENT
     _CURRENT = _check(lang)
-    return _CURRENT
 
 
 def get_language() -> str:
