@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import accounts, kpis, scorecard
+from ..i18n import tr, trn
 from ..periods import period_labels
 from ..stats import mean_interval
 from . import CaseResult
@@ -25,13 +26,69 @@ from ._common import account_scope, case_months, count_words, join_notes, kpi_ro
 if TYPE_CHECKING:
     from ..data import CaseData
 
-__all__ = ["WEEKDAYS", "guest_rfm", "run", "restaurant_facts", "guest_mix",
+__all__ = ["WEEKDAYS", "weekday_name", "display_names", "for_display", "guest_rfm", "run", "restaurant_facts", "guest_mix",
            "visit_durations", "rating_intervals_by_month", "vip_vs_all", "VIP_VS_ALL_UNITS", "rating_comparison",
            "revpash_by_open_hours", "vip_choice_text", "monthly_rating_text", "rating_verdict_text", "data_text",
            "case_summary_text"]
 
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def weekday_name(day: Any) -> Any:
+    """A weekday of :data:`WEEKDAYS` (an id, English) in the language now; anything else as it is.
+
+    >>> weekday_name("Monday"), weekday_name(3)
+    ('Monday', 3)
+    """
+    names = {"Monday": tr("Monday"), "Tuesday": tr("Tuesday"), "Wednesday": tr("Wednesday"),
+             "Thursday": tr("Thursday"), "Friday": tr("Friday"), "Saturday": tr("Saturday"),
+             "Sunday": tr("Sunday")}
+    return names.get(day, day) if isinstance(day, str) else day
+
+
+def display_names() -> dict[str, str]:
+    """Column, row and index names of this module's frames and the notebook's tables, as shown.
+
+    The ids stay the frames' own (code reads them); a display copy gets these names
+    (:func:`for_display`). In English a name is the id itself, so English tables read as before.
+    """
+    return {
+        # monthly frame and the KPI table's display columns
+        "revenue": tr("revenue"), "parties": tr("parties"), "covers": tr("covers"), "open_days": tr("open_days"),
+        "avg_check": tr("avg_check"), "period": tr("period"), "name": tr("name"), "value": tr("value"),
+        "target": tr("target"), "status": tr("status"), "note": tr("note"), "scope": tr("scope"),
+        "observations": tr("observations"),
+        # guest_mix
+        "visits": tr("visits"), "visit_share": tr("visit_share"), "revenue_share": tr("revenue_share"),
+        "guests": tr("guests"), "guest type": tr("guest type"), "known guests": tr("known guests"),
+        "walk-ins (no id)": tr("walk-ins (no id)"),
+        # guest_rfm
+        "guest_id": tr("guest_id"), "recency_days": tr("recency_days"), "r_score": tr("r_score"),
+        "f_score": tr("f_score"), "m_score": tr("m_score"), "rfm_score": tr("rfm_score"), "ratings": tr("ratings"),
+        # vip_vs_all and rating_comparison
+        "kpi": tr("kpi"), "visits per guest": tr("visits per guest"), "average check": tr("average check"),
+        "average rating": tr("average rating"), "ratings given": tr("ratings given"), "all": tr("all"),
+        "all guests": tr("all guests"),
+    }
+
+
+def for_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with the column, row and axis names of :func:`display_names` in the
+    language now (weekdays too); other labels (periods, guest ids) stay as they are.
+
+    >>> for_display(pd.DataFrame({"visits": [1]}, index=pd.Index(["known guests"], name="guest type"))).to_dict()
+    {'visits': {'known guests': 1}}
+    """
+    names = display_names()
+
+    def name(x: Any) -> Any:
+        return names.get(x, weekday_name(x)) if isinstance(x, str) else x
+
+    out = frame.rename(columns=name, index=name)
+    out.index.name = name(frame.index.name)
+    out.columns.name = name(frame.columns.name)
+    return out
 
 
 def guest_rfm(visits: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -79,17 +136,17 @@ def run(data: CaseData, p: dict[str, Any]) -> CaseResult:
         n_tables, seats = len(tables), float(tables["seats"].sum())
     else:
         n_tables, seats = int(v["table"].nunique()), math.nan
-        notes.append("No tables table: the number of tables is taken from the visits, and RevPASH and seat "
-                     "occupancy (which need seats) are skipped.")
+        notes.append(tr("No tables table: the number of tables is taken from the visits, and RevPASH and seat "
+                        "occupancy (which need seats) are skipped."))
     has_times = data.has("visits", "seated_at") and data.has("visits", "left_at")
     has_rating = data.has("visits", "rating")
     has_guest = data.has("visits", "guest_id")
     if not has_times:
-        notes.append("No seated_at/left_at columns: seat occupancy and the hour-of-day view are skipped.")
+        notes.append(tr("No seated_at/left_at columns: seat occupancy and the hour-of-day view are skipped."))
     if not has_rating:
-        notes.append("No rating column: average rating is skipped.")
+        notes.append(tr("No rating column: average rating is skipped."))
     if not has_guest:
-        notes.append("No guest_id column: the VIP analysis is skipped.")
+        notes.append(tr("No guest_id column: the VIP analysis is skipped."))
 
     df = pd.DataFrame({"date": v["date"], "period": period_labels(v["date"]), "table": v["table"],
                        "covers": v["covers"], "bill": v["bill"]})
@@ -393,44 +450,57 @@ def vip_choice_text(key_table: pd.DataFrame | None, guests: pd.DataFrame, vip: s
     >>> vip_choice_text(t, g, "G1", 0.5, 1000.0)[:58]
     'The rule picked **2 guests**: **G1** (the best RFM score, '
     """
-    from ..display import format_value
+    from ..display import format_value, language
 
     if vip is None or key_table is None or not len(key_table):
-        return "The rule picked no guest, so there is no VIP to follow."
+        return tr("The rule picked no guest, so there is no VIP to follow.")
     money = lambda x: format_value(x, "currency", currency=currency)  # noqa: E731
     pct = lambda x: format_value(x, "ratio")  # noqa: E731
+    count = lambda x: format_value(x, "count")  # noqa: E731
     parts = []
     for gid, row in key_table.iterrows():
         why = []
         if bool(row["best_scored"]):
-            why.append(f"the best RFM score, {format_value(row['score'], 'score')}")
+            why.append(tr("the best RFM score, {score}", score=format_value(row["score"], "score")))
         if bool(row["largest"]):
-            why.append("the largest spender")
+            why.append(tr("the largest spender"))
         if bool(row["major"]):
-            why.append(f"a major guest with {pct(row['share'])} of the known guests' spend")
+            why.append(tr("a major guest with {share} of the known guests' spend", share=pct(row["share"])))
         g = guests.loc[gid]
-        parts.append(f"**{gid}** ({'; '.join(why)}: {g['visits']:.0f} visits, {money(g['revenue'])}, last seen "
-                     f"{g['recency_days']:.0f} days before the end of the data)")
-    count = "1 guest" if len(parts) == 1 else f"{len(parts)} guests"
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        parts.append(tr("**{guest}** ({why}: {visits}, {revenue}, last seen {days} before the end of the data)",
+                        guest=gid, why="; ".join(why),
+                        visits=trn("{count} visit", "{count} visits", int(g["visits"]), count=count(g["visits"])),
+                        revenue=money(g["revenue"]),
+                        days=trn("{count} day", "{count} days", int(g["recency_days"]),
+                                 count=count(g["recency_days"]))))
+    and_ = language().text("and")
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + and_ + parts[-1]
     not_major = key_table.index[~key_table["major"].astype(bool)].tolist()
-    lines = [f"The rule picked **{count}**: {listed}."]
+    lines = [tr("The rule picked **{count}**: {listed}.", count=trn("{n} guest", "{n} guests", len(parts)),
+                listed=listed)]
     if not_major:
-        lines.append(f"No guest reaches the major threshold of {pct(threshold)} of the known guests' spend "
-                     f"(the largest spender has {pct(key_table.loc[key_table['largest'].astype(bool), 'share'].max())})."
+        lines.append(tr("No guest reaches the major threshold of {threshold} of the known guests' spend "
+                        "(the largest spender has {share}).", threshold=pct(threshold),
+                        share=pct(key_table.loc[key_table["largest"].astype(bool), "share"].max()))
                      if len(not_major) == len(key_table) else
-                     f"{', '.join(not_major)} {'is' if len(not_major) == 1 else 'are'} below the major threshold "
-                     f"of {pct(threshold)}.")
+                     trn("{names} is below the major threshold of {threshold}.",
+                         "{names} are below the major threshold of {threshold}.", len(not_major),
+                         names=", ".join(str(i) for i in not_major), threshold=pct(threshold)))
     g = guests.loc[vip]
-    lines.append(f"The notebook follows **{vip}** as *the VIP* (the rule's first pick"
-                 + (", the best-scored guest" if bool(key_table.at[vip, "best_scored"]) else "")
-                 + f"): {money(g['revenue'])} is only {pct(g['revenue'] / restaurant_revenue)} of the restaurant's "
-                 "revenue, but a regular is chosen for loyalty, coming often and recently, as much as for spend."
-                 + ("" if len(key_table) == 1 else
-                    f" The other pick{'s' if len(key_table) > 2 else ''}, "
-                    f"{', '.join(str(i) for i in key_table.index if i != vip)}, "
-                    f"{'get' if len(key_table) > 2 else 'gets'} rows of its own in the KPI table and appear"
-                    f"{'' if len(key_table) > 2 else 's'} in the comparisons below."))
+    values = {"vip": vip, "revenue": money(g["revenue"]), "share": pct(g["revenue"] / restaurant_revenue)}
+    lines.append(tr("The notebook follows **{vip}** as *the VIP* (the rule's first pick, the best-scored guest): "
+                    "{revenue} is only {share} of the restaurant's revenue, but a regular is chosen for loyalty, "
+                    "coming often and recently, as much as for spend.", **values)
+                 if bool(key_table.at[vip, "best_scored"]) else
+                 tr("The notebook follows **{vip}** as *the VIP* (the rule's first pick): {revenue} is only {share} "
+                    "of the restaurant's revenue, but a regular is chosen for loyalty, coming often and recently, as "
+                    "much as for spend.", **values))
+    others = [str(i) for i in key_table.index if i != vip]
+    if others:
+        lines.append(trn("The other pick, {others}, gets rows of its own in the KPI table and appears in the "
+                         "comparisons below.",
+                         "The other picks, {others}, get rows of their own in the KPI table and appear in the "
+                         "comparisons below.", len(others), others=", ".join(others)))
     return " ".join(lines)
 
 
@@ -443,19 +513,27 @@ def monthly_rating_text(by_month: pd.DataFrame, overall: dict[str, Any], target:
     >>> monthly_rating_text(m, {"low": 3.95, "high": 4.1}, 4.3)[-56:]
     'lies below the target, so the gap to the target is real.'
     """
+    from ..display import format_value
+
     rated = by_month[by_month["ratings"] > 0]
     if rated.empty:
-        return "No month has any rating, so there is no monthly average rating to judge."
+        return tr("No month has any rating, so there is no monthly average rating to judge.")
     half = float(((rated["high"] - rated["low"]) / 2).median())
-    text = (f"Each month's average rating rests on {int(rated['ratings'].min()):,} to {int(rated['ratings'].max()):,} "
-            f"ratings, so it is uncertain by roughly ±{half:.2f} points: month-to-month moves of that size are "
-            "mostly chance.")
+    text = tr("Each month's average rating rests on {low} to {high} ratings, so it is uncertain by roughly "
+              "±{half} points: month-to-month moves of that size are mostly chance.",
+              low=format_value(int(rated["ratings"].min()), "count"),
+              high=format_value(int(rated["ratings"].max()), "count"),
+              half=format_value(half, "number", decimals=2))
     low, high = overall.get("low", math.nan), overall.get("high", math.nan)
     if target is None or not (math.isfinite(low) and math.isfinite(high)):
         return text
-    where = ("lies below the target, so the gap to the target is real." if high < target else
-             "lies above the target." if low > target else "includes the target: too close to call.")
-    return text + f" The whole period's 95% interval, {low:.2f} to {high:.2f}, {where}"
+    values = {"low": format_value(low, "number", decimals=2), "high": format_value(high, "number", decimals=2)}
+    where = (tr("The whole period's 95% interval, {low} to {high}, lies below the target, so the gap to the target "
+                "is real.", **values) if high < target else
+             tr("The whole period's 95% interval, {low} to {high}, lies above the target.", **values) if low > target
+             else tr("The whole period's 95% interval, {low} to {high}, includes the target: too close to call.",
+                     **values))
+    return text + " " + where
 
 
 def rating_verdict_text(rating_table: pd.DataFrame, guest: str) -> str:
@@ -467,16 +545,22 @@ def rating_verdict_text(rating_table: pd.DataFrame, guest: str) -> str:
     >>> rating_verdict_text(t, "G1")[-60:]
     'more (or less) satisfied than the average guest of the data.'
     """
+    from ..display import format_value
+
     r_all, r_g = rating_table.iloc[0], rating_table.loc[guest]
     no_interval = not (math.isfinite(r_g["low"]) and math.isfinite(r_g["high"]))
     overlap = no_interval or not (r_g["low"] > r_all["high"] or r_g["high"] < r_all["low"])
-    verdict = (f"The two intervals overlap{' (or the guest has too few ratings for one)' if no_interval else ''}: "
-               f"these ratings alone do not show that {guest} is more (or less) satisfied than the average guest "
-               "of the data." if overlap else
-               "The intervals do not overlap: the difference is larger than chance alone would easily produce.")
-    mean = lambda x: "n/a" if not math.isfinite(x) else f"{x:.2f}"  # noqa: E731
-    return (f"Guest {guest}: mean {mean(r_g['avg_rating'])} from **{r_g['ratings']:.0f} ratings**; all guests: mean "
-            f"{mean(r_all['avg_rating'])} from **{r_all['ratings']:,.0f} ratings**. {verdict}")
+    verdict = (tr("The two intervals overlap (or the guest has too few ratings for one): these ratings alone do not "
+                  "show that {guest} is more (or less) satisfied than the average guest of the data.", guest=guest)
+               if overlap and no_interval else
+               tr("The two intervals overlap: these ratings alone do not show that {guest} is more (or less) "
+                  "satisfied than the average guest of the data.", guest=guest) if overlap else
+               tr("The intervals do not overlap: the difference is larger than chance alone would easily produce."))
+    mean = lambda x: format_value(x, "number", decimals=2)  # noqa: E731
+    ratings = lambda n: trn("{count} rating", "{count} ratings", int(n), count=format_value(n, "count"))  # noqa: E731
+    return tr("Guest {guest}: mean {mean} from **{ratings}**; all guests: mean {mean_all} from **{ratings_all}**. "
+              "{verdict}", guest=guest, mean=mean(r_g["avg_rating"]), ratings=ratings(r_g["ratings"]),
+              mean_all=mean(r_all["avg_rating"]), ratings_all=ratings(r_all["ratings"]), verdict=verdict)
 
 
 def data_text(facts: dict[str, Any], has_seats: bool) -> str:
@@ -488,11 +572,23 @@ def data_text(facts: dict[str, Any], has_seats: bool) -> str:
     >>> data_text(f, True)
     '**The data:** 1 month, 2025-01-01 to 2025-01-31: 10 parties (25 covers) on 4 open days, 2 tables with 8 seats. Closed on Monday.'
     """
-    seats = f"with {facts['seats']:,.0f} seats" if has_seats else "(seats unknown: no tables.csv)"
-    closed = f" Closed on {', '.join(facts['closed_weekdays'])}." if facts["closed_weekdays"] else ""
-    months = f"{facts['months']} month{'s' if facts['months'] != 1 else ''}"
-    return (f"**The data:** {months}, {facts['first']} to {facts['last']}: {facts['visits']:,} parties "
-            f"({facts['covers']:,} covers) on {facts['open_days']} open days, {facts['tables']} tables {seats}.{closed}")
+    from ..display import format_value, language
+
+    count = lambda x: format_value(x, "count")  # noqa: E731
+    seats = (tr("with {seats} seats", seats=format_value(round(facts["seats"]), "count")) if has_seats else
+             tr("(seats unknown: no tables.csv)"))
+    days = [str(weekday_name(d)) for d in facts["closed_weekdays"]]
+    listed = days[0] if len(days) == 1 else ", ".join(days[:-1]) + language().text("and") + days[-1] if days else ""
+    closed = " " + tr("Closed on {days}.", days=listed) if days else ""
+    return tr("**The data:** {months}, {first} to {last}: {parties} ({covers}) on {open_days}, {tables} {seats}."
+              "{closed}", months=trn("{n} month", "{n} months", int(facts["months"])),
+              first=format_value(facts["first"], "date"), last=format_value(facts["last"], "date"),
+              parties=trn("{count} party", "{count} parties", int(facts["visits"]), count=count(facts["visits"])),
+              covers=trn("{count} cover", "{count} covers", int(facts["covers"]), count=count(facts["covers"])),
+              open_days=trn("{count} open day", "{count} open days", int(facts["open_days"]),
+                            count=count(facts["open_days"])),
+              tables=trn("{count} table", "{count} tables", int(facts["tables"]), count=count(facts["tables"])),
+              seats=seats, closed=closed)
 
 
 def case_summary_text(whole: pd.Series, statuses: dict[str, str], open_hours_per_day: float, *, has_seats: bool,
@@ -506,21 +602,37 @@ def case_summary_text(whole: pd.Series, statuses: dict[str, str], open_hours_per
     ...                   guests=pd.DataFrame()).splitlines()[-1]
     '- Average rating 4.06 from 525 ratings (no target).'
     """
-    from ..display import format_value
+    from ..display import format_value, status_text
 
     money = lambda x: format_value(x, "currency", currency=currency)  # noqa: E731
-    lines = [f"- Table turnover {whole['table_turnover']:.2f} parties per table per open day "
-             f"({statuses.get('table_turnover', 'no target')})"
-             + (f"; RevPASH {money(whole['revpash'])} at {open_hours_per_day:g} open hours a day "
-                f"({statuses.get('revpash', 'no target')})." if has_seats else ".")]
+    number = lambda x: format_value(x, "number", decimals=2)  # noqa: E731
+    ratings = lambda n: trn("{count} rating", "{count} ratings", int(n), count=format_value(n, "count"))  # noqa: E731
+    status = lambda k: statuses.get(k, status_text("no_target"))  # noqa: E731
+    if has_seats:
+        lines = [tr("- Table turnover {turnover} parties per table per open day ({status}); RevPASH {revpash} at "
+                    "{hours} open hours a day ({revpash_status}).", turnover=number(whole["table_turnover"]),
+                    status=status("table_turnover"), revpash=money(whole["revpash"]),
+                    hours=format_value(open_hours_per_day, "number"), revpash_status=status("revpash"))]
+    else:
+        lines = [tr("- Table turnover {turnover} parties per table per open day ({status}).",
+                    turnover=number(whole["table_turnover"]), status=status("table_turnover"))]
     if has_rating:
-        lines.append(f"- Average rating {whole['avg_rating']:.2f} from {whole['ratings']:,.0f} ratings "
-                     f"({statuses.get('avg_rating', 'no target')}).")
+        lines.append(tr("- Average rating {rating} from {ratings} ({status}).", rating=number(whole["avg_rating"]),
+                        ratings=ratings(whole["ratings"]), status=status("avg_rating")))
     if vip is not None:
         g = guests.loc[vip]
-        rating = ""
-        if has_rating:
-            rating = (f", rating {g['avg_rating']:.2f} from {g['ratings']:.0f} ratings"
-                      + (f" ({vip_status})" if vip_status else "") if g["ratings"] else ", no ratings")
-        lines.append(f"- The VIP, guest {vip}: {g['visits']:.0f} visits, average check {money(g['avg_check'])}{rating}.")
+        values = {"vip": vip, "visits": trn("{count} visit", "{count} visits", int(g["visits"]),
+                                            count=format_value(g["visits"], "count")),
+                  "check": money(g["avg_check"])}
+        if not has_rating:
+            lines.append(tr("- The VIP, guest {vip}: {visits}, average check {check}.", **values))
+        elif not g["ratings"]:
+            lines.append(tr("- The VIP, guest {vip}: {visits}, average check {check}, no ratings.", **values))
+        elif vip_status:
+            lines.append(tr("- The VIP, guest {vip}: {visits}, average check {check}, rating {rating} from "
+                            "{ratings} ({status}).", rating=number(g["avg_rating"]), ratings=ratings(g["ratings"]),
+                            status=vip_status, **values))
+        else:
+            lines.append(tr("- The VIP, guest {vip}: {visits}, average check {check}, rating {rating} from "
+                            "{ratings}.", rating=number(g["avg_rating"]), ratings=ratings(g["ratings"]), **values))
     return "\n".join(lines)

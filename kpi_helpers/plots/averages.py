@@ -14,6 +14,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import display
+from ..i18n import tr
 from ._style import (GREY, HIGHLIGHT, PRIMARY, TARGET_COLOR, finite_values, style_context, _LABEL_BOX, _PLAIN,
                      _apply_unit_axis, _as_set, _chart_value, _is_highlighted, _label_text, _label_with_unit,
                      _legend_outside, _new_ax, _no_data, _sentence, _set_category_ticks, _target_label,
@@ -74,7 +75,7 @@ def histogram(
             if not math.isfinite(val):
                 continue
             text = f"{lab} {_chart_value(val, unit, currency)}".strip()
-            if lab.startswith("target"):  # THE target style: dark and dashed
+            if lab.startswith(("target", tr("target"))):  # THE target style: dark and dashed
                 h = ax.axvline(val, color=TARGET_COLOR, ls="--", lw=1.6, zorder=4, label=text)
             else:  # a mean, a median: a reference line, never in the key-account colour
                 h = ax.axvline(val, color=_REFERENCE, ls=styles[n_ref % 2], lw=2.0, zorder=4, label=text)

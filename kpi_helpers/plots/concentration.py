@@ -16,6 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from .. import accounts, display
+from ..i18n import tr, trn
 from .accounts import pareto_chart
 from ._style import (GREY, HIGHLIGHT, TARGET_COLOR, percent_formatter, style_context, _as_set, _is_highlighted,
                      _legend_outside, _new_ax, _no_data, _plain, _titles, _REFERENCE)
@@ -65,14 +66,16 @@ def customer_share_curve(
     with style_context():
         ax = _new_ax(ax)
         if n == 0 or not np.isfinite(pd.to_numeric(p["cum_share"], errors="coerce")).any():
-            _no_data(ax, "no customer with revenue above zero")
-            _titles(ax, title if title is not None else "Share of revenue by share of customers", "", "")
+            _no_data(ax, tr("no customer with revenue above zero"))
+            _titles(ax, title if title is not None else tr("Share of revenue by share of customers"), "", "")
             return ax
         rev = p["revenue"].astype(float).to_numpy()
         y = np.concatenate([[0.0], np.cumsum(rev) / rev.sum()])
         x = np.arange(n + 1, dtype=float) / n
-        ax.plot([0, 1], [0, 1], color=GREY, ls=":", lw=1.2, zorder=2, label="every customer buys the same")
-        line, = ax.plot(x, y, color="#6e6e6e", lw=2.2, zorder=3, label=f"the {n:,} customers, largest first")
+        ax.plot([0, 1], [0, 1], color=GREY, ls=":", lw=1.2, zorder=2, label=tr("every customer buys the same"))
+        line, = ax.plot(x, y, color="#6e6e6e", lw=2.2, zorder=3,
+                        label=trn("the {count} customer, largest first", "the {count} customers, largest first", n,
+                                  count=display.format_value(n, "count")))
         handles: list[Any] = [line]
         labels: list[str] = [str(line.get_label())]
         # the largest customer_mark of the customers (whole customers, rounded up, as top20_share)
@@ -82,32 +85,35 @@ def customer_share_curve(
         ax.plot([0, x[k]], [y_at, y_at], color=_REFERENCE, ls="-.", lw=1.2, zorder=4)
         mark_a = Line2D([], [], color=_REFERENCE, ls="-.", lw=1.2)
         handles.append(mark_a)
-        labels.append(f"top {display.format_value(x[k], 'ratio', decimals=0 if k / n * 100 == round(k / n * 100) else 1)}"
-                      f" of customers: {display.format_value(y_at, 'ratio')} of revenue")
+        labels.append(tr("top {customers} of customers: {revenue} of revenue",
+                         customers=display.format_value(x[k], "ratio",
+                                                        decimals=0 if k / n * 100 == round(k / n * 100) else 1),
+                         revenue=display.format_value(y_at, "ratio")))
         # the share of customers that brings revenue_mark of revenue
         j = int(np.argmax(y >= revenue_mark - 1e-9)) if (y >= revenue_mark - 1e-9).any() else n
         ax.plot([0, x[j]], [y[j], y[j]], color=_REFERENCE, ls=":", lw=1.6, zorder=4)
         ax.plot([x[j], x[j]], [0, y[j]], color=_REFERENCE, ls=":", lw=1.6, zorder=4)
         mark_b = Line2D([], [], color=_REFERENCE, ls=":", lw=1.6)
         handles.append(mark_b)
-        labels.append(f"{display.format_value(revenue_mark, 'ratio', decimals=0)} of revenue: "
-                      f"{display.format_value(x[j], 'ratio')} of customers ({j:,})")
+        labels.append(tr("{revenue} of revenue: {customers} of customers ({count})",
+                         revenue=display.format_value(revenue_mark, "ratio", decimals=0),
+                         customers=display.format_value(x[j], "ratio"), count=display.format_value(j, "count")))
         if hl:
             pos = [i for i, c in enumerate(p["customer"]) if _is_highlighted(c, hl)]
             if pos:
                 dots = ax.scatter(x[np.array(pos) + 1], y[np.array(pos) + 1], s=46, color=HIGHLIGHT,
                                   edgecolor="white", zorder=6)
                 handles.append(dots)
-                labels.append("key account" if len(pos) == 1 else "key accounts")
+                labels.append(trn("key account", "key accounts", len(pos)))
         handles.append(Line2D([], [], color=GREY, ls=":", lw=1.2))
-        labels.append("every customer buys the same")
+        labels.append(tr("every customer buys the same"))
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.02)
         ax.xaxis.set_major_formatter(percent_formatter(0))
         ax.yaxis.set_major_formatter(percent_formatter(0))
         _legend_outside(ax, handles, labels)
-        _titles(ax, title if title is not None else "Share of revenue by share of customers",
-                "share of customers, largest first (%)", "cumulative share of revenue (%)")
+        _titles(ax, title if title is not None else tr("Share of revenue by share of customers"),
+                tr("share of customers, largest first (%)"), tr("cumulative share of revenue (%)"))
     return ax
 
 
