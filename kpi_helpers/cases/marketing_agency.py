@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from .. import accounts, kpis, scorecard
-from ..display import format_frame
+from ..display import format_frame, format_value
+from ..i18n import tr, trn
 from ..periods import period_labels
 from . import CaseResult
 from ._common import account_scope, case_months, join_notes, kpi_row, kpi_table
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from ..data import CaseData
 
 __all__ = ["AD_SUMS", "AD_KPIS", "ad_rates", "run", "ad_tables", "ad_kpi_rows", "AD_UNITS", "AD_TWO_DECIMALS", "format_ad_frame",
+           "display_headers", "note_text",
            "client_overview", "ad_kpis_by", "rate_weights", "mean_of_rates_vs_ratio_of_sums", "account_vs_all",
            "compare_by_segment", "followed_key_account", "key_account_choice_text", "channel_comparison",
            "mix_adjusted_rate", "months_against_target_text", "mix_adjusted_text", "mean_of_rates_text",
@@ -87,9 +89,9 @@ def run(data: CaseData, p: dict[str, Any]) -> CaseResult:
     has_value = data.has("campaign_stats", "conversion_value")
     has_channel = data.has("campaign_stats", "channel")
     if not has_value:
-        notes.append("No conversion_value column: ROAS and ROI are skipped.")
+        notes.append(tr("No conversion_value column: ROAS and ROI are skipped."))
     if not has_channel:
-        notes.append("No channel column: the channel breakdown is skipped.")
+        notes.append(tr("No channel column: the channel breakdown is skipped."))
     sums = [c for c in AD_SUMS if c in st.columns]
     df = st[[c for c in ["date", "client", "campaign", "channel"] if c in st.columns] + sums].copy()
     df["period"] = period_labels(df["date"])
@@ -160,19 +162,70 @@ AD_UNITS: dict[str, str] = {
 AD_TWO_DECIMALS = frozenset({"ctr", "rate", "weight_in_ratio"})
 
 
+def _headers() -> dict[str, str]:
+    """Column id -> its header in the language now (English: the id itself, as the tables always showed)."""
+    return {
+        "impressions": tr("impressions"), "clicks": tr("clicks"), "conversions": tr("conversions"),
+        "spend": tr("spend"), "conversion_value": tr("conversion_value"), "ctr": tr("ctr"), "cvr": tr("cvr"),
+        "cpc": tr("cpc"), "cpa": tr("cpa"), "roas": tr("roas"), "roi": tr("roi"), "spend_share": tr("spend_share"),
+        "campaigns": tr("campaigns"), "channels": tr("channels"), "rate": tr("rate"),
+        "weight_in_mean": tr("weight_in_mean"), "weight_in_ratio": tr("weight_in_ratio"), "mix": tr("mix"),
+        "relative": tr("relative"), "client": tr("client"), "campaign": tr("campaign"), "channel": tr("channel"),
+        "period": tr("period"), "kpi": tr("kpi"),
+    }
+
+
+def display_headers(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a display table with the column and index names of the ad tables in the language now.
+
+    English keeps the column ids ("spend_share", "ctr"); Bokmål shows "andel av kostnad", "CTR".
+    Names it does not know (a client's name, "all clients") are kept. The input is not changed.
+
+    >>> display_headers(pd.DataFrame({"spend_share": [0.5]}, index=pd.Index(["A"], name="client"))).columns.tolist()
+    ['spend_share']
+    """
+    headers = _headers()
+
+    def head(name: Any) -> Any:
+        return headers.get(name, name) if isinstance(name, str) else name
+
+    out = frame.rename(columns=head)
+    out.columns.name = head(out.columns.name)
+    out.index.names = [head(n) for n in out.index.names]
+    return out
+
+
+def note_text(note: Any) -> str:
+    """A note of the agency's KPI table (``"partial month; no activity this month"``) in the language now.
+
+    The KPI table (and its CSV) keeps the English notes; this is for showing them. Notes it does not
+    know are kept as they are.
+
+    >>> note_text("share of media spend managed")
+    'share of media spend managed'
+    """
+    if not isinstance(note, str) or not note:
+        return "" if note is None or (not isinstance(note, str) and pd.isna(note)) else str(note)
+    known = {"partial month": tr("partial month"), "share of media spend managed": tr("share of media spend managed"),
+             "undefined: total spend is 0": tr("undefined: total spend is 0"),
+             "no activity this month": tr("no activity this month")}
+    return "; ".join(known.get(part, part) for part in note.split("; "))
+
+
 def format_ad_frame(frame: pd.DataFrame, currency: str = "NOK") -> pd.DataFrame:
     """A display copy of an ad-KPI frame (:func:`kpi_helpers.display.format_frame` with :data:`AD_UNITS`).
 
     Counts "1,234", money "NOK 1,234", rates "12.3%", ROAS as a multiple "9.2x", NaN "n/a"; the small
     rates of :data:`AD_TWO_DECIMALS` (CTR is often below 1 %) get two decimals; other columns (client,
-    campaign, period...) are kept as they are. The input is not changed.
+    campaign, period...) are kept as they are. Values and headers are in the language now
+    (:func:`display_headers`: English keeps the column ids). The input is not changed.
 
     Examples
     --------
     >>> format_ad_frame(pd.DataFrame({"campaign": ["a"], "cpa": [float("nan")], "ctr": [0.0123]})).iloc[0].tolist()
     ['a', 'n/a', '1.23%']
     """
-    return format_frame(frame, AD_UNITS, currency=currency, decimals=dict.fromkeys(AD_TWO_DECIMALS, 2))
+    return display_headers(format_frame(frame, AD_UNITS, currency=currency, decimals=dict.fromkeys(AD_TWO_DECIMALS, 2)))
 
 
 def client_overview(daily: pd.DataFrame, by_client: pd.DataFrame) -> pd.DataFrame:
@@ -332,14 +385,20 @@ def mean_of_rates_vs_ratio_of_sums(per_group: pd.DataFrame, numerator: str, deno
     return out
 
 
+def _all_clients(label: str | None) -> str:
+    """``label``, or "all clients" in the language now."""
+    return tr("all clients") if label is None else label
+
+
 def account_vs_all(by_client: pd.DataFrame, accounts_: list[str], kpis_: list[str] | None = None, *,
-                   all_label: str = "all clients", others_label: str | None = "all other clients"
+                   all_label: str | None = None, others_label: str | None = "all other clients"
                    ) -> pd.DataFrame:
     """Ad KPIs of the whole agency next to the key account(s) (and the rest), ready to plot.
 
     Every column is a ratio of sums over its clients: "all clients" sums every client's counts,
     an account column is that client's own rates, and ``others_label`` sums every client that is
     not among ``accounts_`` (left out when there is none, or when ``others_label`` is None).
+    ``all_label`` (default "all clients") and the default ``others_label`` are in the language now.
 
     Parameters
     ----------
@@ -363,6 +422,9 @@ def account_vs_all(by_client: pd.DataFrame, accounts_: list[str], kpis_: list[st
     >>> account_vs_all(bc, ["Key"], ["ctr"]).round(3).to_dict("list")
     {'all clients': [0.02], 'Key': [0.01], 'all other clients': [0.03]}
     """
+    all_label = _all_clients(all_label)
+    if others_label == "all other clients":
+        others_label = tr("all other clients")
     sums = [c for c in AD_SUMS if c in by_client.columns]
     present = [a for a in accounts_ if a in by_client.index]
     cols = {all_label: by_client[sums].sum()}
@@ -380,7 +442,7 @@ def account_vs_all(by_client: pd.DataFrame, accounts_: list[str], kpis_: list[st
 
 
 def compare_by_segment(by_segment: pd.DataFrame, by_client_segment: pd.DataFrame, client: str, kpi: str,
-                       segment: str = "channel", all_label: str = "all clients") -> pd.DataFrame:
+                       segment: str = "channel", all_label: str | None = None) -> pd.DataFrame:
     """One KPI per segment (channel, month...) for one client next to all clients.
 
     Parameters
@@ -404,6 +466,7 @@ def compare_by_segment(by_segment: pd.DataFrame, by_client_segment: pd.DataFrame
     >>> compare_by_segment(allc, per, "K", "ctr").to_dict("list")
     {'K': [0.05, nan], 'all clients': [0.04, 0.01]}
     """
+    all_label = _all_clients(all_label)
     mine = by_client_segment[by_client_segment["client"] == client].set_index(segment)[kpi]
     out = pd.DataFrame({client: mine.reindex(by_segment.index), all_label: by_segment[kpi]},
                        index=by_segment.index)
@@ -434,38 +497,44 @@ def key_account_choice_text(key_table: pd.DataFrame | None, by_client: pd.DataFr
                             followed: str) -> str:
     """Markdown: which clients THE rule picked, why, and which one the notebook calls "the key account".
 
+    In the language now (:func:`kpi_helpers.i18n.set_language`).
+
     >>> bc = pd.DataFrame({"spend_share": [0.6, 0.3, 0.1]}, index=["A", "B", "C"])
     >>> t = pd.DataFrame({"share": [0.6], "score": [float("nan")], "largest": [True], "major": [True],
     ...                   "best_scored": [False]}, index=["A"])
     >>> key_account_choice_text(t, bc, 0.5, "A")[:80]
     'The rule picked one client, **A**: the largest client, with 60.0% of the managed'
     """
-    from ..display import format_value
-
     share = lambda c: format_value(by_client.at[c, "spend_share"], "ratio")  # noqa: E731
     thr = format_value(threshold, "ratio")
     if key_table is None or not len(key_table):
-        return (f"The rule picked no client (no client has any spend), so the notebook follows the largest "
-                f"client, **{followed}**, and the KPI table has no account rows.")
+        return tr("The rule picked no client (no client has any spend), so the notebook follows the largest "
+                  "client, **{name}**, and the KPI table has no account rows.", name=followed)
     others = [c for c in by_client.index if c not in key_table.index]
     scored = key_table["score"].notna().any() if "score" in key_table else False
-    no_score = "" if scored else (" Clients have no multi-criteria score in these data (no strategic scores), so "
-                                  "the rule can only pick by share.")
+    no_score = [] if scored else [tr("Clients have no multi-criteria score in these data (no strategic scores), "
+                                     "so the rule can only pick by share.")]
     if len(key_table) == 1:
-        nxt = (f" No other client reaches {thr} (the next, {others[0]}, has {share(others[0])})." if others else "")
-        return (f"The rule picked one client, **{followed}**: the largest client, with {share(followed)} of the "
-                f"managed media spend" + (f", a major client at or above the threshold of {thr}." if
-                                           bool(key_table.at[followed, "major"]) else ".")
-                + nxt + no_score + f" So in this notebook *the key account* means {followed}: the rule's only pick.")
+        if bool(key_table.at[followed, "major"]):
+            first = tr("The rule picked one client, **{name}**: the largest client, with {share} of the managed "
+                       "media spend, a major client at or above the threshold of {threshold}.",
+                       name=followed, share=share(followed), threshold=thr)
+        else:
+            first = tr("The rule picked one client, **{name}**: the largest client, with {share} of the managed "
+                       "media spend.", name=followed, share=share(followed))
+        nxt = [tr("No other client reaches {threshold} (the next, {next}, has {share}).", threshold=thr,
+                  next=others[0], share=share(others[0]))] if others else []
+        last = tr("So in this notebook *the key account* means {name}: the rule's only pick.", name=followed)
+        return " ".join([first, *nxt, *no_score, last])
     names = ", ".join(f"**{c}** ({share(c)})" for c in key_table.index)
-    return (f"The rule picked {len(key_table)} clients: {names}. The per-client views below follow the largest "
-            f"of them, **{followed}**, called *the followed key account*; the KPI table has rows for every "
-            f"pick." + no_score)
+    return " ".join([tr("The rule picked {n} clients: {names}. The per-client views below follow the largest of "
+                        "them, **{name}**, called *the followed key account*; the KPI table has rows for every pick.",
+                        n=len(key_table), names=names, name=followed), *no_score])
 
 
 def channel_comparison(by_channel: pd.DataFrame, by_client_channel: pd.DataFrame, client: str,
                        numerator: str = "clicks", denominator: str = "impressions",
-                       all_label: str = "all clients") -> pd.DataFrame:
+                       all_label: str | None = None) -> pd.DataFrame:
     """One rate per channel for a client next to all clients: each channel is its own benchmark.
 
     Columns: ``mix`` (the client's ``denominator`` in the channel / its total: its channel mix),
@@ -480,6 +549,7 @@ def channel_comparison(by_channel: pd.DataFrame, by_client_channel: pd.DataFrame
     >>> channel_comparison(allc, per, "K").round(3).to_dict("list")
     {'mix': [0.5, 0.5], 'K': [0.06, 0.004], 'all clients': [0.04, 0.01], 'relative': [1.5, 0.4]}
     """
+    all_label = _all_clients(all_label)
     mine = by_client_channel[by_client_channel["client"] == client].set_index("channel")
     mine = mine.reindex(by_channel.index)
     den = mine[denominator].fillna(0).astype(float)
@@ -492,7 +562,7 @@ def channel_comparison(by_channel: pd.DataFrame, by_client_channel: pd.DataFrame
     return out
 
 
-def mix_adjusted_rate(comparison: pd.DataFrame, all_label: str = "all clients") -> float:
+def mix_adjusted_rate(comparison: pd.DataFrame, all_label: str | None = None) -> float:
     """The rate a client would have with its own channel mix but the agency's rate in every channel.
 
     sum over channels of mix_c x agency rate_c (a frame from :func:`channel_comparison`). Compared
@@ -503,6 +573,7 @@ def mix_adjusted_rate(comparison: pd.DataFrame, all_label: str = "all clients") 
     >>> round(mix_adjusted_rate(c), 4)
     0.025
     """
+    all_label = _all_clients(all_label)
     ok = comparison["mix"].notna() & comparison[all_label].notna()
     if not ok.any():
         return math.nan
@@ -513,63 +584,70 @@ def months_against_target_text(table: pd.DataFrame, kpi: str, scope: str, who: s
     """Markdown: in how many months a KPI of one scope was on and off track, naming the off-track months.
 
     ``table`` is the KPI table (``result.kpis``); months with another status (no target, not
-    measurable) are counted apart.
+    measurable) are counted apart. In the language now, the months in prose form (Bokmål
+    "januar 2025").
 
     >>> t = pd.DataFrame({"kpi": ["cvr"] * 3, "scope": ["all"] * 3, "period": ["2025-01", "2025-02", "all"],
     ...                   "status": ["off_track", "on_track", "on_track"], "target": [0.03] * 3})
     >>> months_against_target_text(t, "cvr", "all", "The agency", "CVR")
     'The agency: CVR below its target of 3.0% in **1 of 2 months** (2025-01).'
     """
-    from ..display import format_value
-
     rows = table[(table["kpi"] == kpi) & (table["scope"] == scope) & (table["period"] != "all")]
     if rows.empty:
-        return f"{who}: no monthly {name} in the KPI table."
+        return tr("{who}: no monthly {name} in the KPI table.", who=who, name=name)
     target = rows["target"].dropna()
     if target.empty:
-        return f"{who}: {name} has no target, so no month is on or off track."
+        return tr("{who}: {name} has no target, so no month is on or off track.", who=who, name=name)
     off = rows.loc[rows["status"] == "off_track", "period"].tolist()
     other = int((~rows["status"].isin(["on_track", "off_track"])).sum())
     unit = AD_UNITS.get(kpi, "ratio")
-    lower = kpi in ("cpa", "cpc")
-    word = "above" if lower else "below"
-    text = (f"{who}: {name} {word} its target of {format_value(float(target.iloc[0]), unit)} in "
-            f"**{len(off)} of {len(rows)} months**" + (f" ({', '.join(off)})" if off else ""))
+    values = {"who": who, "name": name, "target": format_value(float(target.iloc[0]), unit), "off": len(off)}
+    if kpi in ("cpa", "cpc"):  # lower is better: off track means above the target
+        text = trn("{who}: {name} above its target of {target} in **{off} of {n} month**",
+                   "{who}: {name} above its target of {target} in **{off} of {n} months**", len(rows), **values)
+    else:
+        text = trn("{who}: {name} below its target of {target} in **{off} of {n} month**",
+                   "{who}: {name} below its target of {target} in **{off} of {n} months**", len(rows), **values)
+    if off:
+        text += " (" + ", ".join(format_value(p, "month") for p in off) + ")"
     if other:
-        text += f"; {other} month{'s' if other != 1 else ''} without a verdict (no activity or no target)"
+        text += trn("; {n} month without a verdict (no activity or no target)",
+                    "; {n} months without a verdict (no activity or no target)", other)
     return text + "."
 
 
 def mix_adjusted_text(comparison: pd.DataFrame, actual: float, agency: float, client: str, name: str = "CTR",
-                      all_label: str = "all clients") -> str:
+                      all_label: str | None = None) -> str:
     """Markdown: the client's rate, the rate its channel mix alone would give, and the agency's rate.
 
     The mix-adjusted rate (:func:`mix_adjusted_rate`) keeps the client's channel mix but uses the
     agency's rate in every channel. When the client is below the agency, the share of the gap that the
-    mix explains is (agency - adjusted) / (agency - actual).
+    mix explains is (agency - adjusted) / (agency - actual). In the language now.
 
     >>> c = pd.DataFrame({"mix": [0.2, 0.8], "all clients": [0.04, 0.01]}, index=["Search", "Display"])
     >>> mix_adjusted_text(c, 0.015, 0.025, "K").split("; ")[0][-31:]
     'K would have a CTR of **1.60%**'
     """
-    from ..display import format_value
-
     adjusted = mix_adjusted_rate(comparison, all_label)
     pct = lambda x: format_value(x, "ratio", decimals=2)  # noqa: E731
     top = comparison["mix"].idxmax() if comparison["mix"].notna().any() else None
-    text = (f"With its own channel mix but the agency's {name} in every channel, {client} would have a {name} of "
-            f"**{pct(adjusted)}**; its actual {name} is **{pct(actual)}** and the agency's **{pct(agency)}**.")
+    text = tr("With its own channel mix but the agency's {rate} in every channel, {client} would have a {rate} of "
+              "**{adjusted}**; its actual {rate} is **{actual}** and the agency's **{agency}**.", rate=name,
+              client=client, adjusted=pct(adjusted), actual=pct(actual), agency=pct(agency))
     if top is not None:
-        text += f" {format_value(comparison.at[top, 'mix'], 'ratio')} of its volume is in {top}."
+        text += " " + tr("{share} of its volume is in {channel}.",
+                         share=format_value(comparison.at[top, "mix"], "ratio"), channel=top)
     if any(map(lambda v: not math.isfinite(v), (adjusted, actual, agency))) or actual >= agency:
         return text
     explained = (agency - adjusted) / (agency - actual)
     if explained >= 0.5:
-        text += (f" The channel mix explains {format_value(explained, 'ratio', decimals=0)} of the gap to the agency: "
-                 "most of it is *what* the client buys, not how well its campaigns work.")
+        text += " " + tr("The channel mix explains {share} of the gap to the agency: most of it is *what* the "
+                         "client buys, not how well its campaigns work.",
+                         share=format_value(explained, "ratio", decimals=0))
     else:
-        text += (f" The channel mix explains only {format_value(max(explained, 0.0), 'ratio', decimals=0)} of the gap "
-                 "to the agency: most of it is in the campaigns themselves, channel by channel.")
+        text += " " + tr("The channel mix explains only {share} of the gap to the agency: most of it is in the "
+                         "campaigns themselves, channel by channel.",
+                         share=format_value(max(explained, 0.0), "ratio", decimals=0))
     return text
 
 
@@ -578,35 +656,51 @@ def mean_of_rates_text(ros: dict[str, Any], rate: str = "CTR", group: str = "cam
     """Markdown: the plain mean of per-group rates against the ratio of sums, from
     :func:`mean_of_rates_vs_ratio_of_sums`, naming the groups that pull the two apart.
 
+    ``group`` and ``denominator`` are column ids, shown through :func:`kpi_helpers.display.label` in
+    the language now.
+
     >>> g = pd.DataFrame({"clicks": [1, 10], "impressions": [10, 1000]}, index=["small", "big"])
     >>> mean_of_rates_text(mean_of_rates_vs_ratio_of_sums(g, "clicks", "impressions"))[:62]
     'The plain mean of the 2 campaign CTRs is **5.50%**; the agency'
     """
-    pct = lambda x, d=2: "n/a" if x is None or not math.isfinite(x) else f"{x:.{d}%}"  # noqa: E731
+    from ..display import label
+
+    pct = lambda x, d=2: format_value(x, "ratio", decimals=d)  # noqa: E731
     n = ros["n_rates"]
-    text = (f"The plain mean of the {n} {group} {rate}s is **{pct(ros['mean_of_rates'])}**; the agency's {rate} "
-            f"(the sums divided once) is **{pct(ros['ratio_of_sums'])}**, and so is the weighted mean of the {group} "
-            f"{rate}s ({pct(ros['weighted_mean_of_rates'])}).")
+    words = {"rate": rate, "group": label(group), "denominator": label(denominator), "n": n}
+    text = tr("The plain mean of the {n} {group} {rate}s is **{mean}**; the agency's {rate} (the sums divided once) "
+              "is **{ratio}**, and so is the weighted mean of the {group} {rate}s ({weighted}).",
+              mean=pct(ros["mean_of_rates"]), ratio=pct(ros["ratio_of_sums"]),
+              weighted=pct(ros["weighted_mean_of_rates"]), **words)
     if ros["highest"] is not None and n:
-        text += (f" The {group} with the highest {rate}, *{ros['highest']}* ({pct(ros['highest_rate'])}), has "
-                 f"{pct(ros['highest_weight'])} of the {denominator} but counts 1/{n} = {pct(1 / n, 1)} in the plain "
-                 f"mean; the largest {group}, *{ros['largest']}* ({pct(ros['largest_rate'])}), has "
-                 f"{pct(ros['largest_weight'], 1)} of the {denominator}.")
+        text += " " + tr("The {group} with the highest {rate}, *{highest}* ({highest_rate}), has {highest_weight} of "
+                         "the {denominator} but counts 1/{n} = {equal} in the plain mean; the largest {group}, "
+                         "*{largest}* ({largest_rate}), has {largest_weight} of the {denominator}.",
+                         highest=ros["highest"], highest_rate=pct(ros["highest_rate"]),
+                         highest_weight=pct(ros["highest_weight"]), equal=pct(1 / n, 1), largest=ros["largest"],
+                         largest_rate=pct(ros["largest_rate"]), largest_weight=pct(ros["largest_weight"], 1), **words)
     return text
 
 
 def largest_client_weight_text(client: str, impression_share: float, agency: float, client_rate: float,
                                others: float, rate: str = "CTR") -> str:
     """Markdown: the agency's rate is the impression-weighted average of one client's and the others',
-    so it lies closer to whichever has more than half of the impressions.
+    so it lies closer to whichever has more than half of the impressions. In the language now.
 
     >>> largest_client_weight_text("K", 0.6, 0.012, 0.01, 0.015)[-84:]
     'by impressions, lies closer to K. A KPI over everything leans on the largest client.'
     """
-    nearer = client if impression_share > 0.5 else "the other clients"
-    return (f"{client} bought {impression_share:.0%} of all impressions, so the agency's {rate} ({agency:.2%}), an "
-            f"average of {client}'s {rate} ({client_rate:.2%}) and the other clients' ({others:.2%}) weighted by "
-            f"impressions, lies closer to {nearer}. A KPI over everything leans on the largest client.")
+    values = {"client": client, "share": format_value(impression_share, "ratio", decimals=0), "rate": rate,
+              "agency": format_value(agency, "ratio", decimals=2),
+              "client_rate": format_value(client_rate, "ratio", decimals=2),
+              "others": format_value(others, "ratio", decimals=2)}
+    if impression_share > 0.5:
+        return tr("{client} bought {share} of all impressions, so the agency's {rate} ({agency}), an average of "
+                  "{client}'s {rate} ({client_rate}) and the other clients' ({others}) weighted by impressions, lies "
+                  "closer to {client}. A KPI over everything leans on the largest client.", **values)
+    return tr("{client} bought {share} of all impressions, so the agency's {rate} ({agency}), an average of "
+              "{client}'s {rate} ({client_rate}) and the other clients' ({others}) weighted by impressions, lies "
+              "closer to the other clients. A KPI over everything leans on the largest client.", **values)
 
 
 def case_summary_text(key: str, overview: pd.DataFrame, totals: pd.Series, versus: pd.DataFrame,
@@ -616,6 +710,7 @@ def case_summary_text(key: str, overview: pd.DataFrame, totals: pd.Series, versu
     the same KPIs for the key account, the ratio-of-sums lesson and the undefined values.
 
     ``statuses`` maps KPI id to status text ("on track"); ``versus`` is :func:`account_vs_all`.
+    In the language now.
 
     >>> ov = pd.DataFrame({"spend_share": [0.536], "campaigns": [6]}, index=["K"])
     >>> tot = pd.Series({"ctr": 0.0064, "roas": 9.17})
@@ -624,51 +719,65 @@ def case_summary_text(key: str, overview: pd.DataFrame, totals: pd.Series, versu
     >>> case_summary_text("K", ov, tot, vs, {"ctr": "off track", "roas": "on track"}, ros, 0).splitlines()[1]
     "- **The agency's KPIs:** CTR 0.64% (off track), ROAS 9.2x (on track)."
     """
-    from ..display import format_value
+    from ..display import status_text
 
     def fmt(k: str, v: Any) -> str:
         return format_value(v, AD_UNITS.get(k, "ratio"), currency=currency,
                             decimals=2 if k in AD_TWO_DECIMALS else None)
 
     shown = [k for k in ("ctr", "cvr", "cpa", "roas") if k in totals.index]
+    n_campaigns = int(overview.at[key, "campaigns"])
     lines = [
-        f"- **Key account** (the key-account rule's pick): {key}, "
-        f"{format_value(overview.at[key, 'spend_share'], 'ratio')} of the managed spend and "
-        f"{int(overview.at[key, 'campaigns'])} campaigns.",
-        "- **The agency's KPIs:** " + ", ".join(f"{k.upper()} {fmt(k, totals[k])} ({statuses.get(k, 'no target')})"
-                                                 for k in shown) + ".",
-        f"- **The same KPIs for {key}:** " + ", ".join(f"{k.upper()} {fmt(k, versus.at[k, key])}"
-                                                      for k in shown if k in versus.index) + ".",
+        trn("**Key account** (the key-account rule's pick): {key}, {share} of the managed spend and {n} campaign.",
+            "**Key account** (the key-account rule's pick): {key}, {share} of the managed spend and {n} campaigns.",
+            n_campaigns, key=key, share=format_value(overview.at[key, "spend_share"], "ratio")),
+        tr("**The agency's KPIs:** {kpis}.",
+           kpis=", ".join(f"{k.upper()} {fmt(k, totals[k])} ({statuses.get(k, status_text('no_target'))})"
+                          for k in shown)),
+        tr("**The same KPIs for {key}:** {kpis}.", key=key,
+           kpis=", ".join(f"{k.upper()} {fmt(k, versus.at[k, key])}" for k in shown if k in versus.index)),
     ]
     mean, ratio = ros["mean_of_rates"], ros["ratio_of_sums"]
     if math.isfinite(mean) and math.isfinite(ratio) and ratio > 0:
-        lines.append(f"- **Ratio of sums:** the mean of the campaign CTRs ({mean:.2%}) is {mean / ratio:.1f} times "
-                     f"the agency's CTR ({ratio:.2%}).")
-    lines.append("- **Undefined values:** " + (f"{n_no_conversions} rows without conversions have CPA n/a"
-                                                if n_no_conversions else
-                                                "no row lacks conversions here; such a CPA would be n/a")
-                 + ", never infinity.")
-    return "\n".join(lines)
+        lines.append(tr("**Ratio of sums:** the mean of the campaign CTRs ({mean}) is {times} times the agency's CTR "
+                        "({ratio}).", mean=format_value(mean, "ratio", decimals=2),
+                        times=format_value(mean / ratio, "number", decimals=1),
+                        ratio=format_value(ratio, "ratio", decimals=2)))
+    if n_no_conversions:
+        lines.append(trn("**Undefined values:** {n} row without conversions has CPA n/a, never infinity.",
+                         "**Undefined values:** {n} rows without conversions have CPA n/a, never infinity.",
+                         n_no_conversions))
+    else:
+        lines.append(tr("**Undefined values:** no row lacks conversions here; such a CPA would be n/a, never infinity."))
+    return "\n".join(f"- {line}" for line in lines)
 
 
 def data_text(months: pd.DataFrame, daily: pd.DataFrame, data_dir: str) -> str:
     """Markdown: the data in one sentence (months, partial months, rows, clients, campaigns, channels).
 
+    In the language now (months in prose: "januar 2025" in Bokmål).
+
     >>> m = pd.DataFrame({"period": ["2025-01", "2025-02"], "partial": [False, True]})
     >>> d = pd.DataFrame({"client": ["A", "B"], "campaign": ["a", "b"], "channel": ["Search", "Search"]})
     >>> data_text(m, d, "data")
-    '**The data:** `data`: 2 months, 2025-01 to 2025-02 (1 partial), 2 rows of daily statistics, 2 clients, 2 campaigns, 1 channels.'
+    '**The data:** `data`: 2 months, 2025-01 to 2025-02 (1 partial), 2 rows of daily statistics, 2 clients, 2 campaigns, 1 channel.'
     """
     n_partial = int(months["partial"].sum())
-    text = (f"**The data:** `{data_dir}`: {len(months)} months, {months['period'].iloc[0]} to "
-            f"{months['period'].iloc[-1]}" + (f" ({n_partial} partial)" if n_partial else "")
-            + f", {len(daily):,} rows of daily statistics, {daily['client'].nunique()} clients, "
-            f"{daily['campaign'].nunique()} campaigns")
-    return text + (f", {daily['channel'].nunique()} channels." if "channel" in daily.columns else ".")
+    first, last = format_value(months["period"].iloc[0], "month"), format_value(months["period"].iloc[-1], "month")
+    span = (trn("{first} to {last} ({n} partial)", "{first} to {last} ({n} partial)", n_partial, first=first,
+                last=last) if n_partial else tr("{first} to {last}", first=first, last=last))
+    parts = [trn("{n} month", "{n} months", len(months)) + ", " + span,
+             trn("{count} row of daily statistics", "{count} rows of daily statistics", len(daily),
+                 count=format_value(len(daily), "count")),
+             trn("{n} client", "{n} clients", int(daily["client"].nunique())),
+             trn("{n} campaign", "{n} campaigns", int(daily["campaign"].nunique()))]
+    if "channel" in daily.columns:
+        parts.append(trn("{n} channel", "{n} channels", int(daily["channel"].nunique())))
+    return tr("**The data:** `{folder}`: {parts}.", folder=data_dir, parts=", ".join(parts))
 
 
 def months_on_target_text(table: pd.DataFrame, scope: str = "all") -> str:
-    """Markdown: per KPI with a target, in how many months of ``scope`` it was on track.
+    """Markdown: per KPI with a target, in how many months of ``scope`` it was on track. In the language now.
 
     >>> t = pd.DataFrame({"kpi": ["ctr", "ctr", "cpc"], "scope": ["all"] * 3, "period": ["2025-01", "2025-02", "2025-01"],
     ...                   "status": ["on_track", "off_track", "no_target"]})
@@ -677,6 +786,7 @@ def months_on_target_text(table: pd.DataFrame, scope: str = "all") -> str:
     """
     rows = table[(table["scope"] == scope) & (table["period"] != "all") & (table["status"] != "no_target")]
     if rows.empty:
-        return "**Months on target:** no KPI has a target."
-    counts = rows.groupby("kpi", sort=False)["status"].agg(lambda s: f"{(s == 'on_track').sum()} of {len(s)}")
-    return "**Months on target:** " + ", ".join(f"{k.upper()} {v}" for k, v in counts.items()) + "."
+        return tr("**Months on target:** no KPI has a target.")
+    counts = rows.groupby("kpi", sort=False)["status"].agg(
+        lambda s: tr("{on} of {n}", on=int((s == "on_track").sum()), n=len(s)))
+    return tr("**Months on target:** {kpis}.", kpis=", ".join(f"{k.upper()} {v}" for k, v in counts.items()))

@@ -118,6 +118,7 @@ def ratio_of_sums_vs_mean(
     """
     num = finite_values(per_group[numerator]).to_numpy(dtype=float)
     den = finite_values(per_group[denominator]).to_numpy(dtype=float)
+    group = display.label(per_group.index.name) if per_group.index.name else tr("group")
     with np.errstate(divide="ignore", invalid="ignore"):
         rates = np.where(np.isfinite(den) & (den != 0), num / np.where(den == 0, 1.0, den), np.nan)
     rates = np.where(np.isfinite(rates), rates, np.nan)
@@ -137,7 +138,7 @@ def ratio_of_sums_vs_mean(
         fin_rates = rates[np.isfinite(rates)]
         if fin_rates.size:
             ax.plot(np.zeros(fin_rates.size), fin_rates, ls="none", marker="o", ms=4, color="0.25", alpha=0.6,
-                    zorder=4, label=f"one {per_group.index.name or 'group'}'s {display.label(rate_name)}")
+                    zorder=4, label=tr("one {group}'s {rate}", group=group, rate=display.label(rate_name)))
         for p_, val in zip(pos, vals):
             ax.annotate(_chart_value(val, unit, currency, decimals=2 if unit == "ratio" else None),
                         (p_ + 0.32, val if np.isfinite(val) else 0.0),
@@ -145,8 +146,8 @@ def ratio_of_sums_vs_mean(
                         fontweight="bold", color="0.15", **_PLAIN)
         n_groups = len(per_group)
         n_used = int(np.isfinite(rates).sum())
-        labels = [f"mean of {n_used} per-{per_group.index.name or 'group'} rates\n(misleading)",
-                  "ratio of sums\n(the KPI)"]
+        labels = [tr("mean of {n} per-{group} rates\n(misleading)", n=n_used, group=group),
+                  tr("ratio of sums\n(the KPI)")]
         ax.set_xlim(-0.6, 1.9)
         _set_category_ticks(ax.xaxis, pos, labels, rotate=False)
         everything = np.concatenate([vals[np.isfinite(vals)], fin_rates])
@@ -157,10 +158,11 @@ def ratio_of_sums_vs_mean(
         _apply_unit_axis(ax.yaxis, unit, currency, everything)
         ax.grid(False, axis="x")
         if n_used < n_groups:
-            ax.text(0.0, -0.22, f"{n_groups - n_used} group(s) with {display.label(denominator)} = 0 left out of the mean",
+            ax.text(0.0, -0.22, tr("{n} group(s) with {denominator} = 0 left out of the mean", n=n_groups - n_used,
+                                   denominator=display.label(denominator)),
                     transform=ax.transAxes, fontsize=9, color="0.4", ha="left", va="top", **_PLAIN)
         _titles(ax, title if title is not None
-                else _sentence(f"{display.label(rate_name)}: average of rates vs ratio of sums"), "",
+                else _sentence(tr("{rate}: average of rates vs ratio of sums", rate=display.label(rate_name))), "",
                 _label_with_unit(rate_name, unit, currency))
         h, lab = ax.get_legend_handles_labels()
         if h:

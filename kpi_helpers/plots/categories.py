@@ -14,8 +14,9 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from .. import display
+from ..i18n import tr
 from ._style import (GREY, HIGHLIGHT, LIGHT_GREY, PALETTE, PRIMARY, TARGET_COLOR, finite_values,
-                     style_context, _LABEL_BOX, _PARTIAL_NOTE, _PLAIN, _apply_unit_axis, _as_set,
+                     style_context, _LABEL_BOX, _PLAIN, _apply_unit_axis, _as_set,
                      _axis_formatter, _is_highlighted, _label_text, _label_with_unit, _legend_outside,
                      _new_ax, _no_data, _distinct_decimals, _key_label, _order_and_trim, _partial_mask, _plain, _sentence,
                      _set_category_ticks, _short_value, _target_label, _titles)
@@ -32,7 +33,7 @@ def bar_by_category(
     target: float | None = None,
     horizontal: bool = True,
     top: int | None = None,
-    other_label: str = "Other",
+    other_label: str | None = None,
     value_label: str | None = None,
     category_label: str | None = None,
     sort: bool = True,
@@ -41,7 +42,7 @@ def bar_by_category(
     value_labels: bool = True,
     highlight_label: str | None = None,
     counts: pd.Series | Sequence[Any] | None = None,
-    count_word: str = "observations",
+    count_word: str | None = None,
     currency: str = "NOK",
     ax: Axes | None = None,
 ) -> Axes:
@@ -63,7 +64,8 @@ def bar_by_category(
     horizontal : bool
         Horizontal bars (long names readable), largest at the top.
     top : int, optional
-        Show the ``top`` largest; the rest are summed into ``other_label`` when the unit adds up
+        Show the ``top`` largest; the rest are summed into ``other_label`` (default "Other", in the
+        language now, like every default text here) when the unit adds up
         (``additive``, default True for currency and count), else left out. The category axis
         label says "top N of M". Highlighted categories are always shown.
     value_label, category_label : str, optional
@@ -80,13 +82,15 @@ def bar_by_category(
     counts, count_word : Series (by category) or sequence, and its plural noun, optional
         The number of observations behind each bar of a per-group rate (open days behind a weekday's
         table turnover): shown under the category's name, "(n = 52 open days)", so a rate over a
-        handful of observations is read as such.
+        handful of observations is read as such. Default noun: "observations".
 
     Returns
     -------
     matplotlib.axes.Axes
     """
     hl = _as_set(highlight)
+    other_label = tr("Other") if other_label is None else other_label
+    count_word = tr("observations") if count_word is None else count_word
     if additive is None:
         additive = unit in ("currency", "count")
     frame = data.to_frame() if isinstance(data, pd.Series) else data
@@ -209,7 +213,7 @@ def bar_by_category(
         if pmask.any():
             handles.append(Patch(facecolor=GREY if (hl or grouped) else PRIMARY, alpha=0.45, hatch="///",
                                  edgecolor="white"))
-            labels.append(_PARTIAL_NOTE)
+            labels.append(tr("partial month (incomplete data)"))  # _style._PARTIAL_NOTE, in the language now
         if hl and not grouped and any(_is_highlighted(c, hl) for c in cats):
             handles.insert(0, Patch(color=HIGHLIGHT))
             labels.insert(0, _key_label(len(hl), highlight_label))
@@ -218,14 +222,17 @@ def bar_by_category(
         name = value_cols[0] if len(value_cols) == 1 else "value"
         vlabel = value_label if value_label is not None else _label_with_unit(name, unit, currency)
         clabel = category_label if category_label is not None else (
-            display.label(frame.index.name) if frame.index.name is not None else "category")
+            display.label(frame.index.name) if frame.index.name is not None else tr("category"))
         if counts is not None and not horizontal:
             clabel = f"{clabel} (n = {count_word})"
         shown = n - (1 if other_added else 0)
         if shown < n_total:
-            clabel = f"{clabel} (top {shown} of {n_total}" + (f"; the rest in {other_label})" if other_added else ")")
+            clabel = (tr("{label} (top {shown} of {total}; the rest in {other})", label=clabel, shown=shown,
+                         total=n_total, other=other_label) if other_added
+                      else tr("{label} (top {shown} of {total})", label=clabel, shown=shown, total=n_total))
         _titles(ax, title if title is not None
-                else _sentence(f"{display.label(name)} by {display.label(frame.index.name or 'category')}"),
+                else _sentence(tr("{value} by {category}", value=display.label(name),
+                                  category=display.label(frame.index.name) if frame.index.name else tr("category"))),
                 vlabel if horizontal else clabel, clabel if horizontal else vlabel)
         if handles:
             _legend_outside(ax, handles, labels)
@@ -351,7 +358,8 @@ def heatmap(
     data = frame.apply(finite_values)
     data.index, data.columns = frame.index, frame.columns
     vals = data.to_numpy(dtype=float)
-    labels = np.array([["" if not np.isfinite(v) else _short_value(v, unit, currency).replace(" days", "")
+    days_word = display.language().days.format(number="")  # " days": the colour bar carries the unit
+    labels = np.array([["" if not np.isfinite(v) else _short_value(v, unit, currency).replace(days_word, "")
                         for v in row] for row in vals], dtype=object) if vals.size else None
     with style_context():
         ax = _new_ax(ax)
@@ -359,8 +367,10 @@ def heatmap(
             ax.grid(False)
             _no_data(ax)
             _titles(ax, title if title is not None else _sentence(_label_with_unit("value", unit, currency)),
-                    xlabel if xlabel is not None else (display.label(frame.columns.name) if frame.columns.name else "column"),
-                    ylabel if ylabel is not None else (display.label(frame.index.name) if frame.index.name else "row"))
+                    xlabel if xlabel is not None else (display.label(frame.columns.name) if frame.columns.name
+                                                       else tr("column")),
+                    ylabel if ylabel is not None else (display.label(frame.index.name) if frame.index.name
+                                                       else tr("row")))
             return ax
         small = data.shape[0] * data.shape[1] > 120
         sns.heatmap(data.astype(float), ax=ax, cmap=cmap, annot=labels if annot and vals.size else False,
@@ -380,6 +390,8 @@ def heatmap(
         if cbar_ax is not None:
             _plain([cbar_ax.yaxis.label])
         _titles(ax, title if title is not None else _sentence(_label_with_unit("value", unit, currency)),
-                xlabel if xlabel is not None else (display.label(frame.columns.name) if frame.columns.name else "column"),
-                ylabel if ylabel is not None else (display.label(frame.index.name) if frame.index.name else "row"))
+                xlabel if xlabel is not None else (display.label(frame.columns.name) if frame.columns.name
+                                                   else tr("column")),
+                ylabel if ylabel is not None else (display.label(frame.index.name) if frame.index.name
+                                                   else tr("row")))
     return ax
