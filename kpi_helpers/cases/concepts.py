@@ -112,8 +112,9 @@ def kpi_names() -> dict[str, str]:
 
 def translated(frame: pd.DataFrame | pd.Series, *, headers: bool = True) -> pd.DataFrame | pd.Series:
     """A table to show, in the language now: column headers, the index's labels and name, and the
-    production steps of a ``step`` column, each through :func:`kpi_helpers.i18n.tr` (the English
-    text is unchanged; ``locale/nb/00_concepts.po`` has the Bokmål words).
+    values of a ``step``, ``unit`` or ``note`` column (production steps, unit ids, the KPI table's
+    notes), each through :func:`kpi_helpers.i18n.tr` (the English text is unchanged;
+    ``locale/nb/00_concepts.po`` has the Bokmål words).
 
     Only for display: the column ids the code uses are gone from the result in Bokmål.
     ``headers=False`` keeps the column ids (a table whose columns the exercises name) and translates
@@ -124,8 +125,9 @@ def translated(frame: pd.DataFrame | pd.Series, *, headers: bool = True) -> pd.D
     """
     out = frame.copy()
     if isinstance(out, pd.DataFrame):
-        if "step" in out.columns:
-            out["step"] = [tr(str(v)) for v in out["step"]]
+        for column in ("step", "unit", "note"):  # display words kept in English in the data (ids, notes)
+            if column in out.columns:
+                out[column] = [tr(str(v)) if isinstance(v, str) and v else v for v in out[column]]
         if headers:
             out = out.rename(columns=lambda c: tr(str(c)))
     if not headers:
