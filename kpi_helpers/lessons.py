@@ -31,6 +31,7 @@ import pandas as pd
 
 from . import display, kpis, scorecard
 from .exercises import CheckResult, check_choice
+from .i18n import tr, trn
 
 __all__ = [
     "CONCEPT_ITEMS",
@@ -160,36 +161,47 @@ def check_key_account_or_kpi(answers: Any, *, variable: str = "answer_1",
     False
     """
     items = CONCEPT_ITEMS if items is None else items
+    no_answers = tr("No answers yet: fill in `{variable}` in the cell above and run it again.", variable=variable)
     if answers is None:
-        return CheckResult(None, f"No answers yet: fill in `{variable}` in the cell above and run it again.")
+        return CheckResult(None, no_answers)
     if not isinstance(answers, Mapping):
-        return CheckResult(False, f"`{variable}` should be a dict item -> choice, got {type(answers).__name__}.")
-    unknown = [k for k in answers if k not in items]
+        return CheckResult(False, tr("`{variable}` should be a dict item -> choice, got {type}.",
+                                     variable=variable, type=type(answers).__name__))
+    # an item may be keyed in English or in the language now (the notebook writes tr("..."): None)
+    shown_items = {item: tr(item) for item in items}
+    keys = set(shown_items) | set(shown_items.values())
+    unknown = [k for k in answers if k not in keys]
+    options = tuple(tr(o) for o in CONCEPT_OPTIONS)
+    english = {o.casefold(): tr(o) for o in CONCEPT_OPTIONS}  # English choices are understood too
     lines: list[str] = []
     right = wrong = 0
     for item, (expected, why) in items.items():
-        given = answers.get(item)
+        shown = shown_items[item]
+        given = answers.get(shown, answers.get(item))
         if given is None:
             continue
-        result = check_choice(given, expected, options=CONCEPT_OPTIONS, why=why,
-                              variable=f"{variable}[{item!r}]")
+        if isinstance(given, str) and given.strip().casefold() in english:
+            given = english[given.strip().casefold()]
+        result = check_choice(given, tr(expected), options=options, why=tr(why),
+                              variable=f"{variable}[{shown!r}]")
         right += result.ok is True
         wrong += result.ok is False
         icon = "✅" if result.ok else "❌"
-        lines.append(f"- {icon} *{item}*: {result.message}")
+        lines.append(f"- {icon} *{shown}*: {result.message}")
     for k in unknown:
-        lines.append(f"- ❌ *{k}* is not one of the items: keep the keys as they are given.")
+        lines.append(tr("- ❌ *{item}* is not one of the items: keep the keys as they are given.", item=k))
     answered = right + wrong
-    head = f"{answered} of {len(items)} answered, {right} right so far."
+    head = tr("{answered} of {total} answered, {right} right so far.", answered=answered, total=len(items),
+              right=right)
     if answered == len(items) and not wrong and not unknown:
-        head = f"All {len(items)} right."
+        head = tr("All {total} right.", total=len(items))
         ok: bool | None = True
     elif wrong or unknown:
         ok = False
     else:
         ok = None
     if not answered and not unknown:
-        return CheckResult(None, f"No answers yet: fill in `{variable}` in the cell above and run it again.")
+        return CheckResult(None, no_answers)
     return CheckResult(ok, "\n".join([head, ""] + lines))
 
 
@@ -252,10 +264,12 @@ def kpi_definitions(ids: Mapping[str, str] | Sequence[str]) -> pd.DataFrame:
     for kpi_id in (list(kinds) if kinds is not None else list(ids)):
         d = kpi_definition(kpi_id)
         k = scorecard.KPI_CATALOGUE.get(kpi_id)
-        row = {"kind": kinds[kpi_id]} if kinds is not None else {}
-        row.update({"id": kpi_id, "name": k.name if k is not None else kpi_id.replace("_", " "),
-                    "formula": d["formula"], "unit": d["unit"].rstrip("."),
-                    "undefined when": d["undefined"].rstrip(".")})
+        row = {tr("kind"): kinds[kpi_id]} if kinds is not None else {}
+        # the docstring's words are messages too (locale/nb/00_concepts.po): one definition, two languages
+        row.update({"id": kpi_id,
+                    tr("name"): display.kpi_name(kpi_id) if k is not None else tr(kpi_id.replace("_", " ")),
+                    tr("formula"): tr(d["formula"]), tr("unit"): tr(d["unit"].rstrip(".")),
+                    tr("undefined when"): tr(d["undefined"].rstrip("."))})
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -282,6 +296,8 @@ _SMART_LIMITS = (
 def smart_limits() -> pd.DataFrame:
     """What :func:`kpi_helpers.scorecard.smart_check` checks per letter, and what only people can judge.
 
+    In the language now (:func:`kpi_helpers.i18n.tr`): criteria, cells and column headers.
+
     Examples
     --------
     >>> smart_limits().columns.tolist()
@@ -289,8 +305,8 @@ def smart_limits() -> pd.DataFrame:
     >>> smart_limits()["criterion"].tolist() == scorecard.smart_check("csat")["criterion"].tolist()
     True
     """
-    return pd.DataFrame(list(_SMART_LIMITS),
-                        columns=["criterion", "smart_check sees", "only people can judge"]).astype("str")
+    return pd.DataFrame([[tr(text) for text in row] for row in _SMART_LIMITS],
+                        columns=[tr("criterion"), tr("smart_check sees"), tr("only people can judge")]).astype("str")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -331,7 +347,7 @@ def _runs(periods: Sequence[str], flags: Sequence[Any]) -> list[tuple[str, str, 
 
 
 def _span(first: str, last: str) -> str:
-    return first if first == last else f"{first} to {last}"
+    return first if first == last else tr("{first} to {last}", first=first, last=last)
 
 
 def target_pattern_text(monthly: pd.DataFrame, kpi: str, target: float, *, label: str, unit: str,
@@ -352,33 +368,36 @@ def target_pattern_text(monthly: pd.DataFrame, kpi: str, target: float, *, label
     fmt = lambda v: display.format_value(v, unit, currency=currency)  # noqa: E731
     measured = t[t["status"] != "not_measurable"]
     if measured.empty:
-        return f"{label} has no measurable month, so it cannot be read against its target."
+        return tr("{label} has no measurable month, so it cannot be read against its target.", label=label)
     met = int((measured["status"] == "on_track").sum())
-    words = {"on_track": "at or above it" if direction == "higher" else "at or below it",
-             "off_track": "below it" if direction == "higher" else "above it"}
-    parts = [f"{words[f]} {_span(a, b)}" for a, b, f, _ in _runs(measured["period"].tolist(),
-                                                               measured["status"].tolist())]
+    words = {"on_track": tr("at or above it {span}") if direction == "higher" else tr("at or below it {span}"),
+             "off_track": tr("below it {span}") if direction == "higher" else tr("above it {span}")}
+    parts = [words[f].format(span=_span(a, b)) for a, b, f, _ in _runs(measured["period"].tolist(),
+                                                                      measured["status"].tolist())]
     if met == len(measured):
-        spans = f"every month ({_span(measured['period'].iloc[0], measured['period'].iloc[-1])})"
-        text = f"{label} met its target of {fmt(target)} in {spans}."
+        text = tr("{label} met its target of {target} in every month ({span}).", label=label, target=fmt(target),
+                  span=_span(measured['period'].iloc[0], measured['period'].iloc[-1]))
     elif met == 0:
-        text = f"{label} missed its target of {fmt(target)} in every one of its {len(measured)} months."
+        text = trn("{label} missed its target of {target} in its only month.",
+                   "{label} missed its target of {target} in every one of its {n} months.", len(measured),
+                   label=label, target=fmt(target))
     else:
-        text = (f"{label} met its target of {fmt(target)} in {met} of {len(measured)} months: "
-                + ", ".join(parts) + ".")
+        text = tr("{label} met its target of {target} in {met} of {n} months: {parts}.", label=label,
+                  target=fmt(target), met=met, n=len(measured), parts=", ".join(parts))
     worst = measured.loc[measured["value"].idxmin() if direction == "higher" else measured["value"].idxmax()]
     last = measured.iloc[-1]
-    ending = "on target" if last["status"] == "on_track" else "off target"
-    text += (f" Worst month {worst['period']} ({fmt(worst['value'])}); last month {last['period']} "
-             f"({fmt(last['value'])}), {ending}.")
+    ending = tr("on target") if last["status"] == "on_track" else tr("off target")
+    text += " " + tr("Worst month {worst} ({worst_value}); last month {last} ({last_value}), {ending}.",
+                     worst=worst["period"], worst_value=fmt(worst["value"]), last=last["period"],
+                     last_value=fmt(last["value"]), ending=ending)
     missing = t.loc[t["status"] == "not_measurable", "period"].tolist()
     if missing:
-        text += f" Not measurable in {', '.join(missing)}."
+        text += " " + tr("Not measurable in {months}.", months=", ".join(missing))
     return text
 
 
 def trend_title(monthly: pd.DataFrame, targets: Mapping[str, float], labels: Mapping[str, str], *,
-                directions: Mapping[str, str] | None = None, who: str = "The bank client") -> str:
+                directions: Mapping[str, str] | None = None, who: str | None = None) -> str:
     """A figure title that states what the data show: months at or above target, per KPI.
 
     Examples
@@ -394,17 +413,19 @@ def trend_title(monthly: pd.DataFrame, targets: Mapping[str, float], labels: Map
             continue
         t = target_months(monthly, kpi, float(targets[kpi]), directions.get(kpi, "higher"))
         measured = t[t["status"] != "not_measurable"]
-        parts.append(f"{label} {int((measured['status'] == 'on_track').sum())} of {len(measured)}")
-    span = _span(str(monthly["period"].iloc[0]), str(monthly["period"].iloc[-1])) if len(monthly) else "no months"
-    head = f"{who}, {span}"
-    return f"{head}\nmonths at or above target: " + ", ".join(parts) if parts else head
+        parts.append(tr("{label} {met} of {n}", label=label, met=int((measured['status'] == 'on_track').sum()),
+                        n=len(measured)))
+    span = (_span(str(monthly["period"].iloc[0]), str(monthly["period"].iloc[-1])) if len(monthly)
+            else tr("no months"))
+    head = tr("{who}, {span}", who=tr("The bank client") if who is None else who, span=span)
+    return tr("{head}\nmonths at or above target: {parts}", head=head, parts=", ".join(parts)) if parts else head
 
 
 # ---------------------------------------------------------------------------------------------
 # what one month's revenue change does and does not show
 # ---------------------------------------------------------------------------------------------
 def revenue_change_text(monthly: pd.DataFrame, period: str, *, currency: str = "NOK",
-                        load: str = "support_tickets", load_label: str = "support tickets") -> str:
+                        load: str = "support_tickets", load_label: str | None = None) -> str:
     """What the data say about the revenue of one month (e.g. the month of an incident).
 
     States the month's revenue and its change on the month before, how its ``load`` (support
@@ -426,32 +447,37 @@ def revenue_change_text(monthly: pd.DataFrame, period: str, *, currency: str = "
     if not len(rows):
         raise KeyError(f"no month {period!r}; the months are {m['period'].tolist()}")
     i = int(rows[0])
+    load_label = tr("support tickets") if load_label is None else load_label
     fmt_r = lambda v: display.format_value(v, "ratio")  # noqa: E731
+    num = lambda v: display.format_value(v, "number", decimals=0)  # noqa: E731
     growth = float(m.at[i, "mom_growth"])
     rev = display.format_value(float(m.at[i, "revenue"]), "currency", currency=currency)
-    change = "no month before to compare with" if math.isnan(growth) else f"{fmt_r(growth)} on the month before"
-    text = f"Revenue in {period}: {rev}, {change}"
+    change = (tr("no month before to compare with") if math.isnan(growth)
+              else tr("{change} on the month before", change=fmt_r(growth)))
+    text = tr("Revenue in {period}: {revenue}, {change}", period=period, revenue=rev, change=change)
     if load in m.columns:
         n = m.at[i, load]
-        rank = "the most of any month" if n == m[load].max() else f"against a median of {m[load].median():g}"
-        text += f"; {n:g} {load_label}, {rank}."
+        rank = (tr("the most of any month") if n == m[load].max()
+                else tr("against a median of {median}", median=display.format_value(m[load].median(), "number")))
+        text += tr("; {n} {load}, {rank}.", n=num(n), load=load_label, rank=rank)
     else:
         text += "."
     if not math.isnan(growth):
         worse = m[(m["mom_growth"] < growth) & (m.index != i)]
         if len(worse):
-            items = [f"{p} ({fmt_r(g)}" + (f", {n:g} {load_label})" if load in m.columns else ")")
+            items = [(tr("{period} ({change}, {n} {load})", period=p, change=fmt_r(g), n=num(n), load=load_label)
+                      if load in m.columns else f"{p} ({fmt_r(g)})")
                      for p, g, n in zip(worse["period"], worse["mom_growth"],
                                         worse[load] if load in m.columns else [0] * len(worse))]
-            text += " Other months' revenue fell more: " + "; ".join(items) + "."
-    text += (" These data hold no contract terms or service credits, so they do not show that the "
-             "month's problems cost revenue.")
+            text += " " + tr("Other months' revenue fell more: {months}.", months="; ".join(items))
+    text += " " + tr("These data hold no contract terms or service credits, so they do not show that the "
+                     "month's problems cost revenue.")
     return text
 
 
 def _and(items: Sequence[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + display.language().text("and") + items[-1]
 
 
 def account_vs_company_text(versus: pd.DataFrame, *, labels: Mapping[str, str], units: Mapping[str, str],
@@ -476,19 +502,22 @@ def account_vs_company_text(versus: pd.DataFrame, *, labels: Mapping[str, str], 
     for kpi, row in versus.iterrows():
         a, c = float(row[account]), float(row[company])
         unit = units.get(kpi, "number")
-        item = (f"{labels.get(kpi, kpi)} ({display.format_value(a, unit)} vs "
-                f"{display.format_value(c, unit)})")
+        item = tr("{kpi} ({account} vs {company})", kpi=labels.get(kpi, kpi),
+                  account=display.format_value(a, unit), company=display.format_value(c, unit))
         sign = 1 if directions.get(kpi, "higher") == "higher" else -1
         (better if sign * (a - c) > 0 else worse if sign * (a - c) < 0 else same).append(item)
     parts = []
     if better:
-        parts.append("better than the whole company on " + _and(better))
+        parts.append(tr("better than the whole company on {kpis}", kpis=_and(better)))
     if worse:
-        parts.append(("worse on " if better else "worse than the whole company on ") + _and(worse))
+        parts.append(tr("worse on {kpis}", kpis=_and(worse)) if better
+                     else tr("worse than the whole company on {kpis}", kpis=_and(worse)))
     if same:
-        parts.append("equal on " + _and(same))
+        parts.append(tr("equal on {kpis}", kpis=_and(same)))
     name = str(account)[:1].upper() + str(account)[1:]
-    return f"{name} is " + " and ".join(parts) + "." if parts else f"{name}: nothing to compare."
+    if not parts:
+        return tr("{name}: nothing to compare.", name=name)
+    return tr("{name} is {parts}.", name=name, parts=display.language().text("and").join(parts))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -512,7 +541,7 @@ def target_pattern_markdown(monthly: pd.DataFrame, targets: Mapping[str, float],
     lines = [f"- {target_pattern_text(monthly, kpi, float(targets[kpi]), label=label, unit=unit, direction=directions.get(kpi, 'higher'), currency=currency)}"
              for kpi, (label, unit) in kpi_labels.items()
              if kpi in monthly.columns and targets.get(kpi) is not None]
-    return "\n".join(lines) if lines else "No KPI has a target, so no month can be read against one."
+    return "\n".join(lines) if lines else tr("No KPI has a target, so no month can be read against one.")
 
 
 def worst_month(monthly: pd.DataFrame, kpi: str = "sla_rate") -> str:
@@ -547,13 +576,17 @@ def worst_month_text(bank: pd.DataFrame, monthly: pd.DataFrame, period: str) -> 
         raise KeyError(f"no month {period!r}")
     row, k = b.loc[period], m.loc[period]
     tickets = b["support_tickets"]
-    rank = "the most of any month" if row["support_tickets"] == tickets.max() else "not the most of the year"
+    rank = tr("the most of any month") if row["support_tickets"] == tickets.max() else tr("not the most of the year")
     r = lambda v: display.format_value(v, "ratio")  # noqa: E731
-    return (f"In {period} the client opened {row['support_tickets']:g} support tickets ({rank}; median "
-            f"{tickets.median():g}); {r(k['sla_rate'])} of them were resolved within the SLA. CSAT was "
-            f"{r(k['csat'])} ({row['csat_satisfied']:g} of {row['csat_responses']:g} answers satisfied) and NPS "
-            f"{display.format_value(k['nps'], 'index')} ({row['nps_promoters']:g} promoters, "
-            f"{row['nps_detractors']:g} detractors of {row['nps_responses']:g} answers).")
+    n = lambda v: display.format_value(v, "number", decimals=0)  # noqa: E731
+    return tr("In {period} the client opened {tickets} support tickets ({rank}; median {median}); {sla} of them "
+              "were resolved within the SLA. CSAT was {csat} ({satisfied} of {csat_answers} answers satisfied) "
+              "and NPS {nps} ({promoters} promoters, {detractors} detractors of {nps_answers} answers).",
+              period=period, tickets=n(row["support_tickets"]), rank=rank,
+              median=display.format_value(tickets.median(), "number"), sla=r(k["sla_rate"]), csat=r(k["csat"]),
+              satisfied=n(row["csat_satisfied"]), csat_answers=n(row["csat_responses"]),
+              nps=display.format_value(k["nps"], "index"), promoters=n(row["nps_promoters"]),
+              detractors=n(row["nps_detractors"]), nps_answers=n(row["nps_responses"]))
 
 
 def after_month_text(monthly: pd.DataFrame, targets: Mapping[str, float], kpi_labels: Mapping[str, tuple[str, str]],
@@ -569,7 +602,7 @@ def after_month_text(monthly: pd.DataFrame, targets: Mapping[str, float], kpi_la
     directions = directions or {}
     later = monthly[monthly["period"].astype(str) > after]
     if later.empty:
-        return f"There are no months after {after} to tell whether it recovered."
+        return tr("There are no months after {after} to tell whether it recovered.", after=after)
     parts = []
     for kpi, (label, _unit) in kpi_labels.items():
         if kpi not in monthly.columns or targets.get(kpi) is None:
@@ -577,17 +610,17 @@ def after_month_text(monthly: pd.DataFrame, targets: Mapping[str, float], kpi_la
         t = target_months(later, kpi, float(targets[kpi]), directions.get(kpi, "higher"))
         t = t[t["status"] != "not_measurable"]
         met = int((t["status"] == "on_track").sum())
-        text = (f"{label} at or above its target in all {met} months" if met == len(t)
-                else f"{label} at or above its target in {met} of {len(t)} months")
+        text = (tr("{label} at or above its target in all {met} months", label=label, met=met) if met == len(t)
+                else tr("{label} at or above its target in {met} of {n} months", label=label, met=met, n=len(t)))
         runs = _runs(t["period"].tolist(), t["status"].tolist())
         if runs and runs[-1][2] == "on_track" and met < len(t):
-            text += f", and in every month from {runs[-1][0]} on"
+            text += tr(", and in every month from {month} on", month=runs[-1][0])
         elif runs and runs[-1][2] != "on_track":
-            text += f", off target in the last month ({runs[-1][1]})"
+            text += tr(", off target in the last month ({month})", month=runs[-1][1])
         parts.append(text)
     if not parts:
-        return "No KPI has a target, so the months cannot be read against one."
-    return f"After {after}: " + "; ".join(parts) + "."
+        return tr("No KPI has a target, so the months cannot be read against one.")
+    return tr("After {after}: {parts}.", after=after, parts="; ".join(parts))
 
 
 def check_above_below(answer: Any, value: float, reference: float, *, unit: str, what: str,
@@ -601,9 +634,13 @@ def check_above_below(answer: Any, value: float, reference: float, *, unit: str,
     "Correct: above. The SLA rate without the worst month is 88.5%, against the company's 88.0%."
     """
     fmt = lambda v: display.format_value(v, unit)  # noqa: E731
-    expected = "above" if value > reference else "below"
-    why = f"{what[0].upper()}{what[1:]} is {fmt(value)}, against {reference_name} {fmt(reference)}."
-    return check_choice(answer, expected, options=("above", "below"), why=why, variable=variable)
+    options = (tr("above"), tr("below"))
+    expected = options[0] if value > reference else options[1]
+    if isinstance(answer, str) and answer.strip().casefold() in ("above", "below"):  # English is understood too
+        answer = options[0] if answer.strip().casefold() == "above" else options[1]
+    why = tr("{what} is {value}, against {reference_name} {reference}.", what=f"{what[0].upper()}{what[1:]}",
+             value=fmt(value), reference_name=reference_name, reference=fmt(reference))
+    return check_choice(answer, expected, options=options, why=why, variable=variable)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -633,26 +670,28 @@ def line_summary_markdown(steps: pd.DataFrame, line: Mapping[str, float] | pd.Se
     count = lambda v: display.format_value(v, "count")  # noqa: E731
     return (
         f"$$\\mathrm{{RTY}} = {product} = {line['rolled_throughput_yield']:.4f}$$\n\n"
-        f"- units started: {count(line['units_started'])}; good units out: {count(line['good_units_out'])}; "
-        f"defective units found along the line: {count(line['defective'])}\n"
-        f"- defect-free share: 1 - {count(line['defective'])} / {count(line['units_started'])} = "
-        f"{display.format_value(line['defect_free_share'], 'ratio')}\n"
-        f"- average time per (good) unit: {count(line['total_minutes'])} minutes / "
-        f"{count(line['good_units_out'])} good units = "
-        f"{display.format_value(line['minutes_per_good_unit'], 'number', decimals=2)} minutes\n\n"
-        + _rty_vs_defect_free(line))
+        + tr("- units started: {started}; good units out: {good}; defective units found along the line: "
+             "{defective}", started=count(line['units_started']), good=count(line['good_units_out']),
+             defective=count(line['defective'])) + "\n"
+        + tr("- defect-free share: 1 - {defective} / {started} = {share}", defective=count(line['defective']),
+             started=count(line['units_started']), share=display.format_value(line['defect_free_share'], 'ratio'))
+        + "\n"
+        + tr("- average time per (good) unit: {minutes} minutes / {good} good units = {per_unit} minutes",
+             minutes=count(line['total_minutes']), good=count(line['good_units_out']),
+             per_unit=display.format_value(line['minutes_per_good_unit'], 'number', decimals=2))
+        + "\n\n" + _rty_vs_defect_free(line))
 
 
 def _rty_vs_defect_free(line: Mapping[str, float] | pd.Series) -> str:
     rty, share = float(line["rolled_throughput_yield"]), float(line["defect_free_share"])
     if math.isnan(rty) or math.isnan(share):
-        return "The RTY or the defect-free share is undefined for these data, so they cannot be compared."
+        return tr("The RTY or the defect-free share is undefined for these data, so they cannot be compared.")
     if math.isclose(rty, share, rel_tol=1e-9, abs_tol=1e-12):
-        return ("The RTY equals the defect-free share here: every defective unit left the line (scrapped), "
-                "so the good units out are exactly the units right the first time.")
-    return (f"The RTY ({display.format_value(rty, 'ratio')}) differs from the defect-free share "
-            f"({display.format_value(share, 'ratio')}) here: not every defective unit was scrapped, or units "
-            "were counted defective more than once (optional section C).")
+        return tr("The RTY equals the defect-free share here: every defective unit left the line (scrapped), "
+                  "so the good units out are exactly the units right the first time.")
+    return tr("The RTY ({rty}) differs from the defect-free share ({share}) here: not every defective unit was "
+              "scrapped, or units were counted defective more than once (optional section C).",
+              rty=display.format_value(rty, 'ratio'), share=display.format_value(share, 'ratio'))
 
 
 def bank_client_overview(bank: pd.DataFrame, monthly: pd.DataFrame) -> str:
@@ -665,8 +704,10 @@ def bank_client_overview(bank: pd.DataFrame, monthly: pd.DataFrame) -> str:
     '2 months of the bank client, 2025-01 to 2025-02; 1,210 support tickets, 9 CSAT and 5 NPS answers.'
     """
     if monthly.empty:
-        return "The bank client's table has no months."
+        return tr("The bank client's table has no months.")
     count = lambda c: display.format_value(bank[c].sum(), "count")  # noqa: E731
-    return (f"{len(monthly)} months of the bank client, {monthly['period'].iloc[0]} to "
-            f"{monthly['period'].iloc[-1]}; {count('support_tickets')} support tickets, "
-            f"{count('csat_responses')} CSAT and {count('nps_responses')} NPS answers.")
+    return trn("{n} month of the bank client, {span}; {tickets} support tickets, {csat} CSAT and {nps} NPS answers.",
+               "{n} months of the bank client, {span}; {tickets} support tickets, {csat} CSAT and {nps} NPS "
+               "answers.", len(monthly),
+               span=_span(str(monthly['period'].iloc[0]), str(monthly['period'].iloc[-1])),
+               tickets=count('support_tickets'), csat=count('csat_responses'), nps=count('nps_responses'))

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .i18n import tr
 from .periods import is_month_label
 
 __all__ = [
@@ -311,78 +312,73 @@ def _flag(x: Any) -> bool:
 def _specific(k: KPI) -> tuple[bool, str]:
     misses = []
     if not _text(k.id):
-        misses.append("No id: give the KPI a short id so tables and targets can refer to it.")
+        misses.append(tr("No id: give the KPI a short id so tables and targets can refer to it."))
     if not _text(k.name):
-        misses.append("No name: a reader cannot tell what the KPI is about.")
+        misses.append(tr("No name: a reader cannot tell what the KPI is about."))
     if not _text(k.formula) and not _text(k.description):
-        misses.append("No formula or description: nobody can tell exactly what is measured.")
+        misses.append(tr("No formula or description: nobody can tell exactly what is measured."))
     if misses:
         return False, " ".join(misses)
-    return True, "It has an id, a name and a text that says exactly what is measured."
+    return True, tr("It has an id, a name and a text that says exactly what is measured.")
 
 
 def _measurable(k: KPI) -> tuple[bool, str]:
     misses = []
     if not _text(k.formula):
-        misses.append("No formula: without a rule for computing it, two people will get two different numbers.")
+        misses.append(tr("No formula: without a rule for computing it, two people will get two different numbers."))
     if k.unit not in UNITS:
         misses.append(
-            f"Unit {k.unit!r} is not one of {', '.join(UNITS)}: without a known unit the number "
-            "cannot be read or compared."
+            tr("Unit {unit} is not one of {units}: without a known unit the number cannot be read or compared.",
+               unit=repr(k.unit), units=", ".join(UNITS))
         )
     if misses:
         return False, " ".join(misses)
-    return True, f"It has a formula and the unit '{k.unit}', so anyone can compute the same number."
+    return True, tr("It has a formula and the unit '{unit}', so anyone can compute the same number.", unit=k.unit)
 
 
 def _achievable(k: KPI) -> tuple[bool, str]:
     if _is_missing(k.target):
-        return False, "No target: without a number to reach you cannot tell success from failure."
+        return False, tr("No target: without a number to reach you cannot tell success from failure.")
     t = _number(k.target)
     if t is None or not math.isfinite(t):
-        return False, f"The target {k.target!r} is not a finite number, so it can never be reached."
+        return False, tr("The target {target} is not a finite number, so it can never be reached.", target=repr(k.target))
     if k.unit == "ratio" and not 0 <= t <= 10:
         if t > 10:
-            return False, (
-                f"A ratio target of {t:g} looks like a percentage: ratios are fractions "
-                f"(0.8 means 80 %), so {t:g} means {t * 100:g} %."
-            )
-        return False, f"A negative target ({t:g}) is not a sensible goal for a share or rate."
+            return False, tr("A ratio target of {target:g} looks like a percentage: ratios are fractions "
+                             "(0.8 means 80 %), so {target:g} means {percent:g} %.", target=t, percent=t * 100)
+        return False, tr("A negative target ({target:g}) is not a sensible goal for a share or rate.", target=t)
     if k.unit in ("count", "days") and t < 0:
-        what = "count" if k.unit == "count" else "number of days"
-        return False, f"A negative target ({t:g}) is impossible for a {what}."
-    return True, (
-        f"A target is written down ({t:g}) and it is a possible value for the unit; this check cannot "
+        if k.unit == "count":
+            return False, tr("A negative target ({target:g}) is impossible for a count.", target=t)
+        return False, tr("A negative target ({target:g}) is impossible for a number of days.", target=t)
+    return True, tr(
+        "A target is written down ({target:g}) and it is a possible value for the unit; this check cannot "
         "tell whether it can be reached: look at the KPI's history and agree on it with the people "
-        "who must reach it."
-    )
+        "who must reach it.", target=t)
 
 
 def _relevant(k: KPI) -> tuple[bool, str]:
     if _text(k.description) or _text(k.owner):
-        return True, (
+        return True, tr(
             "A description or an owner links it to a business goal; whether it is the right goal is "
-            "for you to judge."
-        )
-    return False, (
+            "for you to judge.")
+    return False, tr(
         "No description and no owner: write which business goal this KPI serves (and who answers for "
-        "it), or it becomes a number nobody acts on."
-    )
+        "it), or it becomes a number nobody acts on.")
 
 
 def _time_bound(k: KPI) -> tuple[bool, str]:
     if _text(k.period):
-        return True, f"It has a period ('{_text(k.period)}'), so you know when to check it."
-    return False, (
+        return True, tr("It has a period ('{period}'), so you know when to check it.", period=_text(k.period))
+    return False, tr(
         "No period: say when it is measured or due (monthly, by 2026-12 ...), otherwise the target "
-        "has no deadline and can always be 'later'."
-    )
+        "has no deadline and can always be 'later'.")
 
 
 def _assignable(k: KPI) -> tuple[bool, str]:
     if _text(k.owner):
-        return True, f"It has an owner ('{_text(k.owner)}') who answers for it."
-    return False, "No owner: Doran asks 'who will do it?'; a KPI nobody owns is nobody's job."
+        return True, tr("It has an owner ('{owner}') who answers for it.", owner=_text(k.owner))
+    return False, tr("No owner: Doran asks 'who will do it?'; a KPI nobody owns is nobody's job.")
 
 
 def smart_check(kpi: KPI | str, variant: str = "common") -> pd.DataFrame:
@@ -458,7 +454,7 @@ def smart_check(kpi: KPI | str, variant: str = "common") -> pd.DataFrame:
     results = [(name, *fn(kpi)) for name, fn in checks]
     return pd.DataFrame(
         {
-            "criterion": pd.array([r[0] for r in results], dtype="str"),
+            "criterion": pd.array([tr(r[0]) for r in results], dtype="str"),
             "ok": np.array([r[1] for r in results], dtype=bool),
             "reason": pd.array([r[2] for r in results], dtype="str"),
         }

@@ -29,6 +29,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import accounts, display, plots
+from .i18n import tr
 
 __all__ = ["KeyAccountExplorer", "TargetExplorer", "key_account_explorer", "target_explorer", "ranking_html"]
 
@@ -415,7 +416,7 @@ def segment_trend_explorer(monthly: pd.DataFrame, by_segment_month: pd.DataFrame
                            kpis: list[str] | tuple[str, ...] = ("ctr", "cvr", "roas"), *,
                            options: list[str] | None = None, initial: str | None = None, x: str = "period",
                            units: Mapping[str, str] | None = None, targets: Mapping[str, float] | None = None,
-                           titles: Mapping[str, str] | None = None, all_label: str = "all clients",
+                           titles: Mapping[str, str] | None = None, all_label: str | None = None,
                            currency: str = "NOK") -> SegmentTrendExplorer:
     """Pick a client (or channel) from a dropdown; its monthly KPIs are redrawn against all clients.
 
@@ -442,6 +443,7 @@ def segment_trend_explorer(monthly: pd.DataFrame, by_segment_month: pd.DataFrame
     SegmentTrendExplorer
         An ``ipywidgets.VBox`` with ``.dropdown``, ``.output``, ``.selected``, ``.png``, ``.refresh()``.
     """
+    all_label = tr("all clients") if all_label is None else all_label
     opts = list(options) if options is not None else list(dict.fromkeys(by_segment_month[segment].tolist()))
     return SegmentTrendExplorer(monthly, by_segment_month, segment, list(kpis), options=[str(o) for o in opts],
                                 initial=initial, x=x, units=units or {}, targets=targets or {},
@@ -569,7 +571,10 @@ def _parse_target(text: str) -> Any:
 
 
 def smart_html(check: pd.DataFrame) -> str:
-    """A ``smart_check`` result as a small HTML table (criterion, ✅/❌, reason; text escaped)."""
+    """A ``smart_check`` result as a small HTML table (criterion, ✅/❌, reason; text escaped).
+
+    The criteria and reasons come in the language now from ``smart_check``; the table has no other words.
+    """
     rows = "".join(
         f"<tr><td style='padding:2px 8px;white-space:nowrap'><b>{html.escape(str(c))}</b></td>"
         f"<td style='padding:2px 8px'>{'✅' if ok else '❌'}</td>"
@@ -593,16 +598,16 @@ class SmartChecker(widgets.VBox):
         for f in self._FIELDS:
             value = getattr(start, f)
             value = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
-            self.texts[f] = widgets.Text(value=value, description=f, layout=layout, style=style,
+            self.texts[f] = widgets.Text(value=value, description=tr(f), layout=layout, style=style,
                                          continuous_update=False)
         self.unit = widgets.Dropdown(options=list(scorecard.UNITS) + ["(none)"],
                                      value=start.unit if start.unit in scorecard.UNITS else "(none)",
-                                     description="unit", style=style)
+                                     description=tr("unit"), style=style)
         self.direction = widgets.Dropdown(options=list(scorecard.DIRECTIONS),
                                           value=start.direction if start.direction in scorecard.DIRECTIONS
-                                          else "higher", description="direction", style=style)
-        self.variant = widgets.ToggleButtons(options=[("SMART (common)", "common"), ("Doran 1981", "doran")],
-                                             value=variant, description="variant", style=style)
+                                          else "higher", description=tr("direction"), style=style)
+        self.variant = widgets.ToggleButtons(options=[(tr("SMART (common)"), "common"), ("Doran 1981", "doran")],
+                                             value=variant, description=tr("variant"), style=style)
         self.summary = widgets.HTML()
         self.table = widgets.HTML()
         self.check = pd.DataFrame()
@@ -636,8 +641,8 @@ class SmartChecker(widgets.VBox):
         icon = "✅" if met == n else "✏️"
         # the words of scorecard.smart_check and the exercise's self-check: a computer checks that each
         # part is written down; whether the target can be reached is for people to judge
-        self.summary.value = (f"<b>{icon} {met} of {n} parts written down</b> (whether the goal is right and "
-                              "reachable is for the people who own it to judge)")
+        self.summary.value = tr("<b>{icon} {met} of {n} parts written down</b> (whether the goal is right and "
+                                "reachable is for the people who own it to judge)", icon=icon, met=met, n=n)
         self.table.value = smart_html(self.check)
 
 
@@ -673,10 +678,10 @@ class YieldExplorer(widgets.VBox):
         if not names:
             raise ValueError("no production steps to explore")
         self.baseline = float(kpis.rolled_throughput_yield(self.steps["first_pass_yield"]))
-        self.dropdown = widgets.Dropdown(options=names, value=step if step in names else names[0],
-                                         description="step", style={"description_width": "80px"})
+        self.dropdown = widgets.Dropdown(options=[(tr(n), n) for n in names], value=step if step in names else names[0],
+                                         description=tr("step"), style={"description_width": "80px"})
         self.slider = widgets.FloatSlider(value=self._current(self.dropdown.value), min=0.5, max=1.0, step=0.005,
-                                          description="first-pass yield", continuous_update=False,
+                                          description=tr("first-pass yield"), continuous_update=False,
                                           readout_format=".1%", style={"description_width": "110px"},
                                           layout=widgets.Layout(width="460px"))
         self.summary = widgets.HTML()
@@ -713,17 +718,22 @@ class YieldExplorer(widgets.VBox):
         changed.loc[changed["step"].astype(str) == step, "first_pass_yield"] = y
         self.rty = concepts.rty_with(self.steps, step, y)
         cumulative = np.cumprod(changed["first_pass_yield"].astype(float).to_numpy())
-        self.frame = pd.DataFrame({"first pass yield": changed["first_pass_yield"].astype(float).to_numpy(),
-                                   "share still good": cumulative},
-                                  index=pd.Index(changed["step"].astype(str).tolist(), name="step", dtype=object))
+        self.frame = pd.DataFrame({tr("first pass yield"): changed["first_pass_yield"].astype(float).to_numpy(),
+                                   tr("share still good"): cumulative},
+                                  index=pd.Index([tr(s) for s in changed["step"].astype(str)], name=tr("step"),
+                                                 dtype=object))
         delta = (self.rty - self.baseline) * 100
-        self.summary.value = (f"Rolled throughput yield: <b>{display.format_value(self.rty, 'ratio')}</b> with "
-                              f"{html.escape(step)} at {display.format_value(y, 'ratio')} (now "
-                              f"{display.format_value(self.baseline, 'ratio')}; {delta:+.1f} percentage points)")
+        points = display.format_value(delta, "number", decimals=1)
+        self.summary.value = tr("Rolled throughput yield: <b>{rty}</b> with {step} at {value} (now {baseline}; "
+                                "{delta} percentage points)", rty=display.format_value(self.rty, 'ratio'),
+                                step=html.escape(tr(step)), value=display.format_value(y, 'ratio'),
+                                baseline=display.format_value(self.baseline, 'ratio'),
+                                delta=points if delta < 0 else "+" + points)
         self.png = _render_png(lambda ax: plots.bar_by_category(
-            self.frame, unit="ratio", sort=False, horizontal=False, value_label="yield (%)",
-            category_label="production step",
-            title=f"What if {step} had a first-pass yield of {display.format_value(y, 'ratio')}?", ax=ax))
+            self.frame, unit="ratio", sort=False, horizontal=False, value_label=tr("yield (%)"),
+            category_label=tr("production step"),
+            title=tr("What if {step} had a first-pass yield of {value}?", step=tr(step),
+                     value=display.format_value(y, 'ratio')), ax=ax))
         self.output.outputs = (_png_bundle(self.png, f"<yields with {step} at {y:.3f}>"),)
 
 

@@ -33,6 +33,7 @@ import pandas as pd
 
 from .. import display, kpis, scorecard
 from ..exercises import CheckResult
+from ..i18n import tr
 
 __all__ = [
     "ACCOUNT",
@@ -40,6 +41,10 @@ __all__ = [
     "SLA_KPI",
     "BANK_KPIS",
     "account_vs_company",
+    "bank_kpis",
+    "kpi_names",
+    "smart_reasons",
+    "translated",
     "bank_client_kpi_table",
     "bank_client_monthly",
     "bank_client_totals",
@@ -84,6 +89,63 @@ BANK_KPIS: dict[str, tuple[str, str]] = {
     "csat": ("CSAT", "ratio"),
     "nps": ("NPS", "index"),
 }
+
+
+def bank_kpis() -> dict[str, tuple[str, str]]:
+    """:data:`BANK_KPIS` with its labels in the language now (:func:`kpi_helpers.i18n.tr`).
+
+    >>> bank_kpis()["sla_rate"]
+    ('Tickets within SLA', 'ratio')
+    """
+    return {k: (tr(label), unit) for k, (label, unit) in BANK_KPIS.items()}
+
+
+def kpi_names() -> dict[str, str]:
+    """The names of :data:`CATALOGUE`'s KPIs in the language now: the catalogue KPIs from
+    :func:`kpi_helpers.display.kpi_name`, ``sla_rate`` from :func:`kpi_helpers.i18n.tr`.
+
+    >>> kpi_names()["sla_rate"], kpi_names()["csat"]
+    ('Tickets resolved within SLA', 'Customer satisfaction (CSAT)')
+    """
+    return {k: tr(v.name) if k not in scorecard.KPI_CATALOGUE else display.kpi_name(k) for k, v in CATALOGUE.items()}
+
+
+def translated(frame: pd.DataFrame | pd.Series, *, headers: bool = True) -> pd.DataFrame | pd.Series:
+    """A table to show, in the language now: column headers, the index's labels and name, and the
+    values of a ``step``, ``unit`` or ``note`` column (production steps, unit ids, the KPI table's
+    notes), each through :func:`kpi_helpers.i18n.tr` (the English text is unchanged;
+    ``locale/nb/00_concepts.po`` has the Bokmål words).
+
+    Only for display: the column ids the code uses are gone from the result in Bokmål.
+    ``headers=False`` keeps the column ids (a table whose columns the exercises name) and translates
+    only the steps.
+
+    >>> translated(pd.DataFrame({"step": ["Welding"], "minutes": [1.0]})).columns.tolist()
+    ['step', 'minutes']
+    """
+    out = frame.copy()
+    if isinstance(out, pd.DataFrame):
+        for column in ("step", "unit", "note"):  # display words kept in English in the data (ids, notes)
+            if column in out.columns:
+                out[column] = [tr(str(v)) if isinstance(v, str) and v else v for v in out[column]]
+        if headers:
+            out = out.rename(columns=lambda c: tr(str(c)))
+    if not headers:
+        return out
+    out = out.rename(index=lambda i: tr(i) if isinstance(i, str) else i)
+    if out.index.name is not None:
+        out.index.name = tr(str(out.index.name))
+    return out
+
+
+def smart_reasons(kpi: Any, variant: str = "common") -> pd.DataFrame:
+    """:func:`kpi_helpers.scorecard.smart_check` as shown in the notebook: its column headers in the
+    language now (the criteria and reasons are already).
+
+    >>> smart_reasons("csat").columns.tolist()
+    ['criterion', 'ok', 'reason']
+    """
+    return scorecard.smart_check(kpi, variant=variant).rename(columns=lambda c: tr(str(c)))
 
 
 def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
@@ -232,7 +294,7 @@ def bank_client_kpi_table(bank: pd.DataFrame, targets: Mapping[str, float] | Non
 
 
 def account_vs_company(account_values: Mapping[str, float] | pd.Series, company: Mapping[str, float], *,
-                       account: str = ACCOUNT, company_label: str = "whole company") -> pd.DataFrame:
+                       account: str = ACCOUNT, company_label: str | None = None) -> pd.DataFrame:
     """The key account's KPIs next to the whole company's, for the KPIs both have.
 
     Parameters
@@ -255,6 +317,7 @@ def account_vs_company(account_values: Mapping[str, float] | pd.Series, company:
           whole company  Bank client
     csat           0.75          0.8
     """
+    company_label = tr("whole company") if company_label is None else company_label
     acc = dict(account_values)
     ids = [k for k in company if k in acc]
     return pd.DataFrame({company_label: [float(company[k]) for k in ids],
@@ -283,10 +346,11 @@ def with_labels(frame: pd.DataFrame, targets: Mapping[str, float] | None = None,
     if axis not in ("columns", "index"):
         raise ValueError(f"axis must be 'columns' or 'index', got {axis!r}")
     present = set(frame.columns if axis == "columns" else frame.index)
-    ids = [k for k in BANK_KPIS if k in present]
-    names = {k: BANK_KPIS[k][0] for k in ids}
+    labelled = bank_kpis()
+    ids = [k for k in labelled if k in present]
+    names = {k: labelled[k][0] for k in ids}
     shown = frame.rename(columns=names) if axis == "columns" else frame.rename(index=names)
-    units = {names[k]: BANK_KPIS[k][1] for k in ids}
+    units = {names[k]: labelled[k][1] for k in ids}
     shown_targets = {names[k]: float(v) for k, v in (targets or {}).items() if k in names and v is not None}
     return shown, units, shown_targets
 
@@ -466,8 +530,8 @@ def smart_table(definitions: Mapping[str, scorecard.KPI], variant: str = "common
     for label, kpi in definitions.items():
         check = scorecard.smart_check(kpi, variant=variant)
         criteria = check["criterion"].tolist()
-        columns[str(label)] = ["✅ written down" if ok else "❌ missing" for ok in check["ok"]]
-    return pd.DataFrame(columns, index=pd.Index(criteria, name="criterion", dtype="str"))
+        columns[str(label)] = [tr("✅ written down") if ok else tr("❌ missing") for ok in check["ok"]]
+    return pd.DataFrame(columns, index=pd.Index(criteria, name=tr("criterion"), dtype="str"))
 
 
 def smart_self_check(kpi: Any, variant: str = "common") -> CheckResult:
@@ -489,21 +553,22 @@ def smart_self_check(kpi: Any, variant: str = "common") -> CheckResult:
     'Not yet'
     """
     if kpi is None:
-        return CheckResult(None, "No definition yet: fill in the KPI(...) in the cell above and run it again.")
+        return CheckResult(None, tr("No definition yet: fill in the KPI(...) in the cell above and run it again."))
     if not isinstance(kpi, scorecard.KPI):
-        return CheckResult(False, f"Expected a KPI(...) definition, got {type(kpi).__name__}.")
+        return CheckResult(False, tr("Expected a KPI(...) definition, got {type}.", type=type(kpi).__name__))
     check = scorecard.smart_check(kpi, variant=variant)
     misses = check[~check["ok"]]
     if len(misses):
         parts = [f"**{c}**: {r}" for c, r in zip(misses["criterion"], misses["reason"])]
         n = len(check) - len(misses)
-        return CheckResult(False, f"Not yet: {n} of {len(check)} parts written down. " + " ".join(parts))
+        return CheckResult(False, tr("Not yet: {n} of {total} parts written down.", n=n, total=len(check))
+                           + " " + " ".join(parts))
     extra = ""
     if variant == "common" and not (isinstance(kpi.owner, str) and kpi.owner.strip()):
-        extra = " Doran (1981) would also ask *who* answers for it: give it an owner."
-    return CheckResult(True, f"All {len(check)} SMART parts are written down for '{kpi.name}'. Whether "
-                             "the target can be reached is for you and the people who must reach it "
-                             f"to judge.{extra}")
+        extra = " " + tr("Doran (1981) would also ask *who* answers for it: give it an owner.")
+    return CheckResult(True, tr("All {n} SMART parts are written down for '{name}'. Whether the target can be "
+                                "reached is for you and the people who must reach it to judge.",
+                                n=len(check), name=kpi.name) + extra)
 
 
 def catalogue_frame(ids: Mapping[str, str] | Sequence[str]) -> pd.DataFrame:
@@ -553,9 +618,10 @@ def kpi_status_pivot(table: pd.DataFrame, currency: str = "NOK") -> pd.DataFrame
     for k, p, v, u, s in zip(table["kpi"], table["period"], table["value"], table["unit"], table["status"]):
         text = display.format_value(v, display.KPI_DISPLAY_UNITS.get(k, u), currency=currency)
         cells[(k, p)] = text + (" ✗" if s == "off_track" else "")
-    names = [display.kpi_name(k, names=_NAMES) for k in kpi_order]
+    shown = kpi_names()
+    names = [display.kpi_name(k, names=shown) for k in kpi_order]
     out = pd.DataFrame({n: [cells[(k, p)] for p in periods] for n, k in zip(names, kpi_order)},
-                       index=pd.Index(periods, name="period", dtype="str"))
+                       index=pd.Index(periods, name=tr("period"), dtype="str"))
     return out
 
 
@@ -572,4 +638,4 @@ def format_kpi_table(table: pd.DataFrame, currency: str = "NOK") -> pd.DataFrame
     >>> format_kpi_table(t)[["name", "value"]].iloc[0].tolist()
     ['Tickets resolved within SLA', '90.0%']
     """
-    return display.format_kpi_table(table, currency=currency, names=_NAMES)
+    return display.format_kpi_table(table, currency=currency, names=kpi_names())

@@ -18,6 +18,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from .. import accounts, display
+from ..i18n import tr, trn
 from .categories import bar_by_category
 from ._style import (GREY, HIGHLIGHT, HIGHLIGHT_MORE, LIGHT_GREY, PALETTE, PRIMARY, TARGET_COLOR, finite_values,
                      percent_formatter, style_context, _LABEL_BOX, _PLAIN, _apply_unit_axis, _as_set,
@@ -88,13 +89,13 @@ def pareto_chart(
             twin.spines[side].set_visible(False)
         twin.spines["right"].set_visible(True)
         cum = finite_values(p["cum_share"]).to_numpy()
-        line, = twin.plot(pos, cum, color=PRIMARY, lw=2, marker="o", ms=3.5, zorder=5, label="cumulative share")
+        line, = twin.plot(pos, cum, color=PRIMARY, lw=2, marker="o", ms=3.5, zorder=5, label=tr("cumulative share"))
         twin.set_ylim(0, 1.05)
         twin.yaxis.set_major_formatter(percent_formatter(0))
-        twin.set_ylabel("cumulative share of revenue (%)", **_PLAIN)
+        twin.set_ylabel(tr("cumulative share of revenue (%)"), **_PLAIN)
         a_text, b_text = (display.format_value(x, "ratio", decimals=0) for x in (a, b))
-        la = twin.axhline(a, color=_REFERENCE, ls=":", lw=1.6, label=f"ABC class A up to {a_text}")
-        lb = twin.axhline(b, color=_REFERENCE, ls="-.", lw=1.2, label=f"ABC class B up to {b_text}")
+        la = twin.axhline(a, color=_REFERENCE, ls=":", lw=1.6, label=tr("ABC class A up to {share}", share=a_text))
+        lb = twin.axhline(b, color=_REFERENCE, ls="-.", lw=1.2, label=tr("ABC class B up to {share}", share=b_text))
         if n:
             ax.set_xlim(-0.6, n - 0.4)
             _set_category_ticks(ax.xaxis, pos, [_label_text(c) for c in p["customer"]], rotate=True)
@@ -111,14 +112,15 @@ def pareto_chart(
         for k in ("A", "B", "C"):
             if k in cls:
                 handles.append(Patch(color=_ABC_GREYS[k]))
-                labels.append(f"ABC class {k}")
+                labels.append(tr("ABC class {abc_class}", abc_class=k))
         handles += [line, la, lb]
         labels += [str(line.get_label()), str(la.get_label()), str(lb.get_label())]
-        xlabel = "customer (largest first)" + (f", top {n} of {n_total}" if n < n_total else "")
+        xlabel = (tr("customer (largest first), top {n} of {total}", n=n, total=n_total) if n < n_total
+                  else tr("customer (largest first)"))
         default_title = display.abc_title(*accounts.abc_a_summary(pareto)) \
-            if {"revenue", "share", "abc_class"} <= set(pareto.columns) else "Pareto: revenue by customer"
+            if {"revenue", "share", "abc_class"} <= set(pareto.columns) else tr("Pareto: revenue by customer")
         _titles(ax, title if title is not None else default_title,
-                xlabel, f"revenue ({currency})")
+                xlabel, tr("revenue ({currency})", currency=currency))
         if own_figure:
             # right of the twin axis's tick labels and label; constrained layout makes room
             leg = ax.figure.legend(handles, labels, loc="outside right upper")
@@ -137,7 +139,7 @@ def share_bar(
     highlight: Sequence[Any] | Any = (),
     top: int = 10,
     title: str | None = None,
-    other_label: str = "Other",
+    other_label: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Each customer's share of revenue, with the major-customer threshold as a dashed line.
@@ -149,19 +151,20 @@ def share_bar(
     -------
     matplotlib.axes.Axes
     """
+    other_label = tr("Other") if other_label is None else other_label
     rev = finite_values(revenue)
     rev.index = revenue.index
     total = rev.sum(min_count=1)
     share = rev / total if (total is not None and math.isfinite(total) and total != 0) else rev * np.nan
-    share.name = "share of revenue"
-    share.index.name = revenue.index.name or "customer"
+    share.name = tr("share of revenue")
+    share.index.name = revenue.index.name or tr("customer")
     with style_context():
         ax = bar_by_category(share, highlight=highlight, unit="ratio", top=top, other_label=other_label,
                              additive=True, ax=ax,
-                             title=title if title is not None else "Share of revenue by customer",
-                             value_label="share of revenue (%)")
+                             title=title if title is not None else tr("Share of revenue by customer"),
+                             value_label=tr("share of revenue (%)"))
         line = ax.axvline(threshold, color=_REFERENCE, ls=":", lw=1.8, zorder=4,
-                          label=f"major customer: {display.format_value(threshold, 'ratio', decimals=0)} or more")
+                          label=tr("major customer: {share} or more", share=display.format_value(threshold, 'ratio', decimals=0)))
         lo, hi = ax.get_xlim()
         if threshold * 1.1 > hi:
             ax.set_xlim(lo, threshold * 1.15)
@@ -254,11 +257,11 @@ def score_contributions(
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, pos=None: _tick_number(x)))
         if hl:
             handles.append(Patch(fill=False, edgecolor=HIGHLIGHT, lw=2.2))
-            labels.append("key account" if len(hl) == 1 else "key accounts")
-        ylabel = "account" + (f" (top {n} of {n_total})" if n < n_total else "")
-        _titles(ax, title if title is not None else "Key-account score: what each criterion contributes",
-                "weighted score (0-1)", ylabel)
-        _legend_outside(ax, handles, labels, title="criterion")
+            labels.append(trn("key account", "key accounts", len(hl)))
+        ylabel = tr("account (top {n} of {total})", n=n, total=n_total) if n < n_total else tr("account")
+        _titles(ax, title if title is not None else tr("Key-account score: what each criterion contributes"),
+                tr("weighted score (0-1)"), ylabel)
+        _legend_outside(ax, handles, labels, title=tr("criterion"))
     return ax
 
 
@@ -326,7 +329,7 @@ def portfolio_chart(
         ax.scatter(x[ok & is_hl], y[ok & is_hl], s=areas[ok & is_hl], color=HIGHLIGHT, edgecolor="white",
                    lw=0.8, zorder=4)
         for q, (qx, qy, ha, va) in _QUADRANT_POS.items():
-            ax.text(qx, qy, q, ha=ha, va=va, fontsize=11, fontweight="bold",
+            ax.text(qx, qy, tr(q), ha=ha, va=va, fontsize=11, fontweight="bold",
                     color=HIGHLIGHT if q == "key account" else "0.45", alpha=0.9, zorder=2, **_PLAIN)
         # which points get a name: the highlighted ones, then the best by attractiveness + strength
         total = np.where(ok, x + y, -np.inf)
@@ -381,17 +384,17 @@ def portfolio_chart(
         ax.set_xticks(np.linspace(0, 1, 6))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, pos=None: _tick_number(v)))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, pos=None: _tick_number(v)))
-        handles = [Line2D([], [], ls="none", marker="o", color=GREY, ms=8, label="account")]
+        handles = [Line2D([], [], ls="none", marker="o", color=GREY, ms=8, label=tr("account"))]
         if hl:
             handles.insert(0, Line2D([], [], ls="none", marker="o", color=HIGHLIGHT, ms=8,
-                                     label="key account" if len(hl) == 1 else "key accounts"))
+                                     label=trn("key account", "key accounts", len(hl))))
         if size is not None:
-            handles.append(Line2D([], [], ls="none", label="marker size: revenue"))
+            handles.append(Line2D([], [], ls="none", label=tr("marker size: revenue")))
         if not ok.any():
             _no_data(ax)
-        _titles(ax, title if title is not None else "Account portfolio: where each customer stands",
-                "strength of our position (0-1: revenue share, engagement)",
-                "account attractiveness (0-1: growth potential, strategic value)")
+        _titles(ax, title if title is not None else tr("Account portfolio: where each customer stands"),
+                tr("strength of our position (0-1: revenue share, engagement)"),
+                tr("account attractiveness (0-1: growth potential, strategic value)"))
         _legend_outside(ax, handles, [str(h.get_label()) for h in handles])
     return ax
 
@@ -488,21 +491,21 @@ def compare_account_vs_all(
             if has_t:
                 head = f"{head}\n({_target_label(t, unit, currency)})"
             head = "\n".join(textwrap.fill(line, wrap) for line in head.split("\n"))
-            _titles(a, head, None, display.unit_label(unit, currency) if unit != "number" else "value")
+            _titles(a, head, None, display.unit_label(unit, currency) if unit != "number" else tr("value"))
             a.title.set_fontsize(12)
         for k in range(len(kpi_names), nr * nc):
             axes[k // nc][k % nc].set_visible(False)
         if not kpi_names:
             axes[0][0].set_visible(True)
             _no_data(axes[0][0])
-            _titles(axes[0][0], "no KPIs", None, "value")
+            _titles(axes[0][0], tr("no KPIs"), None, tr("value"))
         handles: list[Any] = [Patch(color=c) for c in colors]
         labels = [str(c) for c in cols]
         if any_target:
             handles.append(Line2D([], [], color=TARGET_COLOR, ls="--", lw=1.3))
-            labels.append("target")
+            labels.append(tr("target"))
         leg = fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4))
         _plain(leg.get_texts())
         who = ", ".join(str(c) for c in cols[1:])
-        _suptitle(fig, title if title is not None else f"{who} vs all customers")
+        _suptitle(fig, title if title is not None else tr("{who} vs all customers", who=who))
     return fig
