@@ -14,7 +14,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import display
-from ..i18n import tr
+from ..i18n import tr, trn
 from ._style import (GREY, HIGHLIGHT, PRIMARY, TARGET_COLOR, finite_values, style_context, _LABEL_BOX, _PLAIN,
                      _apply_unit_axis, _as_set, _chart_value, _is_highlighted, _label_text, _label_with_unit,
                      _legend_outside, _new_ax, _no_data, _sentence, _set_category_ticks, _target_label,
@@ -29,7 +29,7 @@ def histogram(
     bins: int | Sequence[float] | str = 20,
     title: str | None = None,
     xlabel: str | None = None,
-    ylabel: str = "number of observations",
+    ylabel: str | None = None,
     vline: float | Mapping[str, float] | None = None,
     vline_label: str | None = None,
     unit: str = "number",
@@ -43,7 +43,11 @@ def histogram(
     Parameters
     ----------
     vline : float or mapping label -> value, optional
-        E.g. ``{"mean": 3.9, "target": 4.3}``; each drawn dashed and labelled ``mean 3.9``.
+        E.g. ``{"mean": 3.9, "target": 4.3}``; each drawn dashed and labelled ``mean 3.9``. The
+        labels ``mean``, ``average``, ``median`` and ``target`` are shown in the language now
+        (:func:`kpi_helpers.i18n.set_language`); a ``target`` line gets the target style.
+    ylabel : str, optional
+        Default: "number of observations" in the language now.
 
     Returns
     -------
@@ -60,7 +64,7 @@ def histogram(
             whole = isinstance(bins, int) and np.all(v == np.round(v)) and (v.max() - v.min()) <= 20
             if whole:
                 b = np.arange(v.min() - 0.5, v.max() + 1.5)
-            ax.hist(v, bins=b, color=PRIMARY, edgecolor="white", zorder=3, label="observations")
+            ax.hist(v, bins=b, color=PRIMARY, edgecolor="white", zorder=3, label=tr("observations"))
         else:
             _no_data(ax)
         lines: list[tuple[str, float]] = []
@@ -74,8 +78,8 @@ def histogram(
         for lab, val in lines:
             if not math.isfinite(val):
                 continue
-            text = f"{lab} {_chart_value(val, unit, currency)}".strip()
-            if lab.startswith(("target", tr("target"))):  # THE target style: dark and dashed
+            text = _reference_label(lab, _chart_value(val, unit, currency))
+            if lab.startswith("target") or lab == tr("target"):  # THE target style: dark and dashed
                 h = ax.axvline(val, color=TARGET_COLOR, ls="--", lw=1.6, zorder=4, label=text)
             else:  # a mean, a median: a reference line, never in the key-account colour
                 h = ax.axvline(val, color=_REFERENCE, ls=styles[n_ref % 2], lw=2.0, zorder=4, label=text)
@@ -89,10 +93,18 @@ def histogram(
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(False, axis="x")
         xl = xlabel if xlabel is not None else _label_with_unit(name if name is not None else "value", unit, currency)
-        _titles(ax, title if title is not None else f"Distribution of {display.label(name or 'values')}", xl, ylabel)
+        _titles(ax, title if title is not None else tr("Distribution of {name}", name=display.label(name or "values")),
+                xl, ylabel if ylabel is not None else tr("number of observations"))
         if handles:
             _legend_outside(ax, handles, labels)
     return ax
+
+
+def _reference_label(label: str, value: str) -> str:
+    """The legend entry of a reference line: ``mean 3.9``, ``target 120.0 days`` in the language now."""
+    words = {"mean": tr("mean {value}", value=value), "average": tr("average {value}", value=value),
+             "median": tr("median {value}", value=value), "target": tr("target {value}", value=value)}
+    return words.get(label, f"{label} {value}").strip()
 
 
 def ratio_of_sums_vs_mean(
@@ -118,7 +130,6 @@ def ratio_of_sums_vs_mean(
     """
     num = finite_values(per_group[numerator]).to_numpy(dtype=float)
     den = finite_values(per_group[denominator]).to_numpy(dtype=float)
-    group = display.label(per_group.index.name) if per_group.index.name else tr("group")
     with np.errstate(divide="ignore", invalid="ignore"):
         rates = np.where(np.isfinite(den) & (den != 0), num / np.where(den == 0, 1.0, den), np.nan)
     rates = np.where(np.isfinite(rates), rates, np.nan)
@@ -138,7 +149,8 @@ def ratio_of_sums_vs_mean(
         fin_rates = rates[np.isfinite(rates)]
         if fin_rates.size:
             ax.plot(np.zeros(fin_rates.size), fin_rates, ls="none", marker="o", ms=4, color="0.25", alpha=0.6,
-                    zorder=4, label=tr("one {group}'s {rate}", group=group, rate=display.label(rate_name)))
+                    zorder=4, label=tr("one {group}'s {rate}", group=per_group.index.name or tr("group"),
+                                       rate=display.label(rate_name)))
         for p_, val in zip(pos, vals):
             ax.annotate(_chart_value(val, unit, currency, decimals=2 if unit == "ratio" else None),
                         (p_ + 0.32, val if np.isfinite(val) else 0.0),
@@ -146,7 +158,7 @@ def ratio_of_sums_vs_mean(
                         fontweight="bold", color="0.15", **_PLAIN)
         n_groups = len(per_group)
         n_used = int(np.isfinite(rates).sum())
-        labels = [tr("mean of {n} per-{group} rates\n(misleading)", n=n_used, group=group),
+        labels = [tr("mean of {n} per-{group} rates\n(misleading)", n=n_used, group=per_group.index.name or tr("group")),
                   tr("ratio of sums\n(the KPI)")]
         ax.set_xlim(-0.6, 1.9)
         _set_category_ticks(ax.xaxis, pos, labels, rotate=False)
@@ -158,8 +170,9 @@ def ratio_of_sums_vs_mean(
         _apply_unit_axis(ax.yaxis, unit, currency, everything)
         ax.grid(False, axis="x")
         if n_used < n_groups:
-            ax.text(0.0, -0.22, tr("{n} group(s) with {denominator} = 0 left out of the mean", n=n_groups - n_used,
-                                   denominator=display.label(denominator)),
+            ax.text(0.0, -0.22, trn("{n} group with {name} = 0 left out of the mean",
+                                    "{n} groups with {name} = 0 left out of the mean", n_groups - n_used,
+                                    name=display.label(denominator)),
                     transform=ax.transAxes, fontsize=9, color="0.4", ha="left", va="top", **_PLAIN)
         _titles(ax, title if title is not None
                 else _sentence(tr("{rate}: average of rates vs ratio of sums", rate=display.label(rate_name))), "",
@@ -184,9 +197,10 @@ def mean_with_interval(
     level: float = 0.95,
     title: str | None = None,
     value_label: str | None = None,
-    count_word: str = "ratings",
+    count_word: str | None = None,
     minimum: int | None = None,
-    mean_label: str = "mean",
+    mean_label: str | None = None,
+    count_word_one: str | None = None,
     currency: str = "NOK",
     ax: Axes | None = None,
 ) -> Axes:
@@ -209,20 +223,30 @@ def mean_with_interval(
         The interval's confidence level, for the legend.
     value_label : str, optional
         The value axis label (default: the mean column with its unit).
-    count_word : str
-        The plural noun of the counts ("answers", "finished projects"); one observation reads
-        "1 finished project" (:func:`kpi_helpers.display.count_text`).
+    count_word : str, optional
+        The plural noun of the counts ("answers", "finished projects"; default "ratings" in the
+        language now); one observation reads "1 finished project" (:func:`kpi_helpers.display.count_text`).
+    count_word_one : str, optional
+        The singular of ``count_word`` where it is not ``count_word`` without its plural ending (Bokmål:
+        "avsluttede prosjekter", "avsluttet prosjekt").
     minimum : int, optional
         The fewest observations a mean needs to be judged (the KPI's minimum). Groups with fewer
         are drawn hollow and light, labelled "too few" instead of being read like the others.
-    mean_label : str
-        The legend entry of the dots ("mean"; "share of 4-5 answers" for a CSAT).
+    mean_label : str, optional
+        The legend entry of the dots ("mean" in the language now by default; "share of 4-5 answers" for a CSAT).
 
     Returns
     -------
     matplotlib.axes.Axes
     """
     hl = _as_set(highlight)
+    if count_word is None:
+        count_word, count_word_one = tr("ratings"), tr("rating")
+    mean_label = mean_label if mean_label is not None else tr("mean")
+
+    def counted(c: Any) -> str:
+        return display.count_text(c, count_word, count_word_one)
+
     names = list(frame.index)
     m = finite_values(frame[mean]).to_numpy(dtype=float)
     lo = finite_values(frame[low]).to_numpy(dtype=float) if low in frame.columns else np.full(len(frame), np.nan)
@@ -252,9 +276,9 @@ def mean_with_interval(
                             zorder=4)
                 text = _chart_value(m[i], unit, currency)
                 if few[i]:
-                    text += "  (too few)"
+                    text += "  " + tr("(too few)")
                 elif not (np.isfinite(lo[i]) and np.isfinite(hi[i])):
-                    text += "  (too few to judge)"
+                    text += "  " + tr("(too few to judge)")
                 right = hi[i] if np.isfinite(hi[i]) else m[i]
                 ax.annotate(text, (right, pos[i]), xytext=(8, 0), textcoords="offset points", ha="left",
                             va="center", fontsize=9, color="0.2", bbox=_LABEL_BOX, zorder=5, **_PLAIN)
@@ -263,7 +287,7 @@ def mean_with_interval(
             text = _label_text(name)
             if counts is not None:
                 c = pd.to_numeric(pd.Series([counts[i]]), errors="coerce").iloc[0]
-                text += f"\n(n = {display.count_text(c, count_word)})" if pd.notna(c) else ""
+                text += "\n" + tr("(n = {count})", count=counted(c)) if pd.notna(c) else ""
             labels.append(text)
         if n:
             _set_category_ticks(ax.yaxis, pos, labels)
@@ -275,14 +299,15 @@ def mean_with_interval(
         ax.grid(False, axis="y")
         handles: list[Any] = [
             Line2D([], [], ls="none", marker="o", ms=8, color=other, label=mean_label),
-            Line2D([], [], color=other, lw=2.6, label=f"{display.format_value(level, 'ratio', decimals=0)} interval"),
+            Line2D([], [], color=other, lw=2.6,
+                   label=tr("{level} interval", level=display.format_value(level, "ratio", decimals=0))),
         ]
         if hl:
             handles.insert(0, Line2D([], [], ls="none", marker="o", ms=8, color=HIGHLIGHT,
                                      label=_key_label(len(hl))))
         if few.any():
             handles.append(Line2D([], [], ls="none", marker="o", ms=8, mfc="white", mec=other, mew=1.8,
-                                  label=f"too few (fewer than {display.count_text(minimum, count_word)})"))
+                                  label=tr("too few (fewer than {count})", count=counted(minimum))))
         if target is not None and math.isfinite(float(target)):
             handles.append(ax.axvline(float(target), color=TARGET_COLOR, ls="--", lw=1.4, zorder=2,
                                       label=_target_label(float(target), unit, currency)))
@@ -295,7 +320,8 @@ def mean_with_interval(
         if not np.isfinite(m).any():
             _no_data(ax)
         level_text = display.format_value(level, "ratio", decimals=0)
-        _titles(ax, title if title is not None else _sentence(f"{display.label(mean)} with its {level_text} interval"),
+        _titles(ax, title if title is not None
+                else _sentence(tr("{name} with its {level} interval", name=display.label(mean), level=level_text)),
                 value_label if value_label is not None else _label_with_unit(mean, unit, currency), None)
         _legend_outside(ax, handles, [h.get_label() for h in handles])
     return ax

@@ -20,6 +20,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from .. import display
+from ..i18n import tr
 from .categories import bar_by_category
 from ._style import (FIGSIZE, GREY, HIGHLIGHT, HIGHLIGHT_MORE, LIGHT_GREY, PALETTE, PRIMARY, TARGET_COLOR,
                      finite_values, style_context, _PARTIAL_NOTE, _PLAIN, _apply_unit_axis, _as_set,
@@ -390,7 +391,7 @@ def rate_with_counts(
             bottom.axhline(float(minimum), color=_REFERENCE, ls=":", lw=1.3, zorder=4)
             if low.any():
                 extra.append((Line2D([], [], ls="none", marker="o", ms=11, mfc="none", mec=GREY, mew=2.0),
-                              f"insufficient data (fewer than {display.count_text(minimum, word)})"))
+                              tr("insufficient data (fewer than {count})", count=display.count_text(minimum, word))))
         leg = bottom.get_legend()
         if leg is not None and top.get_legend() is not None:
             leg.remove()
@@ -463,13 +464,13 @@ def client_timeline(
         handles = [Patch(color=HIGHLIGHT if hl else PRIMARY),
                    Patch(facecolor=HIGHLIGHT if hl else PRIMARY, alpha=0.6, hatch="///", edgecolor="white"),
                    Line2D([], [], color=TARGET_COLOR, lw=1.6), Line2D([], [], color="0.3", ls=":", lw=1.2)]
-        labels = ["finished" if not hl else f"finished ({_key_label(len(hl))})",
-                  "ongoing (so far)", "planned end", f"data end {as_of:%Y-%m-%d}"]
+        labels = [tr("finished") if not hl else tr("finished ({label})", label=_key_label(len(hl))),
+                  tr("ongoing (so far)"), tr("planned end"), tr("data end {date}", date=display.format_value(as_of, "date"))]
         if hl:
             handles.insert(1, Patch(color=GREY))
-            labels.insert(1, "other clients")
+            labels.insert(1, tr("other clients"))
         leg = ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3,
                         borderaxespad=0.0)
         _plain(leg.get_texts())
-        _titles(ax, title if title is not None else "Projects from start to end", "", "project")
+        _titles(ax, title if title is not None else tr("Projects from start to end"), "", tr("project"))
     return ax

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ... import accounts, kpis, scorecard, stats
 from ...display import format_value, key_accounts_text, status_text
+from ...i18n import tr
 from ...periods import period_labels
 from .. import CaseResult
 from .._common import account_scope, case_months, count_words, join_notes, kpi_row, kpi_table
@@ -123,15 +124,15 @@ def run(data: CaseData, p: dict[str, Any]) -> CaseResult:
     else:
         surveys = pd.DataFrame({"period": pd.Series(dtype="str"), "project_id": pd.Series(dtype="str"),
                                 "client": pd.Series(dtype="str"), "score": pd.Series(dtype="float64")})
-        notes.append("No surveys table: CSAT is skipped.")
+        notes.append(tr("No surveys table: CSAT is skipped."))
 
     # consultants (optional): available hours for utilization
     has_consultants = data.has("consultants")
     if has_consultants:
         avail = _available_hours(data["consultants"], months, first, last)
     else:
-        notes.append("No consultants table: utilization is skipped and revenue per consultant counts the "
-                     "consultants who logged hours.")
+        notes.append(tr("No consultants table: utilization is skipped and revenue per consultant counts the "
+                        "consultants who logged hours."))
         avail = pd.DataFrame(columns=["period", "consultant", "weekdays", "available_hours"])
 
     monthly = months.set_index("period").copy()

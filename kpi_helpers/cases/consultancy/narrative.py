@@ -8,12 +8,14 @@ ongoing projects, utilization, the revenue trend and the summary.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import pandas as pd
 
 from ... import accounts, kpis, scorecard, stats
-from ...display import format_value, key_accounts_text, markdown_text, status_text
+from ...display import format_value, key_accounts_text, kpi_name, language, markdown_text, status_text
+from ...i18n import tr, trn
 from .. import CaseResult
 from .analysis import average_headcount, client_profile, client_revenue_frame, client_revenue_trend, data_range
 
@@ -21,7 +23,8 @@ __all__ = ["followed_account_text", "relationship_text", "headcount", "revenue_p
            "revenue_per_consultant_text", "share_intervals", "client_vs_others", "client_vs_others_text",
            "monthly_statuses", "monthly_statuses_text", "answers_needed", "revenue_per_consultant_in_year",
            "data_text", "revenue_text", "risk_text", "csat_text", "completion_text", "ongoing_text",
-           "utilization_text", "revenue_trend_text", "summary_text"]
+           "utilization_text", "revenue_trend_text", "summary_text", "note_text", "scope_text", "column_labels",
+           "kpi_overview", "hhi_band_text"]
 
 
 # --- narrative helpers of notebook 02 (issue 11): every sentence computed from the data -------------
@@ -29,7 +32,7 @@ __all__ = ["followed_account_text", "relationship_text", "headcount", "revenue_p
 def _names(items: list[str]) -> str:
     """``A``, ``A and B``, ``A, B and C`` (names shown verbatim in Markdown)."""
     items = [markdown_text(i) for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + language().text("and") + items[-1] if items else ""
 
 
 
@@ -50,18 +53,21 @@ def followed_account_text(result: CaseResult) -> str:
     """
     keys = list(result.key_accounts)
     if not keys:
-        return "The key-account rule picked no client (no client has billed revenue), so there is no key account to follow."
+        return tr("The key-account rule picked no client (no client has billed revenue), so there is no key account "
+                  "to follow.")
     share = result.frames["by_client"]["revenue_share"]
     first = keys[0]
     if len(keys) == 1:
-        return (f"This notebook follows **{markdown_text(first)}**, the only key account, in depth: it brings "
-                f"{format_value(share[first], 'ratio')} of billed revenue.")
+        return tr("This notebook follows **{name}**, the only key account, in depth: it brings {share} of billed "
+                  "revenue.", name=markdown_text(first), share=format_value(share[first], "ratio"))
     second = keys[1]
     times = share[first] / share[second] if share[second] else math.nan
-    return (f"This notebook follows **{markdown_text(first)}**, the largest of the {len(keys)} key accounts, in depth: it brings "
-            f"{format_value(share[first], 'ratio')} of billed revenue, {format_value(times, 'number', decimals=1)} "
-            f"times as much as {second} ({format_value(share[second], 'ratio')}), the next key account. The same KPIs for "
-            f"{_names(keys[1:])} are in the client charts of section 4 and in the KPI table.")
+    return tr("This notebook follows **{name}**, the largest of the {n} key accounts, in depth: it brings {share} of "
+              "billed revenue, {times} times as much as {second} ({second_share}), the next key account. The same "
+              "KPIs for {others} are in the client charts of section 4 and in the KPI table.",
+              name=markdown_text(first), n=len(keys), share=format_value(share[first], "ratio"),
+              times=format_value(times, "number", decimals=1), second=markdown_text(second),
+              second_share=format_value(share[second], "ratio"), others=_names(keys[1:]))
 
 
 def relationship_text(result: CaseResult, client: str) -> str:
@@ -76,20 +82,46 @@ def relationship_text(result: CaseResult, client: str) -> str:
     first_day, last_day = data_range(result)
     months = result.frames["monthly"]["period"]
     staff = int(result.frames["work"]["consultant"].nunique())
-    text = (f"**{markdown_text(client)}**: {format_value(p['revenue_share'], 'ratio')} of billed revenue, "
-            f"{int(p['projects'])} of {int(client_profile(result)['projects'].sum())} projects "
-            f"({int(p['ongoing_projects'])} still running), billed in {int(p['active_months'])} of the "
-            f"{int(p['months'])} months of data ({months.iloc[0]} to {months.iloc[-1]}), and "
-            f"{int(p['consultants'])} of the {staff} consultants in the timesheets have logged hours for it.")
+    text = tr("**{name}**: {share} of billed revenue, {projects} of {all_projects} projects ({ongoing} still "
+              "running), billed in {active} of the {months} months of data ({first} to {last}), and {consultants} "
+              "of the {staff} consultants in the timesheets have logged hours for it.",
+              name=markdown_text(client), share=format_value(p["revenue_share"], "ratio"),
+              projects=int(p["projects"]), all_projects=int(client_profile(result)["projects"].sum()),
+              ongoing=int(p["ongoing_projects"]), active=int(p["active_months"]), months=int(p["months"]),
+              first=_month(months.iloc[0]), last=_month(months.iloc[-1]), consultants=int(p["consultants"]),
+              staff=staff)
     start = p["first_project"]
     if pd.isna(start):
         return text
     if start < first_day:
-        text += (f" Its first project started in {start:%B %Y}, before the data begin: the relationship is "
-                 f"older than these data can show.")
+        text += " " + tr("Its first project started in {month}, before the data begin: the relationship is older "
+                         "than these data can show.", month=_month_name(start))
     else:
-        text += f" Its first project started in {start:%B %Y}, within the data."
+        text += " " + tr("Its first project started in {month}, within the data.", month=_month_name(start))
     return text
+
+
+def _month(period: Any) -> str:
+    """A month of the data as the language writes it: ``2024-01`` (English), ``januar 2024`` (Bokmål)."""
+    return format_value(period, "month")
+
+
+def _month_name(day: Any) -> str:
+    """A month with its name: ``October 2023`` (English), ``oktober 2023`` (Bokmål)."""
+    return format_value(day, "month") if language().month_names else f"{pd.Timestamp(day):%B %Y}"
+
+
+def _months(text: str) -> str:
+    """``2024-01 to 2024-12`` in the language's words; one month alone when both ends are the same."""
+    a, _, b = text.partition(" to ")
+    if not text:
+        return language().not_available
+    return _month(a) if a == b or not b else tr("{first} to {last}", first=_month(a), last=_month(b))
+
+
+def _count(n: Any) -> str:
+    """A count with the language's thousands separator: ``8,808`` / ``8 808``."""
+    return format_value(n, "count")
 
 
 def headcount(result: CaseResult, consultants: pd.DataFrame | None = None) -> float:
@@ -137,14 +169,19 @@ def revenue_per_consultant_text(result: CaseResult, staff: float, *, currency: s
         return format_value(x, "currency", currency=currency, compact=True)
 
     near = abs(s["twelve_months"] - s["per_year"]) <= 0.05 * abs(s["per_year"]) if s["per_year"] else False
-    close = "about the same, " if near else "a different figure (months differ in length and headcount), "
-    return (f"**Per month** (the line above): revenue per consultant was {money(s['monthly_mean'])} on average over "
-            f"{s['complete_months']} months, from {money(s['monthly_min'])} ({s['min_period']}) to "
-            f"{money(s['monthly_max'])} ({s['max_period']}). **Per year** (the KPI table's whole-period row): "
-            f"{money(s['per_year'])} per consultant, the period's revenue divided by the average headcount of "
-            f"{format_value(staff, 'number', decimals=1)} consultants and scaled to one year (365.25 days); twelve "
-            f"times the monthly average gives {close}{money(s['twelve_months'])}. A monthly target compares "
-            f"with the monthly line, never with the annual figure.")
+    twelve = (tr("about the same, {value}", value=money(s["twelve_months"])) if near else
+              tr("a different figure (months differ in length and headcount), {value}", value=money(s["twelve_months"])))
+    return tr("**Per month** (the line above): revenue per consultant was {mean} on average over {n} months, from "
+              "{low} ({low_month}) to {high} ({high_month}). **Per year** (the KPI table's whole-period row): "
+              "{per_year} per consultant, the period's revenue divided by the average headcount of {staff} "
+              "consultants and scaled to one year ({days} days); twelve times the monthly average gives {twelve}. "
+              "A monthly target compares with the monthly line, never with the annual figure.",
+              mean=money(s["monthly_mean"]), n=s["complete_months"], low=money(s["monthly_min"]),
+              low_month=_month(s["min_period"]) if s["min_period"] else language().not_available,
+              high=money(s["monthly_max"]),
+              high_month=_month(s["max_period"]) if s["max_period"] else language().not_available,
+              per_year=money(s["per_year"]), staff=format_value(staff, "number", decimals=1),
+              days=format_value(365.25, "number", decimals=2), twelve=twelve)
 
 
 _SHARE_COLUMNS = {"csat": ("satisfied", "responses"), "on_time_rate": ("on_time_projects", "finished_projects")}
@@ -174,13 +211,13 @@ def share_intervals(result: CaseResult, kpi: str = "csat", *, minimum: int = 0, 
     bc = result.frames["by_client"]
     rows = []
     if include_firm:
-        rows.append(("whole firm", int(bc[ok_col].sum()), int(bc[n_col].sum())))
+        rows.append((tr("whole firm"), int(bc[ok_col].sum()), int(bc[n_col].sum())))
     rows += [(str(c), int(bc.at[c, ok_col]), int(bc.at[c, n_col])) for c in bc.index]
     out = []
-    for client, k, n in rows:
+    for i, (client, k, n) in enumerate(rows):
         iv = stats.proportion_interval(k, n, level)
-        few = client != "whole firm" and n < minimum
-        out.append({"label": f"{client} (too few)" if few else client, "client": client, "successes": k,
+        few = not (include_firm and i == 0) and n < minimum
+        out.append({"label": tr("{name} (too few)", name=client) if few else client, "client": client, "successes": k,
                     "count": n, "rate": iv["share"], "low": iv["low"], "high": iv["high"], "too_few": few})
     return pd.DataFrame(out).set_index("label")
 
@@ -210,26 +247,32 @@ def client_vs_others_text(comparison: dict[str, Any]) -> str:
     c, o, f, d = (comparison["client_interval"], comparison["others_interval"], comparison["firm_interval"],
                   comparison["difference"])
     level = format_value(comparison["level"], "ratio", decimals=0)
-    what = "answers scored 4 or 5" if comparison["kpi"] == "csat" else "finished projects on time"
+    csat = comparison["kpi"] == "csat"
 
     def part(iv: dict[str, float]) -> str:
-        return (f"{iv['successes']} of {iv['n']} {what}, {format_value(iv['share'], 'ratio')} "
-                f"({level} interval {format_value(iv['low'], 'ratio')} to {format_value(iv['high'], 'ratio')})")
+        values = {"k": iv["successes"], "n": iv["n"], "share": format_value(iv["share"], "ratio"), "level": level,
+                  "low": format_value(iv["low"], "ratio"), "high": format_value(iv["high"], "ratio")}
+        if csat:
+            return tr("{k} of {n} answers scored 4 or 5, {share} ({level} interval {low} to {high})", **values)
+        return tr("{k} of {n} finished projects on time, {share} ({level} interval {low} to {high})", **values)
 
+    name = markdown_text(comparison["client"])
     if not math.isfinite(d["difference"]):
-        return (f"**{markdown_text(comparison['client'])}**: {part(c)}; the other clients: {part(o)}. One of the two groups has no "
-                f"observations, so there is no difference to judge.")
+        return tr("**{name}**: {client}; the other clients: {others}. One of the two groups has no observations, so "
+                  "there is no difference to judge.", name=name, client=part(c), others=part(o))
 
     def points(x: float) -> str:
-        return f"{100 * x:+.1f}".replace("-", "−")
+        text = format_value(100 * x, "number", decimals=1)
+        return (text if text.startswith(("-", "\u2212")) else "+" + text).replace("-", "\u2212")
 
-    verdict = ("it does not contain 0, so the difference is larger than the noise of these counts explains"
+    verdict = (tr("it does not contain 0, so the difference is larger than the noise of these counts explains")
                if d["distinguishable"] else
-               "it contains 0, so with these counts the difference cannot be told apart from noise")
-    return (f"**{markdown_text(comparison['client'])}**: {part(c)}. **The other clients together**: {part(o)}. Difference "
-            f"{points(d['difference'])} percentage points, {level} interval {points(d['low'])} to "
-            f"{points(d['high'])} points: {verdict}. (The whole firm, this client included: {f['successes']} of "
-            f"{f['n']}, {format_value(f['share'], 'ratio')}.)")
+               tr("it contains 0, so with these counts the difference cannot be told apart from noise"))
+    return tr("**{name}**: {client}. **The other clients together**: {others}. Difference {difference} percentage "
+              "points, {level} interval {low} to {high} points: {verdict}. (The whole firm, this client included: "
+              "{k} of {n}, {share}.)", name=name, client=part(c), others=part(o),
+              difference=points(d["difference"]), level=level, low=points(d["low"]), high=points(d["high"]),
+              verdict=verdict, k=f["successes"], n=f["n"], share=format_value(f["share"], "ratio"))
 
 
 def monthly_statuses(result: CaseResult, kpi_ids: tuple[str, ...] = ("csat", "on_time_rate", "avg_completion_days",
@@ -255,22 +298,29 @@ def monthly_statuses_text(result: CaseResult, *, min_responses: int, min_finishe
     parts = []
     if "csat" in s.index and len(result.frames["surveys"]):
         r = s.loc["csat"]
-        parts.append(
-            f"CSAT: {r['insufficient_data']} of {int(r.sum())} months are *insufficient data* (fewer than "
-            f"{min_responses} answers; the median month has {format_value(float(m['responses'].median()), 'number', decimals=0)}), "
-            f"{r['not_measurable']} *not measurable* (no answer at all) and only {r['on_track'] + r['off_track']} "
-            f"have enough answers to be on or off track")
+        parts.append(tr(
+            "CSAT: {insufficient} of {months} months are *{insufficient_data}* (fewer than {minimum} answers; the "
+            "median month has {median}), {not_measurable} *{not_measurable_word}* (no answer at all) and only "
+            "{judged} have enough answers to be on or off track",
+            insufficient=r["insufficient_data"], months=int(r.sum()), insufficient_data=status_text("insufficient_data"),
+            minimum=min_responses, median=format_value(float(m["responses"].median()), "number", decimals=0),
+            not_measurable=r["not_measurable"], not_measurable_word=status_text("not_measurable"),
+            judged=r["on_track"] + r["off_track"]))
     if "on_time_rate" in s.index:
         r = s.loc["on_time_rate"]
-        parts.append(
-            f"on-time rate: {r['insufficient_data']} months *insufficient data* (fewer than {min_finished_projects} "
-            f"finished projects), {r['not_measurable']} *not measurable* (no project finished) and "
-            f"{r['on_track'] + r['off_track']} on or off track")
+        parts.append(tr(
+            "on-time rate: {insufficient} months *{insufficient_data}* (fewer than {minimum} finished projects), "
+            "{not_measurable} *{not_measurable_word}* (no project finished) and {judged} on or off track",
+            insufficient=r["insufficient_data"], insufficient_data=status_text("insufficient_data"),
+            minimum=min_finished_projects, not_measurable=r["not_measurable"],
+            not_measurable_word=status_text("not_measurable"), judged=r["on_track"] + r["off_track"]))
     if not parts:
         return ""
-    return ("Monthly statuses: " + "; ".join(parts) + ". *Insufficient data* is not a verdict: a rate over a "
-            "handful of answers or projects swings by tens of points by chance, so the table refuses to call it "
-            "on or off track. Judge these KPIs over the whole period or a quarter, where the counts are large enough.")
+    joined = "; ".join(parts)
+    return tr("Monthly statuses: {parts}. *{Insufficient_data}* is not a verdict: a rate over a handful of answers or "
+              "projects swings by tens of points by chance, so the table refuses to call it on or off track. Judge "
+              "these KPIs over the whole period or a quarter, where the counts are large enough.",
+              parts=joined, Insufficient_data=status_text("insufficient_data").capitalize())
 
 
 def answers_needed(satisfied: int, responses: int, target: float) -> float:
@@ -319,16 +369,18 @@ def _firm_row(result: CaseResult, kpi: str) -> pd.Series:
 
 def _target_text(result: CaseResult, kpi: str, *, currency: str = "NOK") -> str:
     r = _firm_row(result, kpi)
-    return (f"target {format_value(r['target'], r['unit'], currency=currency)}" if pd.notna(r["target"])
-            else "no target")
+    return (tr("target {value}", value=format_value(r["target"], r["unit"], currency=currency))
+            if pd.notna(r["target"]) else status_text("no_target"))
 
 
 def data_text(result: CaseResult, source: str) -> str:
     """What was read: months (partial ones counted), timesheet rows, projects and clients."""
     m, f = result.frames["monthly"], result.frames
-    return (f"**Data:** {len(m)} months, {m['period'].iloc[0]} to {m['period'].iloc[-1]} "
-            f"({int(m['partial'].sum())} partial), read from `{source}`: {len(f['work']):,} timesheet rows, "
-            f"{len(f['projects']):,} projects for {len(f['by_client']):,} clients.")
+    return tr("**Data:** {months} months, {first} to {last} ({partial} partial), read from `{source}`: {rows} "
+              "timesheet rows, {projects} projects for {clients} clients.",
+              months=len(m), first=_month(m["period"].iloc[0]), last=_month(m["period"].iloc[-1]),
+              partial=int(m["partial"].sum()), source=source, rows=_count(len(f["work"])),
+              projects=_count(len(f["projects"])), clients=_count(len(f["by_client"])))
 
 
 def revenue_text(result: CaseResult, *, currency: str = "NOK") -> str:
@@ -339,9 +391,11 @@ def revenue_text(result: CaseResult, *, currency: str = "NOK") -> str:
     def money(x: float, compact: bool = True) -> str:
         return format_value(x, "currency", currency=currency, compact=compact)
 
-    return (f"Billed revenue over the whole period: **{money(revenue)}** from "
-            f"{format_value(hours, 'number', decimals=0)} billable hours: {money(float(m['revenue'].mean()))} a month "
-            f"and {money(revenue / hours if hours else math.nan, compact=False)} per billable hour on average.")
+    return tr("Billed revenue over the whole period: **{revenue}** from {hours} billable hours: {monthly} a month "
+              "and {hourly} per billable hour on average.",
+              revenue=money(revenue), hours=format_value(hours, "number", decimals=0),
+              monthly=money(float(m["revenue"].mean())),
+              hourly=money(revenue / hours if hours else math.nan, compact=False))
 
 
 def risk_text(result: CaseResult, client: str, staff: float, *, currency: str = "NOK") -> str:
@@ -349,11 +403,14 @@ def risk_text(result: CaseResult, client: str, staff: float, *, currency: str = 
     whose hours it buys, with the HHI of the client base."""
     p = client_profile(result).loc[client]
     conc = accounts.concentration(result.frames["by_client"]["revenue"])
-    return (f"If the largest key account, {client}, left, revenue would fall by {format_value(p['revenue_share'], 'ratio')} "
-            f"({format_value(p['revenue'], 'currency', currency=currency, compact=True)} over the period), and the "
-            f"billable hours of about **{format_value(p['hours_share'] * staff, 'number', decimals=1)} of "
-            f"{format_value(staff, 'number', decimals=1)} consultants** (average headcount) would need other clients. "
-            f"HHI of the client base: {format_value(conc['hhi'], 'index', decimals=0)} ({conc['hhi_band']}).")
+    return tr("If the largest key account, {name}, left, revenue would fall by {share} ({revenue} over the period), "
+              "and the billable hours of about **{consultants} of {staff} consultants** (average headcount) would "
+              "need other clients. HHI of the client base: {hhi} ({band}).",
+              name=markdown_text(client), share=format_value(p["revenue_share"], "ratio"),
+              revenue=format_value(p["revenue"], "currency", currency=currency, compact=True),
+              consultants=format_value(p["hours_share"] * staff, "number", decimals=1),
+              staff=format_value(staff, "number", decimals=1), hhi=format_value(conc["hhi"], "index", decimals=0),
+              band=hhi_band_text(conc["hhi_band"]))
 
 
 def csat_text(result: CaseResult, *, few: int = 5) -> str:
@@ -361,55 +418,66 @@ def csat_text(result: CaseResult, *, few: int = 5) -> str:
     r, m = _firm_row(result, "csat"), result.frames["monthly"]
     thin = int(((m["responses"] > 0) & (m["responses"] < few)).sum())
     n_all, n_months = len(result.frames["surveys"]), int(m["responses"].sum())
-    outside = (f" {n_all - n_months} of the answers are dated outside the months of the data: they count in the "
-               f"whole-period CSAT but in no month." if n_all > n_months else "")
-    return (f"CSAT over the whole period: **{format_value(r['value'], 'ratio')}** from {n_all} "
-            f"answers ({_target_text(result, 'csat')}: {status_text(r['status'])}). "
-            f"{int((m['responses'] == 0).sum())} months had no answers and {thin} months fewer than {few}, so single "
-            f"monthly values are uncertain.{outside}")
+    outside = (" " + tr("{n} of the answers are dated outside the months of the data: they count in the "
+                        "whole-period CSAT but in no month.", n=_count(n_all - n_months)) if n_all > n_months else "")
+    return tr("CSAT over the whole period: **{value}** from {n} answers ({target}: {status}). {empty} months had no "
+              "answers and {thin} months fewer than {few}, so single monthly values are uncertain.",
+              value=format_value(r["value"], "ratio"), n=_count(n_all), target=_target_text(result, "csat"),
+              status=status_text(r["status"]), empty=int((m["responses"] == 0).sum()), thin=thin, few=few) + outside
 
 
 def completion_text(result: CaseResult, timing: dict[str, float]) -> str:
     """Completion time and on-time rate of the finished projects (:func:`completion_time_summary`)."""
-    return (f"{timing['finished']} projects finished in the data: average completion time "
-            f"**{format_value(timing['avg_completion_days'], 'days')}** ({_target_text(result, 'avg_completion_days')}), "
-            f"on-time rate **{format_value(timing['on_time_rate'], 'ratio')}** ({_target_text(result, 'on_time_rate')}). "
-            f"{timing['late']} finished late, on average {format_value(timing['avg_delay_late_days'], 'days')} after "
-            f"the plan.")
+    return tr("{finished} projects finished in the data: average completion time **{days}** ({days_target}), "
+              "on-time rate **{rate}** ({rate_target}). {late} finished late, on average {delay} after the plan.",
+              finished=timing["finished"], days=format_value(timing["avg_completion_days"], "days"),
+              days_target=_target_text(result, "avg_completion_days"),
+              rate=format_value(timing["on_time_rate"], "ratio"), rate_target=_target_text(result, "on_time_rate"),
+              late=timing["late"], delay=format_value(timing["avg_delay_late_days"], "days"))
 
 
 def ongoing_text(timing: dict[str, float], as_of: Any) -> str:
     """The projects still running and what they would do to the completion KPIs (two paragraphs)."""
     d = lambda x: format_value(x, "days")  # noqa: E731
-    running = "1 project is" if timing["ongoing"] == 1 else f"{timing['ongoing']} projects are"
-    if timing["ongoing"] == 1:
-        longer = "It has already run" if timing["ongoing_longer_than_avg"] else "It has not yet run"
+    n = int(timing["ongoing"])
+    if n == 1:
+        longer = (tr("It has already run longer than that average") if timing["ongoing_longer_than_avg"] else
+                  tr("It has not yet run longer than that average"))
     else:
-        longer = f"{timing['ongoing_longer_than_avg']} of them have already run"
-    return (f"**{running} still running** at {pd.Timestamp(as_of):%Y-%m-%d}, on average "
-            f"{d(timing['avg_ongoing_days_so_far'])} so far, and they are planned to take "
-            f"{d(timing['avg_ongoing_planned_days'])} on average against {d(timing['avg_completion_days'])} for the "
-            f"finished ones. {longer} longer than that average, "
-            f"and {timing['overdue']} {'is' if timing['overdue'] == 1 else 'are'} past the planned end: late whatever "
-            f"happens.\n\nEven if every ongoing project ends on plan (or today, when it is already late), the average "
-            f"completion time becomes **{d(timing['avg_days_projected'])}** instead of {d(timing['avg_completion_days'])}, "
-            f"and counting the overdue projects as late gives an on-time rate of "
-            f"**{format_value(timing['on_time_rate_with_overdue'], 'ratio')}** instead of "
-            f"{format_value(timing['on_time_rate'], 'ratio')}. Report the KPI together with the number of ongoing "
-            f"and overdue projects.")
+        longer = tr("{k} of them have already run longer than that average", k=timing["ongoing_longer_than_avg"])
+    overdue = trn("{n} is past the planned end", "{n} are past the planned end", int(timing["overdue"]))
+    first = trn("**{n} project is still running** at {date}, on average {so_far} so far, and they are planned to "
+                "take {planned} on average against {finished} for the finished ones. {longer}, and {overdue}: late "
+                "whatever happens.",
+                "**{n} projects are still running** at {date}, on average {so_far} so far, and they are planned to "
+                "take {planned} on average against {finished} for the finished ones. {longer}, and {overdue}: late "
+                "whatever happens.", n,
+                date=format_value(pd.Timestamp(as_of), "date"), so_far=d(timing["avg_ongoing_days_so_far"]),
+                planned=d(timing["avg_ongoing_planned_days"]), finished=d(timing["avg_completion_days"]),
+                longer=longer, overdue=overdue)
+    second = tr("Even if every ongoing project ends on plan (or today, when it is already late), the average "
+                "completion time becomes **{projected}** instead of {days}, and counting the overdue projects as "
+                "late gives an on-time rate of **{rate_overdue}** instead of {rate}. Report the KPI together with "
+                "the number of ongoing and overdue projects.",
+                projected=d(timing["avg_days_projected"]), days=d(timing["avg_completion_days"]),
+                rate_overdue=format_value(timing["on_time_rate_with_overdue"], "ratio"),
+                rate=format_value(timing["on_time_rate"], "ratio"))
+    return first + "\n\n" + second
 
 
 def utilization_text(result: CaseResult) -> str:
     """Utilization over the period against its target, months meeting it, and the lowest month."""
     r, m = _firm_row(result, "utilization"), result.frames["monthly"]
     complete = m[~m["partial"].astype(bool) & m["utilization"].notna()]
-    met = (f"{int((complete['utilization'] >= r['target']).sum())} of {len(complete)} complete months meet the "
-           f"target. " if pd.notna(r["target"]) else "")
+    met = (tr("{met} of {n} complete months meet the target.", met=int((complete["utilization"] >= r["target"]).sum()),
+              n=len(complete)) + " " if pd.notna(r["target"]) else "")
     low = complete.nsmallest(1, "utilization")
-    lowest = (f"{low['period'].iloc[0]} with {format_value(low['utilization'].iloc[0], 'ratio')}." if len(low)
-              else "n/a.")
-    return (f"Utilization over the whole period: **{format_value(r['value'], 'ratio')}** "
-            f"({_target_text(result, 'utilization')}: {status_text(r['status'])}). {met}The lowest month is {lowest}")
+    lowest = (tr("The lowest month is {month} with {value}.", month=_month(low["period"].iloc[0]),
+                 value=format_value(low["utilization"].iloc[0], "ratio")) if len(low)
+              else tr("The lowest month is {month}.", month=language().not_available))
+    return tr("Utilization over the whole period: **{value}** ({target}: {status}).",
+              value=format_value(r["value"], "ratio"), target=_target_text(result, "utilization"),
+              status=status_text(r["status"])) + " " + met + lowest
 
 
 def revenue_trend_text(result: CaseResult, client: str, *, currency: str = "NOK") -> str:
@@ -420,15 +488,14 @@ def revenue_trend_text(result: CaseResult, client: str, *, currency: str = "NOK"
     def money(x: float) -> str:
         return format_value(x, "currency", currency=currency, compact=True)
 
-    def months(text: str) -> str:  # "2024-02 to 2024-02" reads "2024-02"
-        a, _, b = text.partition(" to ")
-        return a if a == b else (text or "n/a")
-
-    return (f"{client}: {money(t['recent'])} in {months(t['recent_months'])} against {money(t['previous'])} in "
-            f"{months(t['previous_months'])} (growth {format_value(t['growth'], 'ratio')}); its share of the firm's "
-            f"revenue went from {format_value(t['share_previous'], 'ratio')} to {format_value(t['share_recent'], 'ratio')}. "
-            f"Monthly shares ranged from {format_value(f['revenue_share'].min(), 'ratio')} to "
-            f"{format_value(f['revenue_share'].max(), 'ratio')}: project-based revenue comes in waves.")
+    return tr("{name}: {recent} in {recent_months} against {previous} in {previous_months} (growth {growth}); its "
+              "share of the firm's revenue went from {share_previous} to {share_recent}. Monthly shares ranged from "
+              "{low} to {high}: project-based revenue comes in waves.",
+              name=markdown_text(client), recent=money(t["recent"]), recent_months=_months(t["recent_months"]),
+              previous=money(t["previous"]), previous_months=_months(t["previous_months"]),
+              growth=format_value(t["growth"], "ratio"), share_previous=format_value(t["share_previous"], "ratio"),
+              share_recent=format_value(t["share_recent"], "ratio"), low=format_value(f["revenue_share"].min(), "ratio"),
+              high=format_value(f["revenue_share"].max(), "ratio"))
 
 
 def summary_text(result: CaseResult, *, threshold: float, timing: dict[str, float], currency: str = "NOK") -> str:
@@ -437,17 +504,144 @@ def summary_text(result: CaseResult, *, threshold: float, timing: dict[str, floa
     lines = ["- " + key_accounts_text(result.key_account_table, threshold=threshold, noun="client", measure="revenue")]
     for k in ["csat", "avg_completion_days", "on_time_rate", "utilization", "revenue_per_consultant"]:
         r = _firm_row(result, k)
+        value = format_value(r["value"], r["unit"], currency=currency)
+        if k == "revenue_per_consultant":
+            value = tr("{value} per consultant per year (annualised over the whole period)", value=value)
         if pd.notna(r["target"]) and pd.notna(r["value"]):
-            tgt = f" against a target of {format_value(r['target'], r['unit'], currency=currency)} ({status_text(r['status'])})"
-        else:
-            tgt = f" ({r['note']})" if pd.isna(r["value"]) and r["note"] else ""
-        whole = " per consultant per year (annualised over the whole period)" if k == "revenue_per_consultant" else ""
-        lines.append(f"- **{scorecard.KPI_CATALOGUE[k].name}:** "
-                     f"{format_value(r['value'], r['unit'], currency=currency)}{whole}{tgt}.")
+            value = tr("{value} against a target of {target} ({status})", value=value,
+                       target=format_value(r["target"], r["unit"], currency=currency), status=status_text(r["status"]))
+        elif pd.isna(r["value"]) and r["note"]:
+            value = f"{value} ({note_text(r['note'])})"
+        lines.append(f"- **{kpi_name(k)}:** {value}.")
     bc = result.frames["by_client"]
     if result.key_accounts and bc["responses"].sum():
-        lines.append("- **CSAT of the largest key account against the other clients:** "
-                     + client_vs_others_text(client_vs_others(result, result.key_accounts[0], "csat")))
-    lines.append(f"- **Ongoing projects:** {timing['ongoing']} ({timing['overdue']} overdue) are not in the "
-                 f"completion KPIs.")
+        lines.append("- " + tr("**CSAT of the largest key account against the other clients:** {comparison}",
+                               comparison=client_vs_others_text(client_vs_others(result, result.key_accounts[0], "csat"))))
+    lines.append("- " + tr("**Ongoing projects:** {ongoing} ({overdue} overdue) are not in the completion KPIs.",
+                           ongoing=timing["ongoing"], overdue=timing["overdue"]))
     return "\n".join(lines)
+
+
+# --- display words of the notebook's tables (the data keep their English ids) ---------------------
+
+def hhi_band_text(band: str) -> str:
+    """The words of an HHI band of :func:`kpi_helpers.accounts.hhi_band` in the language now.
+
+    >>> hhi_band_text("moderately concentrated")
+    'moderately concentrated'
+    """
+    words = {"unconcentrated": tr("unconcentrated"), "moderately concentrated": tr("moderately concentrated"),
+             "highly concentrated": tr("highly concentrated")}
+    return words.get(band, language().not_available if band == "n/a" else band)
+
+
+_NOTE_COUNTS = (
+    (re.compile(r"^(\d+) ongoing projects? not counted$"),
+     lambda m: trn("{n} ongoing project not counted", "{n} ongoing projects not counted", int(m[1]))),
+    (re.compile(r"^(\d+) observations?, fewer than the minimum of (\d+)$"),
+     lambda m: trn("{n} observation, fewer than the minimum of {minimum}",
+                   "{n} observations, fewer than the minimum of {minimum}", int(m[1]), minimum=int(m[2]))),
+)
+
+
+def note_text(note: Any) -> str:
+    """A note of the consultancy's KPI table in the language now, for display.
+
+    The KPI table (and its CSV) keeps its English notes, the same in every language; this translates
+    the notes the consultancy case and :func:`kpi_helpers.scorecard.kpi_table` write, part by part
+    (parts are joined with "; "). A part it does not know is shown as it is.
+
+    >>> note_text("partial month; 2 observations, fewer than the minimum of 10")
+    'partial month; 2 observations, fewer than the minimum of 10'
+    >>> note_text(None)
+    ''
+    """
+    if not isinstance(note, str) or not note:
+        return ""
+    fixed = {
+        "partial month": tr("partial month"),
+        "no surveys table": tr("no surveys table"),
+        "no consultants table": tr("no consultants table"),
+        "no survey responses": tr("no survey responses"),
+        "no project finished": tr("no project finished"),
+        "per year (annualised)": tr("per year (annualised)"),
+        "average headcount (FTE) as denominator": tr("average headcount (FTE) as denominator"),
+        "consultants who logged hours as denominator": tr("consultants who logged hours as denominator"),
+        "target is per month: not applied to the whole-period total":
+            tr("target is per month: not applied to the whole-period total"),
+        "the target is the whole business's: not applied to one account":
+            tr("the target is the whole business's: not applied to one account"),
+        "no value": tr("no value"),
+    }
+    out = []
+    for part in note.split("; "):
+        text = fixed.get(part)
+        if text is None:
+            for pattern, words in _NOTE_COUNTS:
+                found = pattern.match(part)
+                if found:
+                    text = words(found)
+                    break
+        out.append(part if text is None else text)
+    return "; ".join(out)
+
+
+def scope_text(scope: Any) -> str:
+    """A scope of the KPI table for display: ``all`` and ``account:<name>`` in the language now.
+
+    >>> scope_text("all"), scope_text("account:Nordic Global Industries ASA")
+    ('all', 'account:Nordic Global Industries ASA')
+    """
+    text = str(scope)
+    if text == "all":
+        return tr("all")
+    if text.startswith("account:"):
+        return tr("account:{name}", name=text[len("account:"):])
+    return text
+
+
+def column_labels() -> dict[str, str]:
+    """Column and index names of the notebook's display tables in the language now.
+
+    English keeps the ids the code uses (``revenue_share``), so an English table shows its column ids;
+    Bokmål shows words (``inntektsandel``). Use as ``frame.rename(columns=column_labels())``.
+    """
+    return {
+        # the client profile
+        "client": tr("client"), "revenue": tr("revenue"), "revenue_share": tr("revenue_share"),
+        "hours_share": tr("hours_share"), "projects": tr("projects"), "ongoing_projects": tr("ongoing_projects"),
+        "first_project": tr("first_project"), "active_months": tr("active_months"), "months": tr("months"),
+        "consultants": tr("consultants"),
+        # the ongoing projects
+        "project_id": tr("project_id"), "start_date": tr("start_date"), "planned_end": tr("planned_end"),
+        "days_so_far": tr("days_so_far"), "planned_days": tr("planned_days"), "overdue": tr("overdue"),
+        "days_overdue": tr("days_overdue"),
+        # the KPI table
+        "kpi": tr("kpi"), "name": tr("name"), "scope": tr("scope"), "period": tr("period"), "value": tr("value"),
+        "target": tr("target"), "status": tr("status"), "observations": tr("observations"), "note": tr("note"),
+        # statuses (the monthly status counts)
+        "on_track": tr("on_track"), "off_track": tr("off_track"), "insufficient_data": tr("insufficient_data"),
+        "not_measurable": tr("not_measurable"), "no_target": tr("no_target"),
+        # survey answers
+        "score": tr("score"), "answers": tr("answers"),
+    }
+
+
+def kpi_overview(kpi_ids: list[str], targets: dict[str, float], *, currency: str = "NOK") -> pd.DataFrame:
+    """The firm's KPIs in one small table: name, unit, which direction is better, target (or none).
+
+    >>> kpi_overview(["csat", "revenue_per_consultant"], {"csat": 0.85})
+                                KPI      unit better when target
+    0  Customer satisfaction (CSAT)     ratio      higher  85.0%
+    1        Revenue per consultant  currency      higher   none
+    """
+    units = {"ratio": tr("ratio"), "days": tr("days"), "currency": tr("currency"), "count": tr("count")}
+    better = {"higher": tr("higher"), "lower": tr("lower")}
+    rows = []
+    for k in kpi_ids:
+        kpi = scorecard.KPI_CATALOGUE[k]
+        rows.append({tr("KPI"): kpi_name(k), tr("unit"): units.get(kpi.unit, kpi.unit),
+                     tr("better when"): better.get(kpi.direction, kpi.direction),
+                     tr("target"): format_value(targets[k], kpi.unit, currency=currency)
+                     if targets.get(k) is not None else tr("none")})
+    return pd.DataFrame(rows)
