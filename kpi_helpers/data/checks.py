@@ -35,6 +35,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from ..i18n import tr
 from ._messages import MAX_LISTED, plural, printable, rows_text, short_value
 from .errors import DataError
 from .schemas import CURRENCY_COLUMN, TableSpec
@@ -463,7 +464,7 @@ def checks_markdown(warnings: Iterable[str]) -> str:
     """The "Data checks" section of a notebook: the warnings as a Markdown list, or that none were found."""
     items = [str(w) for w in warnings]
     if not items:
-        return "No problems found."
+        return tr("No problems found.")
     from ..display import markdown_text  # the one escaping rule (display is imported only here)
 
     return "\n".join("- " + markdown_text(w) for w in items)
