@@ -120,3 +120,21 @@ def test_count_text_takes_its_words_from_a_plural_message(monkeypatch):
         assert display.count_text(1234, "finished projects") == f"1{NBSP}234 ferdige prosjekter"
         assert display.count_text(2, "answers") == "2 answers"  # no message: the English words
 
+
+
+def test_data_check_warnings_in_bokmal(tmp_path):
+    folder = tmp_path / "log"
+    folder.mkdir()
+    rows = ["date,customer,amount", "2025-01-15,A,100", "2025-01-15,A,100", "2025-02-10,B,50",
+            "2025-03-05,a ,20", "2025-03-20,TOTAL,270"]
+    (folder / "transactions.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    english = data.load_case("your_data", folder).warnings
+    with i18n.using("nb"):
+        warnings = data.load_case("your_data", folder).warnings
+    assert len(warnings) == len(english) >= 4
+    text = "\n".join(warnings)
+    assert "1 rad gjentar en tidligere rad" in text and "Den telles slik den står" in text
+    assert "ser ut som en sumrad" in text and "navngitt som en sum" in text
+    assert "bare skiller seg i store/små bokstaver" in text and "rader 2, 3, 5" in text
+    assert "2025-01 og 2025-03 er delvise måneder" in text
+    assert any("2025-01 and 2025-03 are partial months" in w for w in english)
