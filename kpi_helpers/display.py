@@ -80,8 +80,9 @@ from __future__ import annotations
 
 import math
 import re
+from contextlib import nullcontext
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ContextManager
 
 import numpy as np
 import pandas as pd
@@ -103,6 +104,7 @@ __all__ = [
     "abc_title",
     "key_accounts_text",
     "markdown_text",
+    "note_text",
     "kpi_name",
     "label",
     "language",
@@ -127,6 +129,11 @@ def language(lang: str | None = None) -> Language:
     '.'
     """
     return i18n.language(lang)
+
+
+def _in(lang: str | None) -> ContextManager[Any]:
+    """A ``with`` block in ``lang`` (the language now when None), for sentences built with :func:`i18n.tr`."""
+    return nullcontext() if lang is None else i18n.using(lang)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -260,7 +267,11 @@ def distinct_decimals(values: Sequence[float], unit: str) -> int:
 def count_text(n: Any, plural: str, singular: str | None = None, lang: str | None = None) -> str:
     """A count with its noun in the right number: "1 finished project", "12 answers", "n/a answers".
 
-    ``singular`` defaults to ``plural`` without its plural ending ("parties" -> "party").
+    ``singular`` defaults to ``plural`` without its plural ending ("parties" -> "party"). In another
+    language than English the words come from the plural message ``"{n} <singular>"`` /
+    ``"{n} <plural>"`` of the ``.po`` files (as :func:`kpi_helpers.i18n.trn` writes them), so a caller
+    passes English nouns and adds that entry ("{n} finished project" -> "{n} ferdig prosjekt");
+    without one the English words are shown.
 
     >>> count_text(1, "finished projects"), count_text(3, "answers"), count_text(1, "parties")
     ('1 finished project', '3 answers', '1 party')
@@ -269,7 +280,12 @@ def count_text(n: Any, plural: str, singular: str | None = None, lang: str | Non
     if singular is None:
         singular = plural[:-3] + "y" if plural.endswith("ies") else plural[:-1] if plural.endswith("s") else plural
     x = _number(n)
-    return f"{number} {singular if x is not None and abs(x) == 1 else plural}"
+    one = x is not None and abs(x) == 1
+    code = i18n.get_language() if lang is None else lang
+    forms = i18n.messages(code).get((f"{{n}} {singular}", f"{{n}} {plural}")) if code != "en" else None
+    if forms:  # the plural message "{n} <singular>" / "{n} <plural>" of the .po files
+        return str(forms[0] if one else forms[1]).format(n=number)
+    return f"{number} {singular if one else plural}"
 
 
 def abc_title(n_a: int, n: int, share: float, lang: str | None = None) -> str:
@@ -280,12 +296,14 @@ def abc_title(n_a: int, n: int, share: float, lang: str | None = None) -> str:
     >>> abc_title(0, 0, float("nan"))
     'No customer with revenue above zero'
     """
-    language(lang)
-    if n == 0:
-        return "No customer with revenue above zero"
-    verb = "brings" if n_a == 1 and n == 1 else "bring"
-    return (f"{n_a:,} of {n:,} customers ({format_value(n_a / n, 'ratio', lang=lang)}) {verb} "
-            f"{format_value(share, 'ratio', lang=lang)} of revenue (ABC class A)")
+    with _in(lang):
+        if n == 0:
+            return i18n.tr("No customer with revenue above zero")
+        values = {"n_a": format_value(n_a, "count"), "n": format_value(n, "count"),
+                  "part": format_value(n_a / n, "ratio"), "share": format_value(share, "ratio")}
+        if n_a == 1 and n == 1:
+            return i18n.tr("{n_a} of {n} customers ({part}) brings {share} of revenue (ABC class A)", **values)
+        return i18n.tr("{n_a} of {n} customers ({part}) bring {share} of revenue (ABC class A)", **values)
 
 
 def _time_text(value: Any, pattern: str, lang: Language) -> str:
@@ -465,7 +483,8 @@ def format_kpi_table(table: pd.DataFrame, *, currency: str = "NOK", lang: str | 
       (:func:`format_against_target`); no target is an empty cell;
     - ``status`` in words (:func:`status_text`); a KPI whose value is undefined reads
       "not measurable", never "off track" (the note says why);
-    - ``partial`` as "partial" or empty; ``note`` empty rather than missing.
+    - ``partial`` as "partial" or empty; ``note`` empty rather than missing, in the language
+      now (:func:`note_text`; the table and its CSV keep the English notes).
 
     The input is not changed; the index is reset.
 
@@ -495,8 +514,111 @@ def format_kpi_table(table: pd.DataFrame, *, currency: str = "NOK", lang: str | 
     if "partial" in table:
         out["partial"] = np.where(table["partial"].fillna(False).astype(bool), language(lang).text("partial"), "")
     if "note" in table:
-        out["note"] = table["note"].astype(object).where(table["note"].notna(), "")
+        out["note"] = pd.Series([note_text(x, lang) for x in table["note"]], index=out.index, dtype=object)
     return out.reset_index(drop=True)
+
+
+def _note_parts() -> dict[str, str]:
+    """The KPI table's notes (one part each: notes are joined with '; ') in the language now."""
+    tr = i18n.tr
+    return {
+        # revenue logs (cases/_revenue.py)
+        "partial month": tr("partial month"),
+        "no data in this month": tr("no data in this month"),
+        "partial month: left out of growth": tr("partial month: left out of growth"),
+        "no previous month with revenue": tr("no previous month with revenue"),
+        "fewer than two complete months": tr("fewer than two complete months"),
+        "no customer with revenue > 0": tr("no customer with revenue > 0"),
+        "no customer with revenue > 0 in this month": tr("no customer with revenue > 0 in this month"),
+        # consultancy
+        "no surveys table": tr("no surveys table"),
+        "no project finished": tr("no project finished"),
+        "per year (annualised)": tr("per year (annualised)"),
+        "average headcount (FTE) as denominator": tr("average headcount (FTE) as denominator"),
+        "no consultants table": tr("no consultants table"),
+        "no survey responses": tr("no survey responses"),
+        # restaurant
+        "no ratings": tr("no ratings"),
+        "no tables table (seats)": tr("no tables table (seats)"),
+        "no open days": tr("no open days"),
+        # marketing agency
+        "share of media spend managed": tr("share of media spend managed"),
+        "no activity this month": tr("no activity this month"),
+        "total spend is 0": tr("total spend is 0"),
+        # scorecard.kpi_table
+        "target is per month: not applied to the whole-period total":
+            tr("target is per month: not applied to the whole-period total"),
+        "the target is the whole business's: not applied to one account":
+            tr("the target is the whole business's: not applied to one account"),
+        "no value": tr("no value"),
+        # when a KPI is undefined (scorecard.UNDEFINED_WHEN), after "undefined: "
+        "clicks are 0": tr("clicks are 0"),
+        "conversions are 0": tr("conversions are 0"),
+        "covers are 0": tr("covers are 0"),
+        "impressions are 0": tr("impressions are 0"),
+        "no consultant was employed in the period": tr("no consultant was employed in the period"),
+        "no project finished in the period": tr("no project finished in the period"),
+        "no ratings were given": tr("no ratings were given"),
+        "no units entered the step": tr("no units entered the step"),
+        "no units were produced": tr("no units were produced"),
+        "spend is 0": tr("spend is 0"),
+        "the base period's revenue is 0": tr("the base period's revenue is 0"),
+        "the first month's revenue is 0 or there are fewer than two complete months":
+            tr("the first month's revenue is 0 or there are fewer than two complete months"),
+        "the standard value is 0": tr("the standard value is 0"),
+        "there are no available hours": tr("there are no available hours"),
+        "there are no customers": tr("there are no customers"),
+        "there are no customers or total revenue is 0": tr("there are no customers or total revenue is 0"),
+        "there are no open days": tr("there are no open days"),
+        "there are no open days or seats": tr("there are no open days or seats"),
+        "there are no responses": tr("there are no responses"),
+        "there is no previous month, or last month's revenue was 0":
+            tr("there is no previous month, or last month's revenue was 0"),
+        "there were no customers at the start": tr("there were no customers at the start"),
+        "total revenue is 0": tr("total revenue is 0"),
+    }
+
+
+_OBSERVATIONS = re.compile(r"(\d+) observations?, fewer than the minimum of (\d+)")
+_ONGOING = re.compile(r"(\d+) ongoing projects? not counted")
+
+
+def note_text(note: Any, lang: str | None = None) -> str:
+    """A note of the KPI table as shown to people: in the language now (English as it is stored).
+
+    The KPI table and its CSV keep the English notes (machine text, the same file in every
+    language); :func:`format_kpi_table` shows them through this. Each part of a note (parts are
+    joined with '; ') is translated; a part this function does not know is shown as it is.
+
+    >>> note_text("partial month; no customer with revenue > 0 in this month", lang="nb")
+    'delvis måned; ingen kunde med inntekt > 0 denne måneden'
+    >>> note_text("undefined: there are no responses", lang="nb"), note_text("partial month")
+    ('udefinert: det finnes ingen svar', 'partial month')
+    """
+    if note is None or (not isinstance(note, str) and pd.api.types.is_scalar(note) and pd.isna(note)):
+        return ""
+    text = str(note)
+    with _in(lang):
+        if not text or i18n.get_language() == "en":
+            return text
+        known = _note_parts()
+        out = []
+        for part in text.split("; "):
+            observations, ongoing = _OBSERVATIONS.fullmatch(part), _ONGOING.fullmatch(part)
+            if part in known:
+                out.append(known[part])
+            elif part.startswith("undefined: ") and part[len("undefined: "):] in known:
+                out.append(i18n.tr("undefined: {when}", when=known[part[len("undefined: "):]]))
+            elif observations:
+                out.append(i18n.trn("{n} observation, fewer than the minimum of {minimum}",
+                                    "{n} observations, fewer than the minimum of {minimum}",
+                                    int(observations.group(1)), minimum=observations.group(2)))
+            elif ongoing:
+                out.append(i18n.trn("{n} ongoing project not counted", "{n} ongoing projects not counted",
+                                    int(ongoing.group(1))))
+            else:
+                out.append(part)
+        return "; ".join(out)
 
 
 def markdown_text(text: Any) -> str:

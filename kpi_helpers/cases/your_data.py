@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import accounts, display, kpis, scorecard
+from ..i18n import tr, trn
 from ._revenue import _a_class, analyse_revenue, concentration_title, growth_summary
 
 if TYPE_CHECKING:
@@ -83,28 +84,35 @@ def spread_text(concentration: dict[str, Any], pareto: pd.DataFrame, key_table: 
     n_a, n, share_a = _a_class(pareto)
     top, top_share = concentration.get("top_customer"), concentration.get("top_customer_share")
     if n == 0 or top is None:
-        return "No customer has revenue above zero, so there is no concentration to describe."
+        return tr("No customer has revenue above zero, so there is no concentration to describe.")
     major = int((pd.to_numeric(pareto["share"], errors="coerce") >= threshold - 1e-12).sum())
     pct = lambda v, d=None: display.format_value(v, "ratio", decimals=d)  # noqa: E731
-    head = (f"The largest customer, **{display.markdown_text(top)}**, brings {pct(top_share)} of revenue; "
-            f"{n_a:,} of {n:,} customers ({pct(n_a / n)}) make up ABC class A, {pct(share_a)} of revenue.")
+    count = lambda v: display.format_value(v, "count")  # noqa: E731
+    head = tr("The largest customer, **{top}**, brings {top_share} of revenue; {n_a} of {n} customers ({part}) "
+              "make up ABC class A, {share_a} of revenue.", top=display.markdown_text(top), top_share=pct(top_share),
+              n_a=count(n_a), n=count(n), part=pct(n_a / n), share_a=pct(share_a))
     if major:
-        return head + (f" {major} customer(s) reach the major-customer threshold of {pct(threshold)}: single "
-                       "customers carry a large part of the business, and key-account management is about them.")
+        return head + " " + trn(
+            "{n} customer reaches the major-customer threshold of {threshold}: single customers carry a large "
+            "part of the business, and key-account management is about them.",
+            "{n} customers reach the major-customer threshold of {threshold}: single customers carry a large "
+            "part of the business, and key-account management is about them.", major, threshold=pct(threshold))
     if n <= max_bars:
-        return head + (f" No customer reaches the major-customer threshold of {pct(threshold)}, but with "
-                       f"{n:,} customers each one can still be looked after by name.")
+        return head + " " + tr("No customer reaches the major-customer threshold of {threshold}, but with {n} "
+                               "customers each one can still be looked after by name.",
+                               threshold=pct(threshold), n=count(n))
     picked = ""
     if key_table is not None and len(key_table):
         names = ", ".join(f"**{display.markdown_text(k)}** ({pct(s)})" for k, s in zip(key_table.index, key_table["share"]))
-        picked = (f" The rule still picks key accounts ({names}), because it always names the largest and the "
-                  "best-scored account; here that choice matters little: losing any one of them would cost at most "
-                  f"{pct(float(key_table['share'].max()))} of revenue.")
-    return head + (f" No customer reaches the major-customer threshold of {pct(threshold)}, and the base of "
-                   f"{n:,} customers is spread thin, so key-account management applies to **segments** (ABC class A, "
-                   f"the {n_a:,} customers that bring {pct(share_a)} of revenue) rather than to single customers: a "
-                   "named account manager for each is out of reach, and no single one carries the business."
-                   + picked)
+        picked = " " + tr("The rule still picks key accounts ({names}), because it always names the largest and the "
+                          "best-scored account; here that choice matters little: losing any one of them would cost "
+                          "at most {largest} of revenue.", names=names, largest=pct(float(key_table["share"].max())))
+    return head + " " + tr(
+        "No customer reaches the major-customer threshold of {threshold}, and the base of {n} customers is spread "
+        "thin, so key-account management applies to **segments** (ABC class A, the {n_a} customers that bring "
+        "{share_a} of revenue) rather than to single customers: a named account manager for each is out of reach, "
+        "and no single one carries the business.", threshold=pct(threshold), n=count(n), n_a=count(n_a),
+        share_a=pct(share_a)) + picked
 
 
 _JUDGEMENTS = ("strategic_value", "growth_potential", "engagement")
@@ -161,7 +169,7 @@ def account_overview(result: CaseResult, *, recent_months: int) -> pd.DataFrame:
             growth = float(kpis.growth(now, before)) if before > 0 else math.nan
         rows[scope] = {"revenue": float(series.sum()),
                        "revenue_share": float(kpis.safe_ratio(series.sum(), total.sum())),
-                       "months_with_revenue": f"{int((series > 0).sum())} of {len(series)}",
+                       "months_with_revenue": tr("{n} of {total}", n=int((series > 0).sum()), total=len(series)),
                        "recent_growth": growth,
                        "cmgr": float(cmgr.get(scope, math.nan))}
     out = pd.DataFrame.from_dict(rows, orient="index")

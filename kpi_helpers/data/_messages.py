@@ -13,6 +13,8 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
+from ..i18n import tr
+
 #: At most this many rows or values are listed in a message ("and 12 more").
 MAX_LISTED = 5
 
@@ -44,11 +46,10 @@ def printable(s: str) -> str:
 
 def rows_text(rows: list[int], values: list[str] | None = None) -> str:
     n = len(rows)
-    shown = rows[:MAX_LISTED]
-    label = "row" if n == 1 else "rows"
-    txt = f"{label} {', '.join(str(r) for r in shown)}"
+    shown = ", ".join(str(r) for r in rows[:MAX_LISTED])
+    txt = tr("row {rows}", rows=shown) if n == 1 else tr("rows {rows}", rows=shown)
     if n > MAX_LISTED:
-        txt += f" and {n - MAX_LISTED} more"
+        txt = tr("{rows} and {n} more", rows=txt, n=n - MAX_LISTED)
     if values is not None:
         txt += ": " + ", ".join(values[:MAX_LISTED])
     return txt

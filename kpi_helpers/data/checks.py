@@ -35,6 +35,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from ..i18n import tr, trn
 from ._messages import MAX_LISTED, plural, printable, rows_text, short_value
 from .errors import DataError
 from .schemas import CURRENCY_COLUMN, TableSpec
@@ -317,15 +318,18 @@ def _duplicates(results: dict, checks: Checks, warnings: list[str]) -> None:
             continue
         n = int(dup.sum())
         firsts = frame.loc[_duplicated(frame.iloc[::-1]).copy()[::-1] & ~dup]
-        what = (f"{res.file}: {plural(n, 'row repeats', 'rows repeat')} an earlier row in every column read "
-                f"({rows_text(res.rows[dup].tolist())}; first copies: "
-                f"{rows_text(res.rows[firsts.index.to_numpy()].tolist())}); an export pasted twice?")
+        what = trn("{file}: {n} row repeats an earlier row in every column read ({rows}; first copies: {firsts}); "
+                   "an export pasted twice?",
+                   "{file}: {n} rows repeat an earlier row in every column read ({rows}; first copies: {firsts}); "
+                   "an export pasted twice?", n, file=res.file, rows=rows_text(res.rows[dup].tolist()),
+                   firsts=rows_text(res.rows[firsts.index.to_numpy()].tolist()))
         if checks.drop_duplicates:
-            warnings.append(what + f" {'It was' if n == 1 else 'They were'} dropped (--drop-duplicates).")
+            warnings.append(what + " " + trn("It was dropped (--drop-duplicates).",
+                                             "They were dropped (--drop-duplicates).", n))
             results[name] = _keep(res, ~dup)
         else:
-            warnings.append(what + f" {'It is' if n == 1 else 'They are'} counted as given; --drop-duplicates "
-                            "drops the copies.")
+            warnings.append(what + " " + trn("It is counted as given; --drop-duplicates drops the copies.",
+                                             "They are counted as given; --drop-duplicates drops the copies.", n))
 
 
 def _total_rows(results: dict, checks: Checks, warnings: list[str]) -> None:
@@ -355,17 +359,19 @@ def _total_rows(results: dict, checks: Checks, warnings: list[str]) -> None:
         idx = np.flatnonzero(hit)
         shown = [f"{key} '{short_value(frame[key].iloc[i])}', {money} {short_value(amounts[i])}" if key in frame.columns
                  else f"{money} {short_value(amounts[i])}" for i in idx[:MAX_LISTED]]
-        why = ("named like a total" if named.any() and not summed.any() else
-               f"{money} equal to the sum of all other rows" if not named.any() else
-               f"named like a total or {money} equal to the sum of all other rows")
-        what = (f"{res.file}: {plural(len(idx), 'row looks', 'rows look')} like a total row ({why}: "
-                f"{rows_text(res.rows[idx].tolist(), shown)}), which would count the {money}s twice")
+        why = (tr("named like a total") if named.any() and not summed.any() else
+               tr("{money} equal to the sum of all other rows", money=money) if not named.any() else
+               tr("named like a total or {money} equal to the sum of all other rows", money=money))
+        what = trn("{file}: {n} row looks like a total row ({why}: {rows}), which would count the {money}s twice",
+                   "{file}: {n} rows look like a total row ({why}: {rows}), which would count the {money}s twice",
+                   len(idx), file=res.file, why=why, rows=rows_text(res.rows[idx].tolist(), shown), money=money)
         if checks.drop_total_rows:
-            warnings.append(what + f"; {'it was' if len(idx) == 1 else 'they were'} dropped (--drop-total-rows).")
+            warnings.append(what + trn("; it was dropped (--drop-total-rows).",
+                                       "; they were dropped (--drop-total-rows).", len(idx)))
             results[name] = _keep(res, ~hit)
         else:
-            warnings.append(what + f"; {'it is' if len(idx) == 1 else 'they are'} counted as given: "
-                            "--drop-total-rows drops such rows.")
+            warnings.append(what + trn("; it is counted as given: --drop-total-rows drops such rows.",
+                                       "; they are counted as given: --drop-total-rows drops such rows.", len(idx)))
 
 
 def _normal_names(uniq: pd.Index) -> tuple[pd.Series, pd.Series]:
@@ -409,13 +415,19 @@ def _similar_names(results: dict, specs: Mapping[str, TableSpec], checks: Checks
         if not groups:
             continue
         shown = [" / ".join(f"'{printable(v)}'" for v in g) for g in groups]
-        listed = "; ".join(shown[:MAX_LISTED]) + (f" and {len(shown) - MAX_LISTED} more" if len(shown) > MAX_LISTED else "")
+        listed = "; ".join(shown[:MAX_LISTED])
+        if len(shown) > MAX_LISTED:
+            listed = tr("{rows} and {n} more", rows=listed, n=len(shown) - MAX_LISTED)
         in_groups = present.groupby("key")["value"].transform("size").gt(1)
         rows_mask = (codes >= 0) & np.isin(np.maximum(codes, 0), np.flatnonzero(member)[in_groups.to_numpy()])
-        what = (f"{res.file}, column '{col}': {plural(len(shown), 'name is', 'names are')} spelled in ways that differ "
-                f"only in case or spaces ({listed}; {rows_text(res.rows[rows_mask].tolist())})")
+        what = trn("{file}, column '{column}': {n} name is spelled in ways that differ only in case or spaces "
+                   "({listed}; {rows})",
+                   "{file}, column '{column}': {n} names are spelled in ways that differ only in case or spaces "
+                   "({listed}; {rows})", len(shown), file=res.file, column=col, listed=listed,
+                   rows=rows_text(res.rows[rows_mask].tolist()))
         if not checks.merge_similar_names:
-            warnings.append(what + "; they are counted as separate accounts: --merge-similar-names counts each as one.")
+            warnings.append(what + tr("; they are counted as separate accounts: --merge-similar-names counts each "
+                                      "as one."))
             continue
         renamed = names.where(~pd.Series(member), normal.map(best)).to_numpy(dtype=object)
         merged = pd.Series(np.where(codes >= 0, renamed[np.maximum(codes, 0)], None), dtype="str")
@@ -425,8 +437,8 @@ def _similar_names(results: dict, specs: Mapping[str, TableSpec], checks: Checks
                 f"{res.file}, column '{col}': with --merge-similar-names the names {listed} become one, but the column "
                 f"must name each {col} once; expected one row per {col}: merge those rows in the file.",
                 kind="bad_value", file=res.file, column=col, path=res.path, expected=f"each {col} once")
-        warnings.append(what + "; each is counted as one account under its most frequent spelling "
-                        "(--merge-similar-names).")
+        warnings.append(what + tr("; each is counted as one account under its most frequent spelling "
+                                  "(--merge-similar-names)."))
         frame = res.frame.assign(**{col: merged})
         factorized = {k: v for k, v in res.factorized.items() if k != col}
         results[name] = dataclasses.replace(res, frame=frame, factorized=factorized)
@@ -463,8 +475,6 @@ def checks_markdown(warnings: Iterable[str]) -> str:
     """The "Data checks" section of a notebook: the warnings as a Markdown list, or that none were found."""
     items = [str(w) for w in warnings]
     if not items:
-        from ..i18n import tr  # the language now (standard library only)
-
         return tr("No problems found.")
     from ..display import markdown_text  # the one escaping rule (display is imported only here)
 

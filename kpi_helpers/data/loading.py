@@ -32,6 +32,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from ..i18n import language, tr, trn
 from ..periods import code_label, month_table, months_present
 from ._messages import clean_name, display_name
 from .checks import Checks, check_case, strict_error
@@ -337,8 +338,9 @@ def load_case(
         except DataError as e:
             if not spec.required and e.kind in ("no_rows", "empty_file"):
                 missing_tables.append(name)
-                what = "has a header but no data rows" if e.kind == "no_rows" else "is empty"
-                warnings.append(f"{file} {what}; it is treated as missing.")
+                warnings.append(tr("{file} has a header but no data rows; it is treated as missing.", file=file)
+                                if e.kind == "no_rows" else
+                                tr("{file} is empty; it is treated as missing.", file=file))
                 continue
             raise
         results[name] = res
@@ -365,15 +367,19 @@ def load_case(
         if len(steps) and steps.max() >= _GAP_MONTHS:
             i = int(np.argmax(steps))
             a, b = code_label(codes[i] + 1), code_label(codes[i + 1] - 1)
-            warnings.append(
-                f"{results[main].file}: no rows from {a} to {b} ({int(steps[i])} months) although there are rows "
-                "before and after; a mistyped year? Those months are reported as months without data.")
+            warnings.append(tr(
+                "{file}: no rows from {first} to {last} ({n} months) although there are rows before and after; a "
+                "mistyped year? Those months are reported as months without data.", file=results[main].file,
+                first=a, last=b, n=int(steps[i])))
         partial = months.loc[months["partial"], "period"].tolist()
         if partial:
-            warnings.append(
-                f"{results[main].file}: the data run from {date_range[0]:%Y-%m-%d} to {date_range[1]:%Y-%m-%d}, "
-                f"so {' and '.join(partial)} {'is a partial month' if len(partial) == 1 else 'are partial months'}: "
-                "reported but flagged, and left out of growth KPIs.")
+            warnings.append(trn(
+                "{file}: the data run from {first} to {last}, so {months} is a partial month: reported but flagged, "
+                "and left out of growth KPIs.",
+                "{file}: the data run from {first} to {last}, so {months} are partial months: reported but flagged, "
+                "and left out of growth KPIs.", len(partial), file=results[main].file,
+                first=f"{date_range[0]:%Y-%m-%d}", last=f"{date_range[1]:%Y-%m-%d}",
+                months=language().text("and").join(partial)))
 
     if checks.strict and warnings:
         raise strict_error(case, warnings, found)

@@ -26,6 +26,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from ..i18n import tr
 from ._messages import MAX_LISTED, clean_name, plural, quote_list, rows_text, short_value
 from .dialect import SEPARATORS, Dialect
 from .checks import mojibake_warnings, unwrap_excel_guards
@@ -542,10 +543,14 @@ def check_between_tables(specs: Mapping[str, TableSpec], results: Mapping[str, T
             if ref.warn_only:
                 names = sorted(pd.unique(values[unknown].astype(object)))
                 total = values.nunique()
+                listed = quote_list(names[:MAX_LISTED])
+                values_ = {"file": res.file, "n": len(names), "total": total, "other": tfile,
+                           "names": tr("{names} and more", names=listed) if len(names) > MAX_LISTED else listed}
                 warnings.append(
-                    f"{res.file}: {len(names)} of {total} {ref.column}s have no row in {tfile} "
-                    f"({quote_list(names[:MAX_LISTED])}{' and more' if len(names) > MAX_LISTED else ''}); "
-                    "their qualitative scores are missing.")
+                    tr("{file}: {n} of {total} customers have no row in {other} ({names}); their qualitative "
+                       "scores are missing.", **values_) if ref.column == "customer" else
+                    tr("{file}: {n} of {total} {column}s have no row in {other} ({names}); their qualitative "
+                       "scores are missing.", column=ref.column, **values_))
                 continue
             problems.append(problem(ref.column, res.rows, values, unknown, f"value is not in {tfile}",
                                     f"values are not in {tfile}", f"a {ref.target_column} listed in {tfile}",
