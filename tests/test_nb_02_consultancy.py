@@ -16,7 +16,7 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from kpi_helpers import cases, data, i18n, plots
+from kpi_helpers import display, cases, data, i18n, plots
 
 matplotlib.use("Agg")
 
@@ -140,10 +140,11 @@ def test_summary_text_nb(run):
 
 def test_table_words_nb():
     with i18n.using("nb"):
-        assert cases.consultancy.note_text("partial month; 2 observations, fewer than the minimum of 10") == \
-            "ufullstendig måned; 2 observasjoner, færre enn minimum på 10"
-        assert cases.consultancy.note_text("1 ongoing project not counted") == "1 pågående prosjekt ikke medregnet"
-        assert cases.consultancy.scope_text("account:A") == "kunde:A"
+        # the KPI table's notes and scopes: display's one rule (format_kpi_table uses it)
+        assert display.note_text("partial month; 2 observations, fewer than the minimum of 10") == \
+            "delvis måned; 2 observasjoner, færre enn minimumet på 10"
+        assert display.note_text("1 ongoing project not counted") == "1 pågående prosjekt er ikke medregnet"
+        assert display.scope_text("account:A") == "kunde: A"
         assert cases.consultancy.column_labels()["revenue_share"] == "inntektsandel"
         assert cases.consultancy.hhi_band_text("highly concentrated") == "sterkt konsentrert"
         overview = cases.consultancy.kpi_overview(["csat", "revenue_per_consultant"], {"csat": 0.85})
@@ -152,7 +153,7 @@ def test_table_words_nb():
     assert overview.iloc[1, -1] == "ingen"
     # English keeps the ids the code uses
     assert cases.consultancy.column_labels()["revenue_share"] == "revenue_share"
-    assert cases.consultancy.note_text("1 ongoing project not counted") == "1 ongoing project not counted"
+    assert display.note_text("1 ongoing project not counted") == "1 ongoing project not counted"
 
 
 def test_average_plots_nb():

@@ -15,7 +15,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from kpi_helpers import i18n, plots  # noqa: E402
+from kpi_helpers import display, i18n, plots  # noqa: E402
 from kpi_helpers.cases import marketing_agency as ma  # noqa: E402
 
 NBSP = "\xa0"
@@ -132,8 +132,8 @@ def test_format_ad_frame_headers_and_values_in_bokmal():
 
 def test_note_text_and_default_labels_in_bokmal():
     with i18n.using("nb"):
-        assert ma.note_text("partial month; no activity this month") == "delvis måned; ingen aktivitet denne måneden"
-        assert ma.note_text("something else") == "something else" and ma.note_text(None) == ""
+        assert display.note_text("partial month; no activity this month") == "delvis måned; ingen aktivitet denne måneden"
+        assert display.note_text("something else") == "something else" and display.note_text(None) == ""
         bc = pd.DataFrame({"impressions": [1000, 1000], "clicks": [10, 30], "conversions": [1, 3],
                            "spend": [100.0, 100.0]}, index=["K", "O"])
         assert list(ma.account_vs_all(bc, ["K"]).columns) == ["alle klienter", "K", "alle andre klienter"]

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..data import CaseData
 
 __all__ = ["AD_SUMS", "AD_KPIS", "ad_rates", "run", "ad_tables", "ad_kpi_rows", "AD_UNITS", "AD_TWO_DECIMALS", "format_ad_frame",
-           "display_headers", "note_text",
+           "display_headers",
            "client_overview", "ad_kpis_by", "rate_weights", "mean_of_rates_vs_ratio_of_sums", "account_vs_all",
            "compare_by_segment", "followed_key_account", "key_account_choice_text", "channel_comparison",
            "mix_adjusted_rate", "months_against_target_text", "mix_adjusted_text", "mean_of_rates_text",
@@ -193,23 +193,6 @@ def display_headers(frame: pd.DataFrame) -> pd.DataFrame:
     out.columns.name = head(out.columns.name)
     out.index.names = [head(n) for n in out.index.names]
     return out
-
-
-def note_text(note: Any) -> str:
-    """A note of the agency's KPI table (``"partial month; no activity this month"``) in the language now.
-
-    The KPI table (and its CSV) keeps the English notes; this is for showing them. Notes it does not
-    know are kept as they are.
-
-    >>> note_text("share of media spend managed")
-    'share of media spend managed'
-    """
-    if not isinstance(note, str) or not note:
-        return "" if note is None or (not isinstance(note, str) and pd.isna(note)) else str(note)
-    known = {"partial month": tr("partial month"), "share of media spend managed": tr("share of media spend managed"),
-             "undefined: total spend is 0": tr("undefined: total spend is 0"),
-             "no activity this month": tr("no activity this month")}
-    return "; ".join(known.get(part, part) for part in note.split("; "))
 
 
 def format_ad_frame(frame: pd.DataFrame, currency: str = "NOK") -> pd.DataFrame:

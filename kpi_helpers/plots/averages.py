@@ -149,7 +149,7 @@ def ratio_of_sums_vs_mean(
         fin_rates = rates[np.isfinite(rates)]
         if fin_rates.size:
             ax.plot(np.zeros(fin_rates.size), fin_rates, ls="none", marker="o", ms=4, color="0.25", alpha=0.6,
-                    zorder=4, label=tr("one {group}'s {rate}", group=per_group.index.name or tr("group"),
+                    zorder=4, label=tr("one {group}'s {rate}", group=display.label(per_group.index.name) if per_group.index.name else tr("group"),
                                        rate=display.label(rate_name)))
         for p_, val in zip(pos, vals):
             ax.annotate(_chart_value(val, unit, currency, decimals=2 if unit == "ratio" else None),
@@ -158,7 +158,7 @@ def ratio_of_sums_vs_mean(
                         fontweight="bold", color="0.15", **_PLAIN)
         n_groups = len(per_group)
         n_used = int(np.isfinite(rates).sum())
-        labels = [tr("mean of {n} per-{group} rates\n(misleading)", n=n_used, group=per_group.index.name or tr("group")),
+        labels = [tr("mean of {n} per-{group} rates\n(misleading)", n=n_used, group=display.label(per_group.index.name) if per_group.index.name else tr("group")),
                   tr("ratio of sums\n(the KPI)")]
         ax.set_xlim(-0.6, 1.9)
         _set_category_ticks(ax.xaxis, pos, labels, rotate=False)

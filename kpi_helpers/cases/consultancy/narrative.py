@@ -8,13 +8,12 @@ ongoing projects, utilization, the revenue trend and the summary.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 import pandas as pd
 
 from ... import accounts, kpis, scorecard, stats
-from ...display import format_value, key_accounts_text, kpi_name, language, markdown_text, status_text
+from ...display import format_value, key_accounts_text, kpi_name, language, markdown_text, note_text, status_text
 from ...i18n import tr, trn
 from .. import CaseResult
 from .analysis import average_headcount, client_profile, client_revenue_frame, client_revenue_trend, data_range
@@ -23,7 +22,7 @@ __all__ = ["followed_account_text", "relationship_text", "headcount", "revenue_p
            "revenue_per_consultant_text", "share_intervals", "client_vs_others", "client_vs_others_text",
            "monthly_statuses", "monthly_statuses_text", "answers_needed", "revenue_per_consultant_in_year",
            "data_text", "revenue_text", "risk_text", "csat_text", "completion_text", "ongoing_text",
-           "utilization_text", "revenue_trend_text", "summary_text", "note_text", "scope_text", "column_labels",
+           "utilization_text", "revenue_trend_text", "summary_text", "column_labels",
            "kpi_overview", "hhi_band_text"]
 
 
@@ -534,70 +533,6 @@ def hhi_band_text(band: str) -> str:
              "highly concentrated": tr("highly concentrated")}
     return words.get(band, language().not_available if band == "n/a" else band)
 
-
-_NOTE_COUNTS = (
-    (re.compile(r"^(\d+) ongoing projects? not counted$"),
-     lambda m: trn("{n} ongoing project not counted", "{n} ongoing projects not counted", int(m[1]))),
-    (re.compile(r"^(\d+) observations?, fewer than the minimum of (\d+)$"),
-     lambda m: trn("{n} observation, fewer than the minimum of {minimum}",
-                   "{n} observations, fewer than the minimum of {minimum}", int(m[1]), minimum=int(m[2]))),
-)
-
-
-def note_text(note: Any) -> str:
-    """A note of the consultancy's KPI table in the language now, for display.
-
-    The KPI table (and its CSV) keeps its English notes, the same in every language; this translates
-    the notes the consultancy case and :func:`kpi_helpers.scorecard.kpi_table` write, part by part
-    (parts are joined with "; "). A part it does not know is shown as it is.
-
-    >>> note_text("partial month; 2 observations, fewer than the minimum of 10")
-    'partial month; 2 observations, fewer than the minimum of 10'
-    >>> note_text(None)
-    ''
-    """
-    if not isinstance(note, str) or not note:
-        return ""
-    fixed = {
-        "partial month": tr("partial month"),
-        "no surveys table": tr("no surveys table"),
-        "no consultants table": tr("no consultants table"),
-        "no survey responses": tr("no survey responses"),
-        "no project finished": tr("no project finished"),
-        "per year (annualised)": tr("per year (annualised)"),
-        "average headcount (FTE) as denominator": tr("average headcount (FTE) as denominator"),
-        "consultants who logged hours as denominator": tr("consultants who logged hours as denominator"),
-        "target is per month: not applied to the whole-period total":
-            tr("target is per month: not applied to the whole-period total"),
-        "the target is the whole business's: not applied to one account":
-            tr("the target is the whole business's: not applied to one account"),
-        "no value": tr("no value"),
-    }
-    out = []
-    for part in note.split("; "):
-        text = fixed.get(part)
-        if text is None:
-            for pattern, words in _NOTE_COUNTS:
-                found = pattern.match(part)
-                if found:
-                    text = words(found)
-                    break
-        out.append(part if text is None else text)
-    return "; ".join(out)
-
-
-def scope_text(scope: Any) -> str:
-    """A scope of the KPI table for display: ``all`` and ``account:<name>`` in the language now.
-
-    >>> scope_text("all"), scope_text("account:Nordic Global Industries ASA")
-    ('all', 'account:Nordic Global Industries ASA')
-    """
-    text = str(scope)
-    if text == "all":
-        return tr("all")
-    if text.startswith("account:"):
-        return tr("account:{name}", name=text[len("account:"):])
-    return text
 
 
 def column_labels() -> dict[str, str]:
