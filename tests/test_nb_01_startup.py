@@ -15,7 +15,6 @@ import pandas as pd
 import pytest
 
 from kpi_helpers import cases, data, i18n, plots, widgets
-from kpi_helpers.data.checks import checks_markdown
 
 STARTUP = Path(__file__).resolve().parents[1] / "data" / "startup"
 
@@ -113,12 +112,6 @@ def test_analysis_notes_nb(tmp_path):
     assert result.notes[0].startswith("Ingen kundetabell: scoren bruker bare inntektsandel og vekst")
 
 
-def test_data_checks_nb():
-    with i18n.using("nb"):
-        assert checks_markdown([]) == "Ingen problemer funnet."
-    assert checks_markdown([]) == "No problems found."
-
-
 def test_trend_plots_nb():
     m = pd.DataFrame({"A": [5.0, 6.0, 7.0], "B": [1.0, 2.0, 3.0], "C": [1.0, 1.0, 1.0], "D": [0.5, 0.5, 0.5]},
                      index=pd.Index(["2025-01", "2025-02", "2025-03"], name="period"))
@@ -149,7 +142,7 @@ def test_widgets_nb():
         assert box.sliders["revenue_share"].description == "inntektsandel"
         assert box.sliders["revenue_growth"].description == "inntektsvekst"
         assert box.key_label.value == "Nøkkelkunder: B, A, C (høyest score: B)"  # C: 10 % is a major share
-        assert "<th style=\"text-align:right\">plass</th>" in box.table_html and ">kunde</th>" in box.table_html
+        assert "<th style=\"text-align:right\">rangering</th>" in box.table_html and ">kunde</th>" in box.table_html
         target = widgets.target_explorer(monthly, "period", "mom_growth", initial_target=0.03)
         assert target.slider.description == "mål"
         assert _plain(target.summary.value) == "1 av 2 perioder når målet 3,0 % (delvise måneder telles ikke)"

@@ -243,11 +243,11 @@ def concentration_title(pareto: pd.DataFrame) -> str:
     if n == 0:
         return tr("No customer with revenue above zero")
     values = {"n_a": display.format_value(n_a, "count"), "n": display.format_value(n, "count"),
-              "customer_share": display.format_value(n_a / n, "ratio"), "share": display.format_value(share, "ratio")}
+              "part": display.format_value(n_a / n, "ratio"), "share": display.format_value(share, "ratio")}
     # the words of display.abc_title (the Pareto chart's default title), in the language now
     if n_a == 1 and n == 1:
-        return tr("{n_a} of {n} customers ({customer_share}) brings {share} of revenue (ABC class A)", **values)
-    return tr("{n_a} of {n} customers ({customer_share}) bring {share} of revenue (ABC class A)", **values)
+        return tr("{n_a} of {n} customers ({part}) brings {share} of revenue (ABC class A)", **values)
+    return tr("{n_a} of {n} customers ({part}) bring {share} of revenue (ABC class A)", **values)
 
 
 def growth_summary(result: CaseResult, *, include_partial_months: bool = False) -> str:

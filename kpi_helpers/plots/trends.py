@@ -23,7 +23,7 @@ from .. import display
 from ..i18n import tr
 from .categories import bar_by_category
 from ._style import (FIGSIZE, GREY, HIGHLIGHT, HIGHLIGHT_MORE, LIGHT_GREY, PALETTE, PRIMARY, TARGET_COLOR,
-                     finite_values, style_context, _PLAIN, _apply_unit_axis, _as_set,
+                     finite_values, style_context, _PARTIAL_NOTE, _PLAIN, _apply_unit_axis, _as_set,
                      _is_highlighted, _label_text, _label_with_unit, _legend_outside, _new_ax, _no_data,
                      _partial_mask, _plain, _highlight_colors, _key_label, _sentence, _set_category_ticks,
                      _suptitle, _target_label, _titles, _mark_cut_axis, _REFERENCE)
@@ -470,14 +470,13 @@ def client_timeline(
         handles = [Patch(color=HIGHLIGHT if hl else PRIMARY),
                    Patch(facecolor=HIGHLIGHT if hl else PRIMARY, alpha=0.6, hatch="///", edgecolor="white"),
                    Line2D([], [], color=TARGET_COLOR, lw=1.6), Line2D([], [], color="0.3", ls=":", lw=1.2)]
-        labels = [tr("finished") if not hl else tr("finished ({key})", key=_key_label(len(hl))),
-                  tr("ongoing (so far)"), tr("planned end"),
-                  tr("data end {date}", date=display.format_value(as_of, "date"))]
+        labels = [tr("finished") if not hl else tr("finished ({label})", label=_key_label(len(hl))),
+                  tr("ongoing (so far)"), tr("planned end"), tr("data end {date}", date=display.format_value(as_of, "date"))]
         if hl:
             handles.insert(1, Patch(color=GREY))
             labels.insert(1, tr("other clients"))
         leg = ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3,
                         borderaxespad=0.0)
         _plain(leg.get_texts())
-        _titles(ax, title if title is not None else tr("Projects from start to end"), "", display.label("project"))
+        _titles(ax, title if title is not None else tr("Projects from start to end"), "", tr("project"))
     return ax
