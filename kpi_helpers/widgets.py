@@ -65,6 +65,11 @@ def _align(column: int) -> str:
     return "left" if column == 1 else "right"
 
 
+def _criterion_label(name: Any) -> str:
+    """A score criterion as a label in the language now ("revenue_share" -> "revenue share", "inntektsandel")."""
+    return tr("revenue growth") if name == "revenue_growth" else display.label(name)
+
+
 def _score_cell(value: Any) -> str:
     """A score in the ranking table: always two decimals (``0.20``, ``1.00``), so the column lines up."""
     return display.format_value(value, "score")
@@ -79,8 +84,8 @@ def ranking_html(scores: pd.DataFrame, top: int = 8) -> str:
     True
     """
     contrib = [c for c in scores.columns if str(c).endswith("_contrib") or str(c).startswith("contribution_")]
-    head = ["rank", "account", "score"] + [
-        str(c).removesuffix("_contrib").removeprefix("contribution_").replace("_", " ") for c in contrib]
+    head = [tr("rank"), display.label("account"), display.label("score")] + [
+        _criterion_label(str(c).removesuffix("_contrib").removeprefix("contribution_")) for c in contrib]
     rows = []
     for i, (name, r) in enumerate(scores.head(top).iterrows()):
         rank = r["rank"] if "rank" in scores.columns else i + 1
@@ -110,10 +115,10 @@ class KeyAccountExplorer(widgets.VBox):
         self.sliders: dict[str, widgets.FloatSlider] = {}
         for name, w in weights.items():
             self.sliders[name] = widgets.FloatSlider(
-                value=float(w), min=0.0, max=1.0, step=0.05, description=name.replace("_", " "),
+                value=float(w), min=0.0, max=1.0, step=0.05, description=_criterion_label(name),
                 continuous_update=False, readout_format=".2f", style={"description_width": "150px"},
                 layout=widgets.Layout(width="460px"))
-        self.key_label = widgets.Label(value="Key accounts: ")
+        self.key_label = widgets.Label(value=tr("Key accounts: "))
         self.output = widgets.Output()
         self.scores: pd.DataFrame | None = None
         self.best_scored: Any = None
@@ -121,8 +126,8 @@ class KeyAccountExplorer(widgets.VBox):
         self.table_html = ""
         self.png = b""
         help_text = widgets.HTML(_prose(
-            "<b>Weights of the key-account score</b> (normalised to sum to 1). Move a slider to see "
-            "which account scores best, and so which accounts the key-account rule picks, and why."))
+            tr("<b>Weights of the key-account score</b> (normalised to sum to 1). Move a slider to see "
+               "which account scores best, and so which accounts the key-account rule picks, and why.")))
         super().__init__([help_text, *self.sliders.values(), self.key_label, self.output])
         for s in self.sliders.values():
             s.observe(self._on_change, names="value")
@@ -140,11 +145,11 @@ class KeyAccountExplorer(widgets.VBox):
         w = self.weights()
         if sum(w.values()) <= 0:
             self.scores, self.best_scored, self.key_accounts = None, None, []
-            self.key_label.value = "Key accounts: n/a (all weights are 0)"
+            self.key_label.value = tr("Key accounts: n/a (all weights are 0)")
             self.table_html = ""
             self.png = b""
-            self.output.outputs = (_html_bundle("<p>Give at least one criterion a weight above 0.</p>",
-                                                "Give at least one criterion a weight above 0."),)
+            advice = tr("Give at least one criterion a weight above 0.")
+            self.output.outputs = (_html_bundle(f"<p>{html.escape(advice)}</p>", advice),)
             return
         scores = accounts.score_accounts(self.features, w)
         self.scores = scores
@@ -156,15 +161,15 @@ class KeyAccountExplorer(widgets.VBox):
         best = [] if picked is None else picked.index[picked["best_scored"]].tolist()
         self.best_scored = best[0] if best else None
         if self.key_accounts:
-            self.key_label.value = (f"Key accounts: {', '.join(map(str, self.key_accounts))} "
-                                    f"(best score: {self.best_scored})")
+            self.key_label.value = tr("Key accounts: {accounts} (best score: {best})",
+                                      accounts=", ".join(map(str, self.key_accounts)), best=self.best_scored)
         else:
-            self.key_label.value = "Key accounts: n/a (no account with revenue above zero)"
+            self.key_label.value = tr("Key accounts: n/a (no account with revenue above zero)")
         hl = list(self.key_accounts)
         self.png = _render_png(lambda ax: plots.score_contributions(scores, top=self.top, highlight=hl, ax=ax))
         self.table_html = ranking_html(scores, self.top)
         text_table = scores.head(self.top)[["score"]].to_string() if "score" in scores.columns else ""
-        self.output.outputs = (_png_bundle(self.png, "<key-account score chart>"),
+        self.output.outputs = (_png_bundle(self.png, tr("<key-account score chart>")),
                                _html_bundle(self.table_html, text_table))
 
 
@@ -204,7 +209,7 @@ class TargetExplorer(widgets.VBox):
         self.direction, self.partial, self.title, self.currency = direction, partial, title, currency
         self.slider = widgets.FloatSlider(
             value=float(initial_target), min=float(lo), max=float(hi), step=float(step),
-            description="target", continuous_update=False, readout=False,
+            description=display.label("target"), continuous_update=False, readout=False,
             layout=widgets.Layout(width="460px"))
         self.target_text = widgets.Label()
         self.summary = widgets.Label()
@@ -224,21 +229,23 @@ class TargetExplorer(widgets.VBox):
         target = float(self.slider.value)
         values = plots.finite_values(self.frame[self.y]).to_numpy()
         use = np.isfinite(values)
-        note = ""
+        partial_left_out = False
         if self.partial is not None and self.partial in self.frame.columns:
             complete = ~self.frame[self.partial].fillna(False).astype(bool).to_numpy()
-            if (use & ~complete).any():
-                note = " (partial months not counted)"
+            partial_left_out = bool((use & ~complete).any())
             use &= complete
         meets = values[use] >= target if self.direction == "higher" else values[use] <= target
         self.met, self.counted = int(meets.sum()), int(use.sum())
         shown = display.format_value(target, self.unit, currency=self.currency)
         self.target_text.value = shown
-        self.summary.value = f"{self.met} of {self.counted} periods meet the target {shown}{note}"
+        counts = {"met": self.met, "counted": self.counted, "target": shown}
+        self.summary.value = (tr("{met} of {counted} periods meet the target {target} (partial months not counted)",
+                                 **counts) if partial_left_out
+                              else tr("{met} of {counted} periods meet the target {target}", **counts))
         self.png = _render_png(lambda ax: plots.line_with_target(
             self.frame, self.x, self.y, target=target, unit=self.unit, partial=self.partial, title=self.title,
             currency=self.currency, ax=ax))
-        self.output.outputs = (_png_bundle(self.png, f"<{self.y} against target {shown}>"),)
+        self.output.outputs = (_png_bundle(self.png, tr("<{kpi} against target {target}>", kpi=self.y, target=shown)),)
 
 
 def target_explorer(frame: pd.DataFrame, x: str, y: str, unit: str = "ratio",
@@ -294,7 +301,7 @@ class RevpashExplorer(widgets.VBox):
         self.monthly, self.seats, self.target, self.currency = monthly, float(seats), target, currency
         self.slider = widgets.FloatSlider(
             value=float(np.clip(hours, lo, hi)), min=float(lo), max=float(hi), step=float(step),
-            description="open hours/day", continuous_update=False, readout_format=".1f",
+            description=tr("open hours/day"), continuous_update=False, readout_format=".1f",
             style={"description_width": "120px"}, layout=widgets.Layout(width="460px"))
         self.summary = widgets.Label()
         self.output = widgets.Output()
@@ -302,8 +309,8 @@ class RevpashExplorer(widgets.VBox):
         self.revpash = math.nan
         self.png = b""
         help_text = widgets.HTML(_prose(
-            "<b>RevPASH depends on an assumption</b>: how many hours a day the seats are for sale. "
-            "Move the slider: the revenue stays the same, only the denominator changes."))
+            tr("<b>RevPASH depends on an assumption</b>: how many hours a day the seats are for sale. "
+               "Move the slider: the revenue stays the same, only the denominator changes.")))
         super().__init__([help_text, self.slider, self.summary, self.output])
         self.slider.observe(self._on_change, names="value")
         self.refresh()
@@ -322,9 +329,15 @@ class RevpashExplorer(widgets.VBox):
         self.frame = frame
         self.revpash = float(revpash(float(m["revenue"].sum()), self.seats, h, float(m["open_days"].sum())))
         whole = display.format_value(self.revpash, "currency", currency=self.currency)
-        tgt = ("" if self.target is None
-               else f" (target {display.format_value(self.target, 'currency', currency=self.currency)})")
-        self.summary.value = f"RevPASH over the whole period at {h:g} open hours a day: {whole}{tgt}"
+        hours = display.format_value(h, "number", decimals=0 if h == int(h) else 1)
+        if self.target is None:
+            self.summary.value = tr("RevPASH over the whole period at {hours} open hours a day: {value}",
+                                    hours=hours, value=whole)
+        else:
+            self.summary.value = tr("RevPASH over the whole period at {hours} open hours a day: {value} (target {target})",
+                                    hours=hours, value=whole,
+                                    target=display.format_value(self.target, 'currency', currency=self.currency))
+        title = tr("RevPASH by month at {hours} open hours a day", hours=hours)
         # a fixed y axis (room for the fewest hours on the slider), so moving the slider moves the line
         at_min = revpash(m["revenue"].astype(float), self.seats, float(self.slider.min), m["open_days"].astype(float))
         top = max([v for v in [*np.asarray(at_min, dtype=float), self.target or 0.0] if np.isfinite(v)] or [1.0])
@@ -332,12 +345,13 @@ class RevpashExplorer(widgets.VBox):
         def draw(ax: Any) -> None:
             plots.line_with_target(
                 frame, "period", "revpash", target=self.target, unit="currency", partial="partial",
-                title=f"RevPASH by month at {h:g} open hours a day",
-                ylabel=f"RevPASH ({self.currency} per seat-hour)", xlabel="month", currency=self.currency, ax=ax)
+                title=title, ylabel=tr("RevPASH ({currency} per seat-hour)",
+                                       currency=display.unit_label("currency", self.currency)),
+                xlabel=display.label("month"), currency=self.currency, ax=ax)
             ax.set_ylim(0, top * 1.08)
 
         self.png = _render_png(draw)
-        self.output.outputs = (_png_bundle(self.png, f"<RevPASH by month at {h:g} open hours a day>"),)
+        self.output.outputs = (_png_bundle(self.png, f"<{title}>"),)
 
 
 def revpash_explorer(monthly: pd.DataFrame, seats: float, hours: float = 6.0, target: float | None = None,
@@ -457,13 +471,15 @@ class ClientComparisonExplorer(widgets.VBox):
 
     def __init__(self, table: pd.DataFrame, *, reference: str, initial: str | None,
                  units: Mapping[str, str], targets: Mapping[str, float], names: Mapping[str, str],
-                 currency: str, reference_label: str = "whole firm") -> None:
+                 currency: str, reference_label: str | None = None) -> None:
+        if reference_label is None:
+            reference_label = tr("whole firm")
         self.table, self.reference, self.reference_label = table, reference, reference_label
         self.units, self.targets, self.names, self.currency = dict(units), dict(targets), dict(names), currency
         options = [str(c) for c in table.index if c != reference]
         self.dropdown = widgets.Dropdown(options=options, value=initial if initial in options else
                                          (options[0] if options else None),
-                                         description="client", style={"description_width": "60px"},
+                                         description=display.label("client"), style={"description_width": "60px"},
                                          layout=widgets.Layout(width="460px"))
         self.summary = widgets.HTML()  # a Label would cut the long sentence off at the widget's edge
         self.output = widgets.Output()
@@ -487,7 +503,7 @@ class ClientComparisonExplorer(widgets.VBox):
 
         client = self.selected
         if client is None:
-            self.summary.value = _prose("No clients to compare.")
+            self.summary.value = _prose(html.escape(tr("No clients to compare.")))
             self.output.outputs = ()
             return
         values = self.table.loc[[self.reference, client]].T
@@ -503,22 +519,23 @@ class ClientComparisonExplorer(widgets.VBox):
         parts = [f"{name}: {text(name, client)} ({self.reference_label} {text(name, self.reference_label)})"
                  for name in values.index]
         self.summary.value = _prose(html.escape(f"{client}: " + "; ".join(parts)))
+        title = tr("{client} vs the {reference}", client=client, reference=self.reference_label)
         fig = plots.compare_account_vs_all(values, units=units, targets=targets, currency=self.currency,
-                                           title=f"{client} vs the {self.reference_label}")
+                                           title=title)
         try:
             buf = io.BytesIO()
             fig.savefig(buf, format="png", dpi=100)
         finally:
             plt.close(fig)
         self.png = buf.getvalue()
-        self.output.outputs = (_png_bundle(self.png, f"<{client} vs the {self.reference_label}>"),)
+        self.output.outputs = (_png_bundle(self.png, f"<{title}>"),)
 
 
 def client_comparison_explorer(table: pd.DataFrame, *, reference: str = "all", initial: str | None = None,
                                units: Mapping[str, str] | None = None,
                                targets: Mapping[str, float] | None = None,
                                names: Mapping[str, str] | None = None,
-                               currency: str = "NOK", reference_label: str = "whole firm"
+                               currency: str = "NOK", reference_label: str | None = None
                                ) -> ClientComparisonExplorer:
     """Pick any client from a dropdown and see its KPIs next to the whole firm's (small multiples).
 
@@ -535,8 +552,9 @@ def client_comparison_explorer(table: pd.DataFrame, *, reference: str = "all", i
         As for :func:`plots.compare_account_vs_all` (keys are the column names of ``table``).
     names : mapping KPI -> readable name, optional
         Panel titles (default: the column names).
-    reference_label : str
-        How the reference row is named in the chart and the summary line.
+    reference_label : str, optional
+        How the reference row is named in the chart and the summary line (default "whole firm", in
+        the language now).
 
     Returns
     -------

@@ -17,13 +17,15 @@ import numpy as np
 import pandas as pd
 
 from .. import accounts, display, kpis, periods
+from ..i18n import get_language, tr
 from . import CaseResult
 from ._common import account_scope, case_months, join_notes, kpi_row, kpi_table
 
 if TYPE_CHECKING:
     from ..data import CaseData
 
-__all__ = ["monthly_revenue_kpis", "revenue_kpi_rows", "analyse_revenue", "concentration_title", "growth_summary"]
+__all__ = ["monthly_revenue_kpis", "revenue_kpi_rows", "analyse_revenue", "concentration_title", "growth_summary",
+           "note_text"]
 
 
 def _log(data: CaseData, table: str, months: pd.DataFrame) -> pd.DataFrame:
@@ -122,8 +124,8 @@ def analyse_revenue(case: str, data: CaseData, table: str, p: dict[str, Any]) ->
     concentration = accounts.concentration(revenue)
     customers = data.tables.get("customers") if data.has("customers") else None
     if customers is None:
-        notes.append("No customers table: scoring uses revenue share and growth only "
-                     "(strategic value, growth potential and engagement need customers.csv).")
+        notes.append(tr("No customers table: scoring uses revenue share and growth only "
+                        "(strategic value, growth potential and engagement need customers.csv)."))
     features = _features(log, months, p["recent_months"], customers)
     scores = accounts.score_accounts(features, weights=p["weights"])
     portfolio = accounts.portfolio_matrix(features)
@@ -132,9 +134,12 @@ def analyse_revenue(case: str, data: CaseData, table: str, p: dict[str, Any]) ->
     sold = matrix.columns.get_indexer(scores.index) >= 0
     no_sales = scores.index[~sold].tolist()
     if no_sales:
-        shown = ", ".join(f"'{c}'" for c in no_sales[:5]) + (" and more" if len(no_sales) > 5 else "")
-        notes.append(f"{len(no_sales)} customer(s) in the customers table have no {table} in the data "
-                     f"({shown}): scored with revenue 0, but not chosen as key accounts.")
+        shown = ", ".join(f"'{c}'" for c in no_sales[:5]) + (" " + tr("and more") if len(no_sales) > 5 else "")
+        rows_word = {"invoices": tr("invoices"), "transactions": tr("transactions")}.get(table, table)
+        # the same words as engines/revenue.py's note (tests compare the two in English)
+        notes.append(tr("{n} customer(s) in the customers table have no {table} in the data ({shown}): scored "
+                        "with revenue 0, but not chosen as key accounts.", n=len(no_sales), table=rows_word,
+                        shown=shown))
     key_table = accounts.key_accounts(revenue, scores["score"], threshold=p["major_threshold"],
                                       max_accounts=p["max_key_accounts"])
     key = key_table.index.tolist()
@@ -235,7 +240,14 @@ def concentration_title(pareto: pd.DataFrame) -> str:
     '1 of 3 customers (33.3%) bring 80.0% of revenue (ABC class A)'
     """
     n_a, n, share = _a_class(pareto)
-    return display.abc_title(n_a, n, share)
+    if n == 0:
+        return tr("No customer with revenue above zero")
+    values = {"n_a": display.format_value(n_a, "count"), "n": display.format_value(n, "count"),
+              "part": display.format_value(n_a / n, "ratio"), "share": display.format_value(share, "ratio")}
+    # the words of display.abc_title (the Pareto chart's default title), in the language now
+    if n_a == 1 and n == 1:
+        return tr("{n_a} of {n} customers ({part}) brings {share} of revenue (ABC class A)", **values)
+    return tr("{n_a} of {n} customers ({part}) bring {share} of revenue (ABC class A)", **values)
 
 
 def growth_summary(result: CaseResult, *, include_partial_months: bool = False) -> str:
@@ -253,24 +265,58 @@ def growth_summary(result: CaseResult, *, include_partial_months: bool = False) 
     if "cmgr" in whole.index and len(complete) > 1:
         r = whole.loc["cmgr"]
         n = len(complete) - 1
-        lines.append(f"- **CMGR** over {n} month steps ({complete['period'].iloc[0]} to {complete['period'].iloc[-1]})"
-                     + (f", against its target: **{display.format_against_target(r['value'], r['target'], 'ratio', r['status'])}**, "
-                        f"**{display.status_text(r['status'])}** (a value exactly at its target counts as on track; more "
-                        "decimals are shown where the rounded numbers would look equal)."
-                        if pd.notna(r["target"]) else f": **{display.format_value(r['value'], 'ratio')}** (no target)."))
+        span = {"n": n, "first": _month(complete['period'].iloc[0]), "last": _month(complete['period'].iloc[-1])}
+        if pd.notna(r["target"]):
+            lines.append(tr("- **CMGR** over {n} month steps ({first} to {last}), against its target: **{versus}**, "
+                            "**{status}** (a value exactly at its target counts as on track; more decimals are shown "
+                            "where the rounded numbers would look equal).", **span,
+                            versus=display.format_against_target(r['value'], r['target'], 'ratio', r['status']),
+                            status=display.status_text(r['status'])))
+        else:
+            lines.append(tr("- **CMGR** over {n} month steps ({first} to {last}): **{cmgr}** (no target).", **span,
+                            cmgr=display.format_value(r['value'], 'ratio')))
         mean_rate = complete["mom_growth"].mean()
         first, last_rev = complete["revenue"].iloc[0], complete["revenue"].iloc[-1]
         if pd.notna(mean_rate) and first > 0:
             money = lambda v: display.format_value(v, "currency", currency=result.currency, compact=True)  # noqa: E731
-            lines.append(f"- The plain **mean of the monthly rates** is {display.format_value(mean_rate, 'ratio')}. "
-                         f"Compounding that for {n} months would turn {money(first)} into "
-                         f"{money(first * (1 + mean_rate) ** n)}; the real last month was {money(last_rev)}, which is "
-                         "what CMGR reproduces.")
+            lines.append(tr("- The plain **mean of the monthly rates** is {mean}. Compounding that for {n} months would "
+                            "turn {first} into {compounded}; the real last month was {last}, which is what CMGR "
+                            "reproduces.", mean=display.format_value(mean_rate, 'ratio'), n=n, first=money(first),
+                            compounded=money(first * (1 + mean_rate) ** n), last=money(last_rev)))
     else:
-        lines.append("- **CMGR** is not measurable: it needs at least two complete months.")
+        lines.append(tr("- **CMGR** is not measurable: it needs at least two complete months."))
     mom = k[(k["kpi"] == "mom_growth") & (k["scope"] == "all") & (k["period"] != "all") & k["value"].notna()]
     if len(mom) and mom["target"].notna().any():
         target = mom["target"].dropna().iloc[0]
-        lines.append(f"- **{int((mom['status'] == 'on_track').sum())} of {len(mom)}** months met the MoM target of "
-                     f"{display.format_value(target, 'ratio')}.")
+        lines.append(tr("- **{met} of {months}** months met the MoM target of {target}.",
+                        met=int((mom['status'] == 'on_track').sum()), months=len(mom),
+                        target=display.format_value(target, 'ratio')))
     return "\n".join(lines)
+
+
+def _month(period: str) -> str:
+    """A ``YYYY-MM`` period in running text: as it is in English, "januar 2025" in Bokmål."""
+    return period if get_language() == "en" else display.format_value(period, "month")
+
+
+def note_text(note: Any) -> str:
+    """A note of a revenue case's KPI table in the language now, for display (the table keeps English).
+
+    The notes are joined with ``"; "`` (``_common.join_notes``); each known one is translated, any
+    other kept as it is. Missing notes are empty.
+
+    >>> note_text("partial month: left out of growth"), note_text(None)
+    ('partial month: left out of growth', '')
+    """
+    if not isinstance(note, str) or not note:
+        return ""
+    known = {
+        "partial month": tr("partial month"),
+        "partial month: left out of growth": tr("partial month: left out of growth"),
+        "no data in this month": tr("no data in this month"),
+        "no previous month with revenue": tr("no previous month with revenue"),
+        "fewer than two complete months": tr("fewer than two complete months"),
+        "no customer with revenue > 0": tr("no customer with revenue > 0"),
+        "no customer with revenue > 0 in this month": tr("no customer with revenue > 0 in this month"),
+    }
+    return "; ".join(known.get(part, part) for part in note.split("; "))

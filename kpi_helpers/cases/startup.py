@@ -16,15 +16,16 @@ import numpy as np
 import pandas as pd
 
 from .. import accounts, display, kpis, scorecard
+from ..i18n import tr
 from . import CaseResult
-from ._revenue import analyse_revenue, concentration_title, growth_summary
+from ._revenue import analyse_revenue, concentration_title, growth_summary, note_text
 
 if TYPE_CHECKING:
     from ..data import CaseData
 
 __all__ = ["run", "Scenario", "scenario_without", "weight_sweep", "share_by_year", "largest_share_text",
-           "key_pair", "key_pair_text", "concentration_title", "growth_summary", "scenario_text",
-           "summary_text"]
+           "key_pair", "key_pair_text", "concentration_title", "growth_summary", "hhi_band_text", "quadrant_text",
+           "criterion_label", "note_text", "scenario_text", "summary_text"]
 
 
 def run(data: CaseData, params: dict[str, Any]) -> CaseResult:
@@ -299,30 +300,34 @@ def largest_share_text(matrix: pd.DataFrame, account: Any, *, runner_up_share: f
     pct = display.format_value(share, "ratio")
     name = display.markdown_text(account)
     if math.isnan(share):
-        return f"**{name}**'s share of revenue is undefined: total revenue is not above zero."
+        return tr("**{name}**'s share of revenue is undefined: total revenue is not above zero.", name=name)
     years = t.drop(index="all")
     by_year = "; ".join(
-        f"{y}: {display.format_value(s, 'ratio')} (more than half in {int(o)} of {int(n)} months)"
+        tr("{year}: {share} (more than half in {over} of {months} months)", year=y,
+           share=display.format_value(s, 'ratio'), over=int(o), months=int(n))
         for y, s, o, n in zip(years.index, years["share"], years["months_over_half"], years["months"]))
     if share > 0.5:
-        head = (f"Over the whole period **{name}** brought **{pct}** of revenue: more than half, *most* of it, "
-                "as in the article's example.")
+        head = tr("Over the whole period **{name}** brought **{pct}** of revenue: more than half, *most* of it, "
+                  "as in the article's example.", name=name, pct=pct)
     elif share == 0.5:
-        head = (f"Over the whole period **{name}** brought **{pct}** of revenue: half, not more than half, so the "
-                "data do not support \"most of the revenue\" over the whole period.")
+        head = tr("Over the whole period **{name}** brought **{pct}** of revenue: half, not more than half, so the "
+                  "data do not support \"most of the revenue\" over the whole period.", name=name, pct=pct)
+    elif runner_up_share is None:
+        head = tr("Over the whole period **{name}** brought **{pct}** of revenue: by far the largest share, but less "
+                  "than half, so over the whole period the data do not support \"most of the revenue\".",
+                  name=name, pct=pct)
     else:
-        runner = ("" if runner_up_share is None else
-                  f" (the next largest customer brings {display.format_value(runner_up_share, 'ratio')})")
-        head = (f"Over the whole period **{name}** brought **{pct}** of revenue: by far the largest share"
-                f"{runner}, but less than half, so over the whole period the data do not support \"most of the "
-                "revenue\".")
-    return head + (f" By year: {by_year}." if len(years) > 1 else "")
+        head = tr("Over the whole period **{name}** brought **{pct}** of revenue: by far the largest share (the next "
+                  "largest customer brings {runner_up}), but less than half, so over the whole period the data do "
+                  "not support \"most of the revenue\".", name=name, pct=pct,
+                  runner_up=display.format_value(runner_up_share, 'ratio'))
+    return head + (" " + tr("By year: {by_year}.", by_year=by_year) if len(years) > 1 else "")
 
 
 
 
-_JUDGEMENTS = {"strategic_value": "strategic value", "growth_potential": "growth potential",
-               "engagement": "engagement"}
+#: The 1-5 judgements of customers.csv named in the key-pair sentence (shown with ``display.label``).
+_JUDGEMENTS = ("strategic_value", "growth_potential", "engagement")
 
 
 def key_pair(result: CaseResult) -> tuple[Any, Any]:
@@ -350,7 +355,7 @@ def key_pair_text(result: CaseResult, *, threshold: float) -> str:
     """
     a, b = key_pair(result)
     if a is None:
-        return "The key-account rule picked no account: no customer has revenue above zero."
+        return tr("The key-account rule picked no account: no customer has revenue above zero.")
     table = result.key_account_table
     assert table is not None  # key_pair found an account, so the rule's table exists
     features = result.frames.get("features")
@@ -359,38 +364,42 @@ def key_pair_text(result: CaseResult, *, threshold: float) -> str:
         row = table.loc[acc]
         parts = []
         if row["largest"]:
-            parts.append("the largest customer")
+            parts.append(tr("the largest customer"))
         if row["major"]:
-            parts.append(f"a major account ({display.format_value(row['share'], 'ratio')} of revenue "
-                         f"over the whole period, at least {display.format_value(threshold, 'ratio')})")
+            parts.append(tr("a major account ({share} of revenue over the whole period, at least {threshold})",
+                            share=display.format_value(row['share'], 'ratio'),
+                            threshold=display.format_value(threshold, 'ratio')))
         if row["best_scored"]:
-            text = f"the best multi-criteria score ({display.format_value(row['score'], 'score')})"
+            text = tr("the best multi-criteria score ({score})", score=display.format_value(row['score'], 'score'))
             if features is not None and acc in features.index:
                 f = features.loc[acc]
-                judged = [f"{label} {f[col]:.0f} of 5" for col, label in _JUDGEMENTS.items()
-                          if col in f.index and pd.notna(f[col])]
+                judged = [tr("{criterion} {value} of 5", criterion=display.label(col),
+                             value=display.format_value(f[col], "number", decimals=0))
+                          for col in _JUDGEMENTS if col in f.index and pd.notna(f[col])]
                 if judged:
                     text += ": " + ", ".join(judged)
             parts.append(text)
-        return "; ".join(parts) if parts else "picked by the rule"
+        return "; ".join(parts) if parts else tr("picked by the rule")
 
-    out = f"In this notebook **customer A** is **{display.markdown_text(a)}**: {why(a)}."
+    sentences = [tr("In this notebook **customer A** is **{name}**: {why}.", name=display.markdown_text(a), why=why(a))]
     if b is not None:
-        out += f" **Customer B** is **{display.markdown_text(b)}**: {why(b)}."
+        sentences.append(tr("**Customer B** is **{name}**: {why}.", name=display.markdown_text(b), why=why(b)))
         growth = _account_cmgr(result, b)
         if not math.isnan(growth):
-            out += (f" B's revenue *grew* by {display.format_value(growth, 'ratio', decimals=2)} a month (CMGR), "
-                    f"a growth rate, not a share: a different number from B's "
-                    f"{display.format_value(table.at[b, 'share'], 'ratio', decimals=2)} *share* of revenue.")
+            sentences.append(tr("B's revenue *grew* by {growth} a month (CMGR), a growth rate, not a share: a different "
+                                "number from B's {share} *share* of revenue.",
+                                growth=display.format_value(growth, 'ratio', decimals=2),
+                                share=display.format_value(table.at[b, 'share'], 'ratio', decimals=2)))
         if table.at[b, "best_scored"] and not table.at[a, "best_scored"]:
-            out += " Both are key accounts, for different reasons: A for the money it brings today, B for where it is going."
+            sentences.append(tr("Both are key accounts, for different reasons: A for the money it brings today, B for "
+                                "where it is going."))
         elif table.at[a, "best_scored"]:
-            out += " Both are key accounts under the rule; with these weights A also has the best score."
+            sentences.append(tr("Both are key accounts under the rule; with these weights A also has the best score."))
         else:
-            out += " Both are key accounts under the rule."
+            sentences.append(tr("Both are key accounts under the rule."))
     else:
-        out += " The rule picked no other key account, so there is no customer B in these data."
-    return out
+        sentences.append(tr("The rule picked no other key account, so there is no customer B in these data."))
+    return " ".join(sentences)
 
 
 def _account_cmgr(result: CaseResult, account: Any) -> float:
@@ -398,6 +407,35 @@ def _account_cmgr(result: CaseResult, account: Any) -> float:
     k = result.kpis
     rows = k[(k["kpi"] == "cmgr") & (k["scope"] == f"account:{account}") & (k["period"] == "all")]
     return float(rows["value"].iloc[0]) if len(rows) else math.nan
+
+
+def hhi_band_text(band: str) -> str:
+    """An HHI band of :func:`kpi_helpers.accounts.hhi_band` in the language now ("highly concentrated" ->
+    "sterkt konsentrert"); any other text is returned as it is.
+
+    >>> hhi_band_text("moderately concentrated")
+    'moderately concentrated'
+    """
+    words = {"unconcentrated": tr("unconcentrated"), "moderately concentrated": tr("moderately concentrated"),
+             "highly concentrated": tr("highly concentrated"), "n/a": display.format_value(None, "ratio")}
+    return words.get(band, band)
+
+
+def quadrant_text(quadrant: str) -> str:
+    """A quadrant of the portfolio matrix (:func:`kpi_helpers.accounts.portfolio_matrix`) in the language now
+    ("key account", "develop", "maintain", "efficiency"); any other text is returned as it is.
+
+    >>> quadrant_text("maintain")
+    'maintain'
+    """
+    words = {"key account": tr("key account"), "develop": tr("develop"), "maintain": tr("maintain"),
+             "efficiency": tr("efficiency")}
+    return words.get(quadrant, quadrant)
+
+
+def criterion_label(criterion: str) -> str:
+    """A criterion of the key-account score as a label in the language now ("revenue_growth" -> "revenue growth")."""
+    return tr("revenue growth") if criterion == "revenue_growth" else display.label(criterion)
 
 
 def scenario_text(scenario: Scenario, *, currency: str = "NOK") -> str:
@@ -416,29 +454,35 @@ def scenario_text(scenario: Scenario, *, currency: str = "NOK") -> str:
     pct = lambda v: display.format_value(v, "ratio")  # noqa: E731
     lost = mo.loc[~mo["partial"], "account_revenue"].mean() if (~mo["partial"]).any() else math.nan
     lost_share = (sm.at["revenue", "change"] / sm.at["revenue", "with"]) if sm.at["revenue", "with"] else math.nan
-    lines = [f"- **Revenue** over the period falls from {money(sm.at['revenue', 'with'])} to "
-             f"{money(sm.at['revenue', 'without'])} ({pct(lost_share)}); on average **{money(lost)} a month** would be "
-             "missing from the bank account."]
+    lines = [tr("- **Revenue** over the period falls from {before} to {after} ({change}); on average **{lost} a "
+                "month** would be missing from the bank account.", before=money(sm.at['revenue', 'with']),
+                after=money(sm.at['revenue', 'without']), change=pct(lost_share), lost=money(lost))]
     g_with, g_without = sm.at["cmgr", "with"], sm.at["cmgr", "without"]
+    growth = {"with_a": pct(g_with), "without_a": pct(g_without)}
     if math.isnan(g_with) or math.isnan(g_without):
-        lines.append(f"- **Growth**: CMGR {pct(g_with)} with A, {pct(g_without)} without (n/a: fewer than two "
-                     "complete months, or a first month without revenue).")
+        lines.append(tr("- **Growth**: CMGR {with_a} with A, {without_a} without (n/a: fewer than two complete "
+                        "months, or a first month without revenue).", **growth))
     elif g_without > g_with:
-        lines.append(f"- **Growth** rises: CMGR {pct(g_with)} with A, {pct(g_without)} without. A's revenue grows more "
-                     "slowly than the rest, so the rest of the business grows faster than the total: a higher growth "
-                     "*rate* on a much smaller base.")
+        lines.append(tr("- **Growth** rises: CMGR {with_a} with A, {without_a} without. A's revenue grows more "
+                        "slowly than the rest, so the rest of the business grows faster than the total: a higher "
+                        "growth *rate* on a much smaller base.", **growth))
     elif g_without < g_with:
-        lines.append(f"- **Growth** falls: CMGR {pct(g_with)} with A, {pct(g_without)} without. A grows faster than "
-                     "the rest, so losing A also slows growth.")
+        lines.append(tr("- **Growth** falls: CMGR {with_a} with A, {without_a} without. A grows faster than the "
+                        "rest, so losing A also slows growth.", **growth))
     else:
-        lines.append(f"- **Growth** stays at a CMGR of {pct(g_with)}: A grows as fast as the rest.")
+        lines.append(tr("- **Growth** stays at a CMGR of {with_a}: A grows as fast as the rest.", **growth))
     top_without = scenario.top_customer[1]
-    lines.append(f"- **Concentration**: HHI {display.format_value(sm.at['hhi', 'with'], 'index')} "
-                 f"({scenario.hhi_band[0]}) becomes {display.format_value(sm.at['hhi', 'without'], 'index')} "
-                 f"({scenario.hhi_band[1]})"
-                 + (f"; the largest customer would be **{display.markdown_text(top_without)}** with "
-                    f"{pct(sm.at['top_customer_share', 'without'])}." if top_without is not None else
-                    "; no customer with revenue would be left."))
+    hhi = {"hhi_with": display.format_value(sm.at['hhi', 'with'], 'index'),
+           "band_with": hhi_band_text(scenario.hhi_band[0]),
+           "hhi_without": display.format_value(sm.at['hhi', 'without'], 'index'),
+           "band_without": hhi_band_text(scenario.hhi_band[1])}
+    if top_without is not None:
+        lines.append(tr("- **Concentration**: HHI {hhi_with} ({band_with}) becomes {hhi_without} ({band_without}); "
+                        "the largest customer would be **{name}** with {share}.", **hhi,
+                        name=display.markdown_text(top_without), share=pct(sm.at['top_customer_share', 'without'])))
+    else:
+        lines.append(tr("- **Concentration**: HHI {hhi_with} ({band_with}) becomes {hhi_without} ({band_without}); "
+                        "no customer with revenue would be left.", **hhi))
     return "\n".join(lines)
 
 
@@ -454,36 +498,46 @@ def summary_text(result: CaseResult, scenario: Scenario) -> str:
     cm = whole.loc[("all", "cmgr")]
     mom = k[(k["kpi"] == "mom_growth") & (k["scope"] == "all") & (k["period"] != "all") & k["value"].notna()]
     if pd.notna(cm["target"]):
-        cmgr_text = (f"its CMGR against the target is **{display.format_against_target(cm['value'], cm['target'], 'ratio', cm['status'])}**"
-                     f" ({display.status_text(cm['status'])})")
+        cmgr_text = tr("its CMGR against the target is **{versus}** ({status})",
+                       versus=display.format_against_target(cm['value'], cm['target'], 'ratio', cm['status']),
+                       status=display.status_text(cm['status']))
     else:
-        cmgr_text = f"revenue grew at a CMGR of **{display.format_value(cm['value'], 'ratio')}** a month"
-    lines = [f"- **The KPI** is about the whole company: {cmgr_text}"
-             + (f", with {int((mom['status'] == 'on_track').sum())} of {len(mom)} months at or above the MoM target."
-                if mom["target"].notna().any() else ".")]
+        cmgr_text = tr("revenue grew at a CMGR of **{cmgr}** a month", cmgr=display.format_value(cm['value'], 'ratio'))
+    if mom["target"].notna().any():
+        lines = [tr("- **The KPI** is about the whole company: {cmgr_text}, with {met} of {months} months at or above "
+                    "the MoM target.", cmgr_text=cmgr_text, met=int((mom['status'] == 'on_track').sum()),
+                    months=len(mom))]
+    else:
+        lines = [tr("- **The KPI** is about the whole company: {cmgr_text}.", cmgr_text=cmgr_text)]
     if a is None:
         return "\n".join(lines)
     sm = scenario.summary
     assert result.key_account_table is not None  # a is a key account
     share_a = result.key_account_table.at[a, "share"]
     lost_share = (sm.at["revenue", "change"] / sm.at["revenue", "with"]) if sm.at["revenue", "with"] else math.nan
-    lines.append(f"- **A ({display.markdown_text(a)})** is a key account because of its revenue: the largest customer, "
-                 f"{display.format_value(share_a, 'ratio')} of revenue over the period, and therefore also the biggest "
-                 f"risk: without A revenue would be {display.format_value(-lost_share, 'ratio')} lower and concentration "
-                 f"would go from {scenario.hhi_band[0]} to {scenario.hhi_band[1]}.")
+    lines.append(tr("- **A ({name})** is a key account because of its revenue: the largest customer, {share} of "
+                    "revenue over the period, and therefore also the biggest risk: without A revenue would be {lost} "
+                    "lower and concentration would go from {band_with} to {band_without}.",
+                    name=display.markdown_text(a), share=display.format_value(share_a, 'ratio'),
+                    lost=display.format_value(-lost_share, 'ratio'), band_with=hhi_band_text(scenario.hhi_band[0]),
+                    band_without=hhi_band_text(scenario.hhi_band[1])))
     if b is not None:
         share_b = whole["value"].get((f"account:{b}", "revenue_share"), math.nan)
         cmgr_b = whole["value"].get((f"account:{b}", "cmgr"), math.nan)
         cmgr_a = whole["value"].get((f"account:{a}", "cmgr"), math.nan)
         best = result.frames["scores"].index[0] if len(result.frames.get("scores", [])) else None
-        lines.append(f"- **B ({display.markdown_text(b)})** is a key account too: its *share* of revenue is "
-                     f"{display.format_value(share_b, 'ratio', decimals=2)}, while its revenue *grows* at "
-                     f"{display.format_value(cmgr_b, 'ratio', decimals=2)} a month (CMGR) against A's "
-                     f"{display.format_value(cmgr_a, 'ratio', decimals=2)}"
-                     + (f"; with the weights of this run the best-scored account is **{display.markdown_text(best)}**." if best is not None
-                        else "."))
-    lines.append("- **Both views together**: the company KPI is tracked for each key account too (rows "
-                 "`account:<name>` in the KPI table), so the account managers see each key account's growth next to "
-                 "the company's. A large share earns close attention today; strategic value and growth are a bet on "
-                 "the future.")
+        numbers = {"name": display.markdown_text(b), "share": display.format_value(share_b, 'ratio', decimals=2),
+                   "cmgr_b": display.format_value(cmgr_b, 'ratio', decimals=2),
+                   "cmgr_a": display.format_value(cmgr_a, 'ratio', decimals=2)}
+        if best is not None:
+            lines.append(tr("- **B ({name})** is a key account too: its *share* of revenue is {share}, while its revenue "
+                            "*grows* at {cmgr_b} a month (CMGR) against A's {cmgr_a}; with the weights of this run the "
+                            "best-scored account is **{best}**.", **numbers, best=display.markdown_text(best)))
+        else:
+            lines.append(tr("- **B ({name})** is a key account too: its *share* of revenue is {share}, while its revenue "
+                            "*grows* at {cmgr_b} a month (CMGR) against A's {cmgr_a}.", **numbers))
+    lines.append(tr("- **Both views together**: the company KPI is tracked for each key account too (rows "
+                    "`account:<name>` in the KPI table), so the account managers see each key account's growth next "
+                    "to the company's. A large share earns close attention today; strategic value and growth are a "
+                    "bet on the future."))
     return "\n".join(lines)

@@ -107,7 +107,7 @@ def line_with_target(
             leg_labels.append(line.get_label())
         if mask.any():
             handles.append(Line2D([], [], ls="--", color="0.4", marker="o", mfc="white", mec="0.4"))
-            leg_labels.append(_PARTIAL_NOTE)
+            leg_labels.append(tr("partial month (incomplete data)"))
         vals = np.concatenate(all_vals) if all_vals else np.array([])
         _apply_unit_axis(ax.yaxis, unit, currency, vals)
         finite = vals[np.isfinite(vals)]
@@ -124,7 +124,7 @@ def line_with_target(
             _no_data(ax)
         default_y = _label_with_unit(ys[0] if len(ys) == 1 else "value", unit, currency)
         _titles(ax, title if title is not None
-                else _sentence(display.label(ys[0] if len(ys) == 1 else "KPIs") + " by period"),
+                else _sentence(tr("{what} by period", what=display.label(ys[0]) if len(ys) == 1 else tr("KPIs"))),
                 xlabel if xlabel is not None else display.label(x), ylabel if ylabel is not None else default_y)
         if len(ys) > 1 or len(handles) > len(ys):
             _legend_outside(ax, handles, leg_labels)
@@ -145,7 +145,7 @@ def stacked_area_by_account(
     top: int = 5,
     currency: str = "NOK",
     title: str | None = None,
-    other_label: str = "Other",
+    other_label: str | None = None,
     partial: Sequence[bool] | pd.Series | None = None,
     ylabel: str | None = None,
     legend_title: str | None = "account",
@@ -162,11 +162,11 @@ def stacked_area_by_account(
         the bottom of the stack, always shown; the other named accounts in greys.
     top : int
         How many accounts are shown by name (highlighted ones included); the rest are summed
-        into ``other_label``.
+        into ``other_label`` (default "Other", in the language now).
     partial : boolean sequence or Series (aligned with the periods), optional
         Partial periods are shaded and hatched, with a legend note.
     legend_title : str or None
-        The legend's title ("account" by default; "client", "ABC class"; None for none).
+        The legend's title ("account" by default, in the language now; "client", "ABC class"; None for none).
 
     Returns
     -------
@@ -194,7 +194,7 @@ def stacked_area_by_account(
         colors += [PALETTE[i % len(PALETTE)] for i in range(len(named))]
     if tail:
         series.append(m[tail].sum(axis=1).to_numpy())
-        names.append(other_label)
+        names.append(other_label if other_label is not None else tr("Other"))
         colors.append(LIGHT_GREY)
     with style_context():
         ax = _new_ax(ax)
@@ -214,16 +214,17 @@ def stacked_area_by_account(
                        hatch="///", edgecolor="0.5", lw=0, zorder=3)
         if mask.any():
             handles.append(Patch(facecolor="white", hatch="///", edgecolor="0.5"))
-            labels.append(_PARTIAL_NOTE)
+            labels.append(tr("partial month (incomplete data)"))
         if n:
             ax.set_xlim(0, max(n - 1, 1))
             _set_category_ticks(ax.xaxis, pos, [_label_text(v) for v in m.index])
         ax.set_ylim(bottom=0)
         _apply_unit_axis(ax.yaxis, "currency", currency)
-        _titles(ax, title if title is not None else "Revenue by account",
-                display.label(m.index.name) if m.index.name is not None else "period",
-                ylabel if ylabel is not None else f"revenue ({currency})")
-        _legend_outside(ax, handles, labels, title=legend_title)
+        _titles(ax, title if title is not None else tr("Revenue by account"),
+                display.label(m.index.name if m.index.name is not None else "period"),
+                ylabel if ylabel is not None else tr("revenue ({currency})", currency=display.unit_label("currency", currency)))
+        _legend_outside(ax, handles, labels,
+                        title=display.label(legend_title) if legend_title == "account" else legend_title)
     return ax
 
 
@@ -238,7 +239,7 @@ def segment_trends_vs_all(
     targets: Mapping[str, float] | None = None,
     titles: Mapping[str, str] | None = None,
     partial: str | None = "partial",
-    all_label: str = "all clients",
+    all_label: str | None = None,
     currency: str = "NOK",
     title: str | None = None,
     highlight_all: bool = False,
@@ -247,7 +248,7 @@ def segment_trends_vs_all(
     """Monthly KPIs of one segment (a client, a channel) against the whole business, one panel per KPI.
 
     Each panel is :func:`line_with_target`: the segment in the key-account colour, the whole
-    business ("all clients") in grey, the KPI's target dashed, partial months hollow.
+    business (``all_label``, default "all clients" in the language now) in grey, the KPI's target dashed, partial months hollow.
 
     Parameters
     ----------
@@ -277,6 +278,8 @@ def segment_trends_vs_all(
     units = dict(units or {})
     targets = dict(targets or {})
     titles = dict(titles or {})
+    if all_label is None:
+        all_label = tr("all clients")
     shown = [k for k in kpis if k in monthly.columns]
     n = max(len(shown), 1)
     with style_context():
@@ -308,8 +311,10 @@ def segment_trends_vs_all(
                                     f"({display.unit_label(units.get(kpi, 'ratio'), currency)})", ax=ax)
         if not shown:
             _no_data(axes[0])
-        who = f"{name} vs {all_label}" if seg is not None else all_label
-        _suptitle(fig, title if title is not None else f"{who}: KPIs by month")
+        if title is None:
+            title = (tr("{name} vs {all_label}: KPIs by month", name=name, all_label=all_label) if seg is not None
+                     else tr("{all_label}: KPIs by month", all_label=all_label))
+        _suptitle(fig, title)
     return fig
 
 
@@ -400,7 +405,8 @@ def rate_with_counts(
             handles = list(old.legend_handles) if old is not None else []
             texts = [t.get_text() for t in old.get_texts()] if old is not None else []
             _legend_outside(top, handles + [h for h, _ in extra], texts + [t for _, t in extra])
-        _suptitle(fig, title if title is not None else _sentence(f"{display.label(y)} and {display.label(count)} by period"))
+        _suptitle(fig, title if title is not None else _sentence(
+            tr("{rate} and {count} by period", rate=display.label(y), count=display.label(count))))
     return fig
 
 
