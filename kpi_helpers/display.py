@@ -641,7 +641,7 @@ def note_text(note: Any, lang: str | None = None) -> str:
 
 
 def markdown_text(text: Any) -> str:
-    """Text from the data (a customer name, a warning) shown verbatim in Markdown.
+    r"""Text from the data (a customer name, a warning) shown verbatim in Markdown.
 
     Markdown's special characters are escaped, so a name such as ``$5 *Deli*`` never turns into
     maths, bold or a link. The one rule for every sentence and list the notebooks build from data.

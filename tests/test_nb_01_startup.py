@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi_helpers import cases, data, i18n, plots, widgets
+from kpi_helpers import display, cases, data, i18n, plots, widgets
 
 STARTUP = Path(__file__).resolve().parents[1] / "data" / "startup"
 
@@ -97,10 +97,10 @@ def test_words_of_bands_quadrants_criteria_and_notes_nb():
         assert cases.startup.quadrant_text("key account") == "nøkkelkunde"
         assert cases.startup.criterion_label("revenue_growth") == "inntektsvekst"
         assert cases.startup.criterion_label("strategic_value") == "strategisk verdi"
-        assert cases.startup.note_text("partial month; no customer with revenue > 0 in this month") == \
+        assert display.note_text("partial month; no customer with revenue > 0 in this month") == \
             "delvis måned; ingen kunde med inntekt > 0 denne måneden"
     assert cases.startup.hhi_band_text("highly concentrated") == "highly concentrated"
-    assert cases.startup.note_text("partial month") == "partial month"
+    assert display.note_text("partial month") == "partial month"
 
 
 def test_analysis_notes_nb(tmp_path):

@@ -40,6 +40,9 @@ def main(argv: list[str]) -> int:
         for m in catalogs[name]:
             if m.id:
                 where.setdefault(m.id, []).append(name)
+    singular = {m for m in where if isinstance(m, str)} & {m[0] for m in where if isinstance(m, tuple)}
+    if singular:  # Babel keys a plural by its singular: one file would overwrite the other
+        raise SystemExit(f"both singular and plural messages: {sorted(singular)}; use trn(..., 1) for the singular")
     common = catalogs.setdefault("common.po", Catalog(locale=locale))
     moved = 0
     for msgid, names in where.items():
@@ -54,6 +57,8 @@ def main(argv: list[str]) -> int:
         for n in names:
             if n != "common.po":
                 catalogs[n].delete(msgid)
+        if msgid in common and common[msgid].id != msgid:  # Babel keys a plural by its singular
+            raise SystemExit(f"{msgid!r} is both a singular and a plural message: use trn(..., 1) for the singular")
         if msgid not in common:
             common.add(msgid, winner.string, locations=winner.locations, auto_comments=winner.auto_comments)
         else:

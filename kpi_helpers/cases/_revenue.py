@@ -24,8 +24,7 @@ from ._common import account_scope, case_months, join_notes, kpi_row, kpi_table
 if TYPE_CHECKING:
     from ..data import CaseData
 
-__all__ = ["monthly_revenue_kpis", "revenue_kpi_rows", "analyse_revenue", "concentration_title", "growth_summary",
-           "note_text"]
+__all__ = ["monthly_revenue_kpis", "revenue_kpi_rows", "analyse_revenue", "concentration_title", "growth_summary"]
 
 
 def _log(data: CaseData, table: str, months: pd.DataFrame) -> pd.DataFrame:
@@ -240,14 +239,7 @@ def concentration_title(pareto: pd.DataFrame) -> str:
     '1 of 3 customers (33.3%) bring 80.0% of revenue (ABC class A)'
     """
     n_a, n, share = _a_class(pareto)
-    if n == 0:
-        return tr("No customer with revenue above zero")
-    values = {"n_a": display.format_value(n_a, "count"), "n": display.format_value(n, "count"),
-              "part": display.format_value(n_a / n, "ratio"), "share": display.format_value(share, "ratio")}
-    # the words of display.abc_title (the Pareto chart's default title), in the language now
-    if n_a == 1 and n == 1:
-        return tr("{n_a} of {n} customers ({part}) brings {share} of revenue (ABC class A)", **values)
-    return tr("{n_a} of {n} customers ({part}) bring {share} of revenue (ABC class A)", **values)
+    return display.abc_title(n_a, n, share)
 
 
 def growth_summary(result: CaseResult, *, include_partial_months: bool = False) -> str:
@@ -297,26 +289,3 @@ def growth_summary(result: CaseResult, *, include_partial_months: bool = False) 
 def _month(period: str) -> str:
     """A ``YYYY-MM`` period in running text: as it is in English, "januar 2025" in Bokmål."""
     return period if get_language() == "en" else display.format_value(period, "month")
-
-
-def note_text(note: Any) -> str:
-    """A note of a revenue case's KPI table in the language now, for display (the table keeps English).
-
-    The notes are joined with ``"; "`` (``_common.join_notes``); each known one is translated, any
-    other kept as it is. Missing notes are empty.
-
-    >>> note_text("partial month: left out of growth"), note_text(None)
-    ('partial month: left out of growth', '')
-    """
-    if not isinstance(note, str) or not note:
-        return ""
-    known = {
-        "partial month": tr("partial month"),
-        "partial month: left out of growth": tr("partial month: left out of growth"),
-        "no data in this month": tr("no data in this month"),
-        "no previous month with revenue": tr("no previous month with revenue"),
-        "fewer than two complete months": tr("fewer than two complete months"),
-        "no customer with revenue > 0": tr("no customer with revenue > 0"),
-        "no customer with revenue > 0 in this month": tr("no customer with revenue > 0 in this month"),
-    }
-    return "; ".join(known.get(part, part) for part in note.split("; "))

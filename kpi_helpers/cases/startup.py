@@ -18,14 +18,14 @@ import pandas as pd
 from .. import accounts, display, kpis, scorecard
 from ..i18n import tr
 from . import CaseResult
-from ._revenue import analyse_revenue, concentration_title, growth_summary, note_text
+from ._revenue import analyse_revenue, concentration_title, growth_summary
 
 if TYPE_CHECKING:
     from ..data import CaseData
 
 __all__ = ["run", "Scenario", "scenario_without", "weight_sweep", "share_by_year", "largest_share_text",
            "key_pair", "key_pair_text", "concentration_title", "growth_summary", "hhi_band_text", "quadrant_text",
-           "criterion_label", "note_text", "scenario_text", "summary_text"]
+           "criterion_label", "scenario_text", "summary_text"]
 
 
 def run(data: CaseData, params: dict[str, Any]) -> CaseResult:

@@ -24,7 +24,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import display
-from ..i18n import tr, trn
+from ..i18n import tr
 
 __all__ = ["finite_values", "PALETTE", "PRIMARY", "HIGHLIGHT", "HIGHLIGHT_MORE", "GREY", "LIGHT_GREY",
            "TARGET_COLOR", "FIGSIZE", "UNITS", "theme_rc", "use_style", "style_context", "currency_formatter",
@@ -396,7 +396,7 @@ def _key_label(n: int, label: str | None = None) -> str:
     """The legend entry of the highlighted items: ``label`` if given, else "key account(s)"."""
     if label is not None:
         return label
-    return trn("key account", "key accounts", n)
+    return tr("key account") if n == 1 else tr("key accounts")
 
 
 def _highlight_colors(n: int) -> list[str]:

@@ -257,7 +257,7 @@ def score_contributions(
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, pos=None: _tick_number(x)))
         if hl:
             handles.append(Patch(fill=False, edgecolor=HIGHLIGHT, lw=2.2))
-            labels.append(trn("key account", "key accounts", len(hl)))
+            labels.append(_key_label(len(hl)))
         ylabel = tr("account (top {n} of {total})", n=n, total=n_total) if n < n_total else tr("account")
         _titles(ax, title if title is not None else tr("Key-account score: what each criterion contributes"),
                 tr("weighted score (0-1)"), ylabel)
@@ -387,7 +387,7 @@ def portfolio_chart(
         handles = [Line2D([], [], ls="none", marker="o", color=GREY, ms=8, label=tr("account"))]
         if hl:
             handles.insert(0, Line2D([], [], ls="none", marker="o", color=HIGHLIGHT, ms=8,
-                                     label=trn("key account", "key accounts", len(hl))))
+                                     label=_key_label(len(hl))))
         if size is not None:
             handles.append(Line2D([], [], ls="none", label=tr("marker size: revenue")))
         if not ok.any():

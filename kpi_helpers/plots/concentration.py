@@ -19,7 +19,7 @@ from .. import accounts, display
 from ..i18n import tr, trn
 from .accounts import pareto_chart
 from ._style import (GREY, HIGHLIGHT, TARGET_COLOR, percent_formatter, style_context, _as_set, _is_highlighted,
-                     _legend_outside, _new_ax, _no_data, _plain, _titles, _REFERENCE)
+                     _key_label, _legend_outside, _new_ax, _no_data, _plain, _titles, _REFERENCE)
 
 __all__ = ["MAX_PARETO_BARS", "customer_share_curve", "customer_concentration_chart"]
 
@@ -104,7 +104,7 @@ def customer_share_curve(
                 dots = ax.scatter(x[np.array(pos) + 1], y[np.array(pos) + 1], s=46, color=HIGHLIGHT,
                                   edgecolor="white", zorder=6)
                 handles.append(dots)
-                labels.append(trn("key account", "key accounts", len(pos)))
+                labels.append(_key_label(len(pos)))
         handles.append(Line2D([], [], color=GREY, ls=":", lw=1.2))
         labels.append(tr("every customer buys the same"))
         ax.set_xlim(0, 1)
