@@ -436,7 +436,9 @@ def _partial_mask(partial: Any, frame: pd.DataFrame | None, index: pd.Index) -> 
     return np.asarray(pd.Series(vals).fillna(False).astype(bool), dtype=bool)
 
 
-_PARTIAL_NOTE = "partial month (incomplete data)"
+def _partial_note() -> str:
+    """The legend entry of partial (incomplete) months, in the language now."""
+    return tr("partial month (incomplete data)")
 
 
 def _mark_cut_axis(ax: Axes) -> bool:

@@ -15,7 +15,7 @@ from matplotlib.patches import Patch
 
 from .. import display
 from ..i18n import tr
-from ._style import (GREY, HIGHLIGHT, LIGHT_GREY, PALETTE, PRIMARY, TARGET_COLOR, finite_values,
+from ._style import (GREY, HIGHLIGHT, LIGHT_GREY, PALETTE, PRIMARY, TARGET_COLOR, finite_values, _partial_note,
                      style_context, _LABEL_BOX, _PLAIN, _apply_unit_axis, _as_set,
                      _axis_formatter, _is_highlighted, _label_text, _label_with_unit, _legend_outside,
                      _new_ax, _no_data, _distinct_decimals, _key_label, _order_and_trim, _partial_mask, _plain, _sentence,
@@ -213,7 +213,7 @@ def bar_by_category(
         if pmask.any():
             handles.append(Patch(facecolor=GREY if (hl or grouped) else PRIMARY, alpha=0.45, hatch="///",
                                  edgecolor="white"))
-            labels.append(tr("partial month (incomplete data)"))  # _style._PARTIAL_NOTE, in the language now
+            labels.append(_partial_note())
         if hl and not grouped and any(_is_highlighted(c, hl) for c in cats):
             handles.insert(0, Patch(color=HIGHLIGHT))
             labels.insert(0, _key_label(len(hl), highlight_label))

@@ -23,7 +23,7 @@ from .. import display
 from ..i18n import tr
 from .categories import bar_by_category
 from ._style import (FIGSIZE, GREY, HIGHLIGHT, HIGHLIGHT_MORE, LIGHT_GREY, PALETTE, PRIMARY, TARGET_COLOR,
-                     finite_values, style_context, _PARTIAL_NOTE, _PLAIN, _apply_unit_axis, _as_set,
+                     finite_values, style_context, _partial_note, _PLAIN, _apply_unit_axis, _as_set,
                      _is_highlighted, _label_text, _label_with_unit, _legend_outside, _new_ax, _no_data,
                      _partial_mask, _plain, _highlight_colors, _key_label, _sentence, _set_category_ticks,
                      _suptitle, _target_label, _titles, _mark_cut_axis, _REFERENCE)
@@ -107,7 +107,7 @@ def line_with_target(
             leg_labels.append(line.get_label())
         if mask.any():
             handles.append(Line2D([], [], ls="--", color="0.4", marker="o", mfc="white", mec="0.4"))
-            leg_labels.append(tr("partial month (incomplete data)"))
+            leg_labels.append(_partial_note())
         vals = np.concatenate(all_vals) if all_vals else np.array([])
         _apply_unit_axis(ax.yaxis, unit, currency, vals)
         finite = vals[np.isfinite(vals)]
@@ -214,7 +214,7 @@ def stacked_area_by_account(
                        hatch="///", edgecolor="0.5", lw=0, zorder=3)
         if mask.any():
             handles.append(Patch(facecolor="white", hatch="///", edgecolor="0.5"))
-            labels.append(tr("partial month (incomplete data)"))
+            labels.append(_partial_note())
         if n:
             ax.set_xlim(0, max(n - 1, 1))
             _set_category_ticks(ax.xaxis, pos, [_label_text(v) for v in m.index])
