@@ -516,14 +516,13 @@ def format_kpi_table(table: pd.DataFrame, *, currency: str = "NOK", lang: str | 
         out["partial"] = np.where(table["partial"].fillna(False).astype(bool), language(lang).text("partial"), "")
     if "note" in table:
         out["note"] = pd.Series([note_text(x, lang) for x in table["note"]], index=out.index, dtype=object)
-    if "scope" in table:
-        out["scope"] = pd.Series([scope_text(x, lang) for x in table["scope"]], index=out.index, dtype=object)
     return out.reset_index(drop=True)
 
 
 def scope_text(scope: Any, lang: str | None = None) -> str:
     """A scope of the KPI table as shown to people: ``all`` and ``account:<name>`` in the language now
-    (the table and its CSV keep the ids).
+    (the table and its CSV keep the ids; :func:`format_kpi_table` keeps them too, so code can still
+    select ``scope == "all"``: map the shown column through this last).
 
     >>> scope_text("account:Nordic ASA"), scope_text("account:Nordic ASA", lang="nb"), scope_text("all", lang="nb")
     ('account:Nordic ASA', 'kunde: Nordic ASA', 'alle')

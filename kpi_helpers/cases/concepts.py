@@ -638,4 +638,6 @@ def format_kpi_table(table: pd.DataFrame, currency: str = "NOK") -> pd.DataFrame
     >>> format_kpi_table(t)[["name", "value"]].iloc[0].tolist()
     ['Tickets resolved within SLA', '90.0%']
     """
-    return display.format_kpi_table(table, currency=currency, names=kpi_names())
+    shown = display.format_kpi_table(table, currency=currency, names=kpi_names())
+    shown["scope"] = shown["scope"].map(display.scope_text)
+    return shown
