@@ -230,8 +230,25 @@ def _shown_texts(nb: dict) -> list[tuple[str, str]]:
     return out
 
 
+def _ids() -> set[str]:
+    """What stays English because code and files use it: KPI ids, table and column names, ``all``."""
+    from kpi_helpers import data, scorecard
+
+    found = set(scorecard.KPI_CATALOGUE) | {"all"}
+    for tables in data.TABLES.values():
+        for name, spec in tables.items():
+            found |= {name, *spec.required_columns, *spec.optional_columns}
+    return found
+
+
+IDS = _ids()
+
+
 def _visible(text: str) -> str:
-    """Text without HTML tags, code spans and identifiers (`kpi_id`, snake_case names, file names)."""
+    """Text without HTML tags, code spans and identifiers (`kpi_id`, snake_case names, file names, and a
+    table cell or header that is exactly an id of :data:`IDS`: a KPI id, a table's column name)."""
+    text = re.sub(r"(<t[dh][^>]*>)\s*([^<]*?)\s*(</t[dh]>)",
+                  lambda m: m.group(1) + ("" if m.group(2) in IDS else m.group(2)) + m.group(3), text)
     text = re.sub(r"<style.*?</style>|<[^>]+>", " ", text, flags=re.S)
     text = re.sub(r"`[^`]*`", " ", text)
     return re.sub(r"\b\w+_\w+\b|\b[\w./-]+\.(csv|ipynb|py|xlsx|html)\b", " ", text)

@@ -639,5 +639,6 @@ def format_kpi_table(table: pd.DataFrame, currency: str = "NOK") -> pd.DataFrame
     ['Tickets resolved within SLA', '90.0%']
     """
     shown = display.format_kpi_table(table, currency=currency, names=kpi_names())
-    shown["scope"] = shown["scope"].map(display.scope_text)
+    own = f"account:{ACCOUNT}"  # the example's account is named in the language now ("Bank client")
+    shown["scope"] = [display.scope_text(f"account:{tr(ACCOUNT)}" if s == own else s) for s in shown["scope"]]
     return shown
