@@ -119,6 +119,16 @@ LABELS: Mapping[str, str] = {
     "value": "verdi", "unit": "enhet", "target": "mål", "status": "status", "partial": "delvis",
     "note": "merknad", "key_account": "nøkkelkunde", "largest": "størst", "major": "storkunde",
     "best_scored": "best score",
+    # more columns of the case tables (score criteria, restaurant, consultancy, agency)
+    "revenue_growth": "inntektsvekst", "observations": "observasjoner", "parties": "bordselskap",
+    "open_days": "åpningsdager", "sla_rate": "andel løst innenfor SLA", "support_tickets": "supportsaker",
+    "minutes": "minutter", "criterion": "kriterium", "reason": "begrunnelse", "step": "trinn", "kind": "type",
+    "spend_share": "andel av kostnad", "campaigns": "kampanjer", "channels": "kanaler", "rate": "rate",
+    "projects": "prosjekter", "ongoing_projects": "pågående prosjekter", "first_project": "første prosjekt",
+    "active_months": "aktive måneder", "months": "måneder", "consultants": "konsulenter",
+    "hours_share": "andel av timene", "start_date": "startdato", "planned_end": "planlagt slutt",
+    "days_so_far": "dager så langt", "planned_days": "planlagte dager", "overdue": "forsinket",
+    "days_overdue": "dager forsinket", "answers": "svar",
 }
 
 UNIT_WORDS: Mapping[str, str] = {"ratio": "%", "days": "dager", "count": "antall", "score": "score",
