@@ -65,11 +65,6 @@ def _align(column: int) -> str:
     return "left" if column == 1 else "right"
 
 
-def _criterion_label(name: Any) -> str:
-    """A score criterion as a label in the language now ("revenue_share" -> "revenue share", "inntektsandel")."""
-    return tr("revenue growth") if name == "revenue_growth" else display.label(name)
-
-
 def _score_cell(value: Any) -> str:
     """A score in the ranking table: always two decimals (``0.20``, ``1.00``), so the column lines up."""
     return display.format_value(value, "score")
@@ -85,7 +80,7 @@ def ranking_html(scores: pd.DataFrame, top: int = 8) -> str:
     """
     contrib = [c for c in scores.columns if str(c).endswith("_contrib") or str(c).startswith("contribution_")]
     head = [tr("rank"), display.label("account"), display.label("score")] + [
-        _criterion_label(str(c).removesuffix("_contrib").removeprefix("contribution_")) for c in contrib]
+        display.label(str(c).removesuffix("_contrib").removeprefix("contribution_")) for c in contrib]
     rows = []
     for i, (name, r) in enumerate(scores.head(top).iterrows()):
         rank = r["rank"] if "rank" in scores.columns else i + 1
@@ -115,7 +110,7 @@ class KeyAccountExplorer(widgets.VBox):
         self.sliders: dict[str, widgets.FloatSlider] = {}
         for name, w in weights.items():
             self.sliders[name] = widgets.FloatSlider(
-                value=float(w), min=0.0, max=1.0, step=0.05, description=_criterion_label(name),
+                value=float(w), min=0.0, max=1.0, step=0.05, description=display.label(name),
                 continuous_update=False, readout_format=".2f", style={"description_width": "150px"},
                 layout=widgets.Layout(width="460px"))
         self.key_label = widgets.Label(value=tr("Key accounts: "))

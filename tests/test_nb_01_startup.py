@@ -95,8 +95,8 @@ def test_words_of_bands_quadrants_criteria_and_notes_nb():
         assert cases.startup.hhi_band_text("highly concentrated") == "sterkt konsentrert"
         assert cases.startup.hhi_band_text("n/a") == "i.a."
         assert cases.startup.quadrant_text("key account") == "nøkkelkunde"
-        assert cases.startup.criterion_label("revenue_growth") == "inntektsvekst"
-        assert cases.startup.criterion_label("strategic_value") == "strategisk verdi"
+        assert display.label("revenue_growth") == "inntektsvekst"
+        assert display.label("strategic_value") == "strategisk verdi"
         assert display.note_text("partial month; no customer with revenue > 0 in this month") == \
             "delvis måned; ingen kunde med inntekt > 0 denne måneden"
     assert cases.startup.hhi_band_text("highly concentrated") == "highly concentrated"

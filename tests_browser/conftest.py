@@ -30,6 +30,7 @@ from labserver import (
     ROOT,
     SCREENSHOTS,
     LabServer,
+    edition_paths,
     interactive_copy,
     notebook_paths,
 )
@@ -44,6 +45,10 @@ def browser_notebooks() -> dict[str, Path]:
     (BUILD / "data").symlink_to(ROOT / "data", target_is_directory=True)
     copies = {p.name: interactive_copy(p, BUILD / "notebooks") for p in notebook_paths()}
     assert copies, f"no notebooks in {NOTEBOOKS}"
+    # the Bokmål edition one folder deeper, as in the project (its data paths are ../../data/)
+    (BUILD / "notebooks" / "nb").mkdir()
+    for p in edition_paths("nb"):
+        copies[f"nb/{p.name}"] = interactive_copy(p, BUILD / "notebooks" / "nb")
     return copies
 
 

@@ -42,6 +42,11 @@ def notebook_paths() -> list[Path]:
     return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
+def edition_paths(lang: str) -> list[Path]:
+    """The notebooks of a translated edition (``notebooks/<lang>/[0-9][0-9]_*.ipynb``)."""
+    return sorted((NOTEBOOKS / lang).glob("[0-9][0-9]_*.ipynb"))
+
+
 def interactive_copy(src: Path, dest_dir: Path) -> Path:
     """Copy a notebook with ``interactive = True`` in its parameters cell and no stored outputs."""
     nb = nbformat.read(src, as_version=4)

@@ -253,22 +253,44 @@ def test_notebook_runs_in_jupyterlab_without_errors(name, lab_server, chromium, 
             opened.pop(name).close()
 
 
+#: The explorer's words in each edition: (name of the notebook, language).
+EDITIONS = [(STARTUP, "en"), (f"nb/{STARTUP}", "nb")]
+
+
+def _words(lang: str) -> dict[str, str]:
+    """The explorer's label, slider and table words in ``lang``, as kpi_helpers writes them."""
+    from kpi_helpers import display, i18n
+
+    with i18n.using(lang):
+        return {"key": i18n.tr("Key accounts: ").strip(), "best": i18n.tr("Key accounts: {accounts} (best score: {best})",
+                                                                         accounts="\x00", best="\x00").split("\x00")[1],
+                "share": display.label("revenue_share"), "decimal": i18n.language().decimal}
+
+
 @pytest.mark.skipif(STARTUP is None, reason="no 01_* notebook")
-def test_startup_key_account_slider_changes_the_ranking(lab_server, chromium, opened, screenshots_dir):
-    nb = _run(STARTUP, lab_server, chromium, opened)
+@pytest.mark.parametrize("name, lang", EDITIONS, ids=["en", "nb"])
+def test_startup_key_account_slider_changes_the_ranking(name, lang, lab_server, chromium, opened, screenshots_dir):
+    """English and Bokmål: the same code, the explorer in the notebook's language."""
+    if lang != "en" and not (SCREENSHOTS.parents[1] / "notebooks" / name).is_file():
+        pytest.fail(f"notebooks/{name} is missing: make notebooks-nb")
+    words = _words(lang)
+    nb = _run(name, lab_server, chromium, opened)
+    if lang != "en":  # the English one is checked by test_notebook_runs_in_jupyterlab_without_errors
+        problems = [f"cell {c['index']}: {e}" for c in nb.cells() for e in c["errors"] + c["stderr"]]
+        assert not problems, f"{name} in JupyterLab:\n  " + "\n  ".join(problems)
     page = nb.page
     explorer = page.locator(".jp-OutputArea-output", has=page.locator(".widget-slider")).filter(
-        has_text="Key accounts:").first
+        has_text=words["key"]).first
     explorer.wait_for(timeout=30_000)
     explorer.evaluate("e => e.scrollIntoView({block: 'start'})")
-    label = explorer.locator(".widget-label", has_text="Key accounts:").first
+    label = explorer.locator(".widget-label", has_text=words["key"]).first
     table = explorer.locator("table.kpi-ranking").first
-    slider = explorer.locator(".widget-slider", has_text="revenue share").first
+    slider = explorer.locator(".widget-slider", has_text=words["share"]).first
     before_label, before_table = label.inner_text(), table.inner_text()
     readout = slider.locator(".widget-readout")
-    start = float(readout.inner_text())
+    start = float(readout.inner_text().replace(",", "."))
     assert start > 0, "the revenue-share weight starts at 0: nothing to move"
-    folder = screenshots_dir / f"{Path(STARTUP).stem}-explorer"
+    folder = screenshots_dir / f"{Path(name).stem}-{lang}-explorer"
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / "01-before.png"))
 
@@ -276,7 +298,8 @@ def test_startup_key_account_slider_changes_the_ranking(lab_server, chromium, op
     handle.focus()
     for _ in range(round(start / 0.05)):  # step 0.05: down to 0
         page.keyboard.press("ArrowLeft")
-    page.wait_for_function("(el) => parseFloat(el.innerText) === 0", arg=readout.element_handle(), timeout=15_000)
+    page.wait_for_function("(el) => parseFloat(el.innerText.replace(',', '.')) === 0",
+                           arg=readout.element_handle(), timeout=15_000)
     # The kernel re-scores and replaces the table; wait until it stops changing.
     deadline, last, stable_since = time.monotonic() + 30, None, time.monotonic()
     while time.monotonic() < deadline:
@@ -293,9 +316,11 @@ def test_startup_key_account_slider_changes_the_ranking(lab_server, chromium, op
     assert after_table != before_table, "moving the revenue-share slider did not change the ranking"
     header = [h.strip() for h in after_table.splitlines()[0].split("\t")]
     rows = [r.split("\t") for r in after_table.splitlines()[1:] if r.strip()]
-    assert "revenue share" in header and rows, after_table
-    col = header.index("revenue share")
-    assert all(float(r[col]) == 0 for r in rows), f"revenue-share contributions are not 0 at weight 0:\n{after_table}"
+    assert words["share"] in header and rows, after_table
+    col = header.index(words["share"])
+    assert all(float(r[col].replace(words["decimal"], ".")) == 0 for r in rows), \
+        f"revenue-share contributions are not 0 at weight 0:\n{after_table}"
     # the rule's key accounts and the best-scored one (which the weights move) are named
-    assert after_label.startswith("Key accounts: ") and "(best score: " in after_label, after_label
-    _note(folder.name, [f"revenue-share weight {start:.2f} -> 0.00; {before_label!r} -> {after_label!r}"])
+    assert after_label.startswith(words["key"] + " ") and words["best"] in after_label, after_label
+    if name != STARTUP:
+        opened.pop(name).close()

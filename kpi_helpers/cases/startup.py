@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["run", "Scenario", "scenario_without", "weight_sweep", "share_by_year", "largest_share_text",
            "key_pair", "key_pair_text", "concentration_title", "growth_summary", "hhi_band_text", "quadrant_text",
-           "criterion_label", "scenario_text", "summary_text"]
+           "scenario_text", "summary_text"]
 
 
 def run(data: CaseData, params: dict[str, Any]) -> CaseResult:
@@ -431,11 +431,6 @@ def quadrant_text(quadrant: str) -> str:
     words = {"key account": tr("key account"), "develop": tr("develop"), "maintain": tr("maintain"),
              "efficiency": tr("efficiency")}
     return words.get(quadrant, quadrant)
-
-
-def criterion_label(criterion: str) -> str:
-    """A criterion of the key-account score as a label in the language now ("revenue_growth" -> "revenue growth")."""
-    return tr("revenue growth") if criterion == "revenue_growth" else display.label(criterion)
 
 
 def scenario_text(scenario: Scenario, *, currency: str = "NOK") -> str:
