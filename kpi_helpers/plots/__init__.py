@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from ._style import (finite_values, PALETTE, PRIMARY, HIGHLIGHT, HIGHLIGHT_MORE, GREY, LIGHT_GREY,
                      TARGET_COLOR, FIGSIZE, UNITS, theme_rc, use_style, style_context, currency_formatter,
-                     percent_formatter)
+                     percent_formatter, figure_png)
 from .trends import (line_with_target, stacked_area_by_account, segment_trends_vs_all, rate_with_counts,
                      client_timeline)
 from .categories import bar_by_category, paired_bars, heatmap
@@ -61,6 +61,7 @@ __all__ = [
     "style_context",
     "currency_formatter",
     "percent_formatter",
+    "figure_png",
     "line_with_target",
     "stacked_area_by_account",
     "segment_trends_vs_all",
