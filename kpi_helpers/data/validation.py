@@ -96,7 +96,8 @@ def resolve_columns(raw_cols: list[str], spec: TableSpec, table_map: Mapping[str
                 kind="bad_map", file=file, column=clean_name(source), path=path, expected=", ".join(spec.column_names))
         col = lookup(source)
         if col is None:
-            raise DataError(_not_in_file(file, clean_name(source), found_txt), kind="bad_map", file=file, column=clean_name(source), path=path, expected=f"one of {found_txt}")
+            raise DataError(_not_in_file(file, clean_name(source), found_txt), kind="bad_map", file=file,
+                            column=clean_name(source), path=path, expected=f"one of {found_txt}")
         if target in chosen:
             raise DataError(
                 tr("{file}: the column map sends both '{first}' and '{second}' to '{target}'; expected one source "
