@@ -19,10 +19,6 @@ from ..i18n import tr
 MAX_LISTED = 5
 
 
-def plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def short_value(v: Any, width: int = 30) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         s = ""

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import tr, trn
-from ._messages import MAX_LISTED, plural, printable, rows_text, short_value
+from ._messages import MAX_LISTED, printable, rows_text, short_value
 from .errors import DataError
 from .schemas import CURRENCY_COLUMN, TableSpec
 
@@ -135,10 +135,12 @@ def unwrap_excel_guards(raw: pd.DataFrame, columns: Mapping[str, str], rows: np.
             continue
         idx = np.flatnonzero(hit)
         example = f"'{short_value(s.iloc[idx[0]])}' -> '{short_value(new.iloc[idx[0]])}'"
-        warnings.append(
-            f"{file}, column '{canonical}': {plural(len(idx), 'cell is', 'cells are')} written as =\"...\" "
-            f"(Excel's guard for leading zeros) and {'was' if len(idx) == 1 else 'were'} read as the text "
-            f"inside ({rows_text(rows[idx].tolist())}; {example}).")
+        warnings.append(trn(
+            "{file}, column '{column}': {n} cell is written as =\"...\" (Excel's guard for leading zeros) and was "
+            "read as the text inside ({rows}; {example}).",
+            "{file}, column '{column}': {n} cells are written as =\"...\" (Excel's guard for leading zeros) and were "
+            "read as the text inside ({rows}; {example}).", len(idx), file=file, column=canonical,
+            rows=rows_text(rows[idx].tolist()), example=example))
         raw = raw.assign(**{col: new})
     return raw, warnings
 
@@ -171,12 +173,20 @@ def mojibake_warnings(frame: pd.DataFrame, spec: TableSpec, rows: np.ndarray, fi
         bad = values.isin([v for v, _ in fixed]).to_numpy()
         shown = ", ".join(f"'{printable(v)}' -> '{printable(g)}'" for v, g in fixed[:3])
         utf8 = (encoding or "utf-8").replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig")
-        hint = ("the text was decoded wrongly before it was saved (UTF-8 twice): save it again as UTF-8 from the "
-                "source" if utf8 else "pass --encoding utf-8 (or leave --encoding out to detect it)")
-        out.append(
-            f"{file}, column '{col.name}': {plural(len(fixed), 'value looks', 'values look')} like UTF-8 text read as "
-            f"another encoding ({rows_text(rows[bad].tolist())}; {shown}); the file was read as "
-            f"{encoding or 'utf-8'}: {hint}.")
+        values = {"file": file, "column": col.name, "rows": rows_text(rows[bad].tolist()), "shown": shown,
+                  "encoding": encoding or "utf-8"}
+        out.append(trn(
+            "{file}, column '{column}': {n} value looks like UTF-8 text read as another encoding ({rows}; {shown}); "
+            "the file was read as {encoding}: the text was decoded wrongly before it was saved (UTF-8 twice): save it "
+            "again as UTF-8 from the source.",
+            "{file}, column '{column}': {n} values look like UTF-8 text read as another encoding ({rows}; {shown}); "
+            "the file was read as {encoding}: the text was decoded wrongly before it was saved (UTF-8 twice): save it "
+            "again as UTF-8 from the source.", len(fixed), **values) if utf8 else trn(
+            "{file}, column '{column}': {n} value looks like UTF-8 text read as another encoding ({rows}; {shown}); "
+            "the file was read as {encoding}: pass --encoding utf-8 (or leave --encoding out to detect it).",
+            "{file}, column '{column}': {n} values look like UTF-8 text read as another encoding ({rows}; {shown}); "
+            "the file was read as {encoding}: pass --encoding utf-8 (or leave --encoding out to detect it).",
+            len(fixed), **values))
     return out
 
 
@@ -215,21 +225,24 @@ def _currencies(results: dict, checks: Checks, warnings: list[str]) -> str | Non
             continue
         codes = res.currency.str.strip().str.upper()
         counts = codes.value_counts(dropna=True)
-        where = f"{res.file}, column '{res.currency.name or CURRENCY_COLUMN}'"
+        where = {"file": res.file, "column": res.currency.name or CURRENCY_COLUMN}
         if checks.currency is not None:
             keep = (codes == checks.currency).fillna(False).to_numpy(dtype=bool)
             if not keep.any():
-                found_txt = ", ".join(f"{c}: " + plural(int(n), "row", "rows") for c, n in counts.items())
+                found_txt = ", ".join(_code_rows(c, int(n)) for c, n in counts.items())
                 raise DataError(
-                    f"{where}: no row is in {checks.currency} (currencies found: {found_txt}); expected "
-                    f"--currency to name one of them.", kind="bad_value", file=res.file, column=CURRENCY_COLUMN,
+                    tr("{file}, column '{column}': no row is in {currency} (currencies found: {found}); expected "
+                       "--currency to name one of them.", currency=checks.currency, found=found_txt, **where),
+                    kind="bad_value", file=res.file, column=CURRENCY_COLUMN,
                     path=res.path, expected=f"one of {', '.join(counts.index)}")
             if not keep.all():
                 gone = ~keep
-                warnings.append(
-                    f"{where}: {plural(int(gone.sum()), 'row is', 'rows are')} not in {checks.currency} and "
-                    f"{'is' if gone.sum() == 1 else 'are'} left out ({rows_text(res.rows[gone].tolist())}; "
-                    f"--currency {checks.currency}).")
+                warnings.append(trn(
+                    "{file}, column '{column}': {n} row is not in {currency} and is left out ({rows}; --currency "
+                    "{currency}).",
+                    "{file}, column '{column}': {n} rows are not in {currency} and are left out ({rows}; --currency "
+                    "{currency}).", int(gone.sum()), currency=checks.currency, rows=rows_text(res.rows[gone].tolist()),
+                    **where))
                 results[name] = _keep(res, keep)
             found[name] = checks.currency
             continue
@@ -237,13 +250,12 @@ def _currencies(results: dict, checks: Checks, warnings: list[str]) -> str | Non
             parts = []
             for code, n in counts.items():
                 rws = res.rows[(codes == code).fillna(False).to_numpy(dtype=bool)].tolist()
-                parts.append(f"{code}: {plural(int(n), 'row', 'rows')}" + ("" if code == counts.index[0] else
-                                                                          f" ({rows_text(rws)})"))
+                parts.append(_code_rows(code, int(n)) + ("" if code == counts.index[0] else f" ({rows_text(rws)})"))
             others = ((codes != counts.index[0]) & codes.notna()).to_numpy(dtype=bool)
             raise DataError(
-                f"{where}: the amounts are in {len(counts)} currencies ({'; '.join(parts)}) and would be added up as "
-                f"one; expected one currency: --currency {counts.index[0]} keeps the {counts.index[0]} rows (the "
-                "others are left out, with a warning).",
+                tr("{file}, column '{column}': the amounts are in {count} currencies ({parts}) and would be added up "
+                   "as one; expected one currency: --currency {code} keeps the {code} rows (the others are left out, "
+                   "with a warning).", count=len(counts), parts="; ".join(parts), code=counts.index[0], **where),
                 kind="ambiguous", file=res.file, column=CURRENCY_COLUMN, rows=res.rows[others].tolist(), path=res.path,
                 expected="one currency")
         if len(counts) == 1:
@@ -251,9 +263,14 @@ def _currencies(results: dict, checks: Checks, warnings: list[str]) -> str | Non
     codes_found = set(found.values())
     if len(codes_found) > 1:
         shown = ", ".join(f"{results[n].file}: {c}" for n, c in found.items())
-        raise DataError(f"the tables are in different currencies ({shown}); expected one currency for the case "
-                        "(--currency CODE).", kind="ambiguous", column=CURRENCY_COLUMN, expected="one currency")
+        raise DataError(tr("the tables are in different currencies ({shown}); expected one currency for the case "
+                           "(--currency CODE).", shown=shown), kind="ambiguous", column=CURRENCY_COLUMN, expected="one currency")
     return codes_found.pop() if codes_found else checks.currency
+
+
+def _code_rows(code: str, n: int) -> str:
+    """``NOK: 3 rows``: how many rows are in a currency."""
+    return trn("{code}: {n} row", "{code}: {n} rows", n, code=code)
 
 
 #: Tables where equal rows are normal: survey answers carry no respondent, so two equal answers are two answers.
@@ -434,8 +451,9 @@ def _similar_names(results: dict, specs: Mapping[str, TableSpec], checks: Checks
         spec = specs[name].column(col)
         if spec.unique and merged.duplicated(keep=False).where(merged.notna(), False).any():
             raise DataError(
-                f"{res.file}, column '{col}': with --merge-similar-names the names {listed} become one, but the column "
-                f"must name each {col} once; expected one row per {col}: merge those rows in the file.",
+                tr("{file}, column '{column}': with --merge-similar-names the names {listed} become one, but the "
+                   "column must name each {column} once; expected one row per {column}: merge those rows in the file.",
+                   file=res.file, column=col, listed=listed),
                 kind="bad_value", file=res.file, column=col, path=res.path, expected=f"each {col} once")
         warnings.append(what + tr("; each is counted as one account under its most frequent spelling "
                                   "(--merge-similar-names)."))
@@ -464,9 +482,10 @@ def strict_error(case: str, warnings: Iterable[str], files: Mapping[str, Path]) 
     warnings = list(warnings)
     first = next(iter(files.values()), None)
     return DataError(
-        f"{case}: {plural(len(warnings), 'data check', 'data checks')} failed and --strict makes "
-        f"{'it an error' if len(warnings) == 1 else 'them errors'}: " + " | ".join(warnings)
-        + " Expected data without warnings, or the options the warnings name.",
+        trn("{case}: {n} data check failed and --strict makes it an error: {warnings} Expected data without warnings, "
+            "or the options the warnings name.",
+            "{case}: {n} data checks failed and --strict makes them errors: {warnings} Expected data without warnings, "
+            "or the options the warnings name.", len(warnings), case=case, warnings=" | ".join(warnings)),
         kind="strict", file=None if first is None else f"{first.parent.name}/{first.name}", path=first,
         expected="no warnings")
 

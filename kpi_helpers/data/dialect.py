@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import tr
+
 __all__ = ["Dialect", "SEPARATORS", "dialect_words"]
 
 #: The separators a text file's header is sniffed for, in order of preference on a tie.
@@ -73,7 +75,12 @@ class Dialect:
 
 
 def dialect_words(d: Dialect) -> str:
-    """The dialect in words for a summary table, e.g. ``sep ';', decimal ',', utf-8, day first``."""
-    sep = {"\t": "tab", ",": "','", ";": "';'"}.get(d.sep or ",", repr(d.sep))
-    return (f"sep {sep}, decimal '{d.decimal}', {d.encoding}" + (", day first" if d.dayfirst else "")
-            + (", month first" if d.monthfirst else ""))
+    """The dialect in words for a summary table, in the language now, e.g. ``sep ';', decimal ',', utf-8, day
+    first`` (Bokmål: ``skilletegn ';', desimaltegn ',', utf-8, dagen først``)."""
+    sep = tr("tab") if d.sep == "\t" else {",": "','", ";": "';'"}.get(d.sep or ",", repr(d.sep))
+    values = {"sep": sep, "decimal": d.decimal, "encoding": d.encoding}
+    if d.dayfirst:
+        return tr("sep {sep}, decimal '{decimal}', {encoding}, day first", **values)
+    if d.monthfirst:
+        return tr("sep {sep}, decimal '{decimal}', {encoding}, month first", **values)
+    return tr("sep {sep}, decimal '{decimal}', {encoding}", **values)

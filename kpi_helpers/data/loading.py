@@ -32,7 +32,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from ..i18n import language, tr, trn
+from ..i18n import get_language, language, tr, trn
 from ..periods import code_label, month_table, months_present
 from ._messages import clean_name, display_name
 from .checks import Checks, check_case, strict_error
@@ -133,18 +133,25 @@ class CaseData:
         return month_table(*self.date_range)
 
     def summary(self) -> pd.DataFrame:
-        """One row per case table: file, rows, missing optional columns, how it was read."""
+        """One row per case table: file, rows, missing optional columns, how it was read.
+
+        For showing, in the language now: the headers (``table``, ``required``, ``file``, ``rows``,
+        ``missing_columns``, ``read_as`` in English), ``required`` (True/False in English, words such
+        as "ja"/"nei" in another language) and how the file was read (:func:`dialect_words`). The
+        table names stay ids (``invoices``).
+        """
+        english = get_language() == "en"
         out = []
         for name, spec in TABLES[self.case].items():
             frame = self.tables.get(name)
             d = self.dialects.get(name)
             out.append({
-                "table": name,
-                "required": spec.required,
-                "file": self.files[name].name if name in self.files else "",
-                "rows": 0 if frame is None else len(frame),
-                "missing_columns": ", ".join(self.missing_columns.get(name, ())),
-                "read_as": "" if d is None else dialect_words(d),
+                tr("table"): name,
+                tr("required"): spec.required if english else (tr("yes") if spec.required else tr("no")),
+                tr("file"): self.files[name].name if name in self.files else "",
+                tr("rows"): 0 if frame is None else len(frame),
+                tr("missing_columns"): ", ".join(self.missing_columns.get(name, ())),
+                tr("read_as"): "" if d is None else dialect_words(d),
             })
         return pd.DataFrame(out)
 
@@ -231,8 +238,8 @@ def _find_file(data_dir: Path, spec: TableSpec, case: str) -> Path | None:
     if len(hits) > 1:
         shown = ", ".join(h.name for h in hits)
         raise DataError(
-            f"{case}: several files for table '{spec.name}' in {data_dir} ({shown}); expected exactly one. "
-            "Move or rename the others.",
+            tr("{case}: several files for table '{table}' in {folder} ({files}); expected exactly one. Move or rename "
+               "the others.", case=case, table=spec.name, folder=data_dir, files=shown),
             kind="ambiguous", file=f"{data_dir.name}/{hits[0].name}", path=hits[0], expected="one file per table")
     return hits[0] if hits else None
 
@@ -240,24 +247,25 @@ def _find_file(data_dir: Path, spec: TableSpec, case: str) -> Path | None:
 def _check_column_map(case: str, column_map: Mapping[str, Mapping[str, str]]) -> None:
     tables = TABLES[case]
     if not isinstance(column_map, Mapping):
-        raise DataError(f"the column map must be a dict such as {{'{next(iter(tables))}': {{'Dato': 'date'}}}}, "
-                        f"not {type(column_map).__name__}.", kind="bad_map", expected="TABLE -> SOURCE -> TARGET")
+        raise DataError(tr("the column map must be a dict such as {{'{table}': {{'Dato': 'date'}}}}, not {type}.",
+                           table=next(iter(tables)), type=type(column_map).__name__), kind="bad_map", expected="TABLE -> SOURCE -> TARGET")
     all_cols = {c for t in tables.values() for c in t.column_names}
     for table, mapping in column_map.items():
         if table != "*" and table not in tables:
             raise DataError(
-                f"the column map names table '{table}', which case {case} does not have; expected one of "
-                f"{', '.join(tables)} (or '*' for all tables).",
+                tr("the column map names table '{table}', which case {case} does not have; expected one of {tables} "
+                   "(or '*' for all tables).", table=table, case=case, tables=", ".join(tables)),
                 kind="bad_map", column=str(table), expected=", ".join(tables))
         if not isinstance(mapping, Mapping):
-            raise DataError(f"the column map for '{table}' must be a dict of source column -> canonical column, "
-                            f"not {type(mapping).__name__}.", kind="bad_map", expected="SOURCE -> TARGET")
+            raise DataError(tr("the column map for '{table}' must be a dict of source column -> canonical column, "
+                               "not {type}.", table=table, type=type(mapping).__name__), kind="bad_map", expected="SOURCE -> TARGET")
         if table == "*":
             for source, target in mapping.items():
                 if clean_name(target) not in all_cols:
                     raise DataError(
-                        f"the column map for all tables sends '{source}' to '{target}', which is no column of "
-                        f"case {case}; expected one of {', '.join(sorted(all_cols))}.",
+                        tr("the column map for all tables sends '{source}' to '{target}', which is no column of case "
+                           "{case}; expected one of {columns}.", source=source, target=target, case=case,
+                           columns=", ".join(sorted(all_cols))),
                         kind="bad_map", column=str(source), expected=", ".join(sorted(all_cols)))
 
 
@@ -301,8 +309,8 @@ def load_case(
     dialect = dialect or Dialect()
     checks = checks or Checks()
     if not data_dir.is_dir():
-        raise DataError(f"{case}: data folder {data_dir} does not exist; expected a folder with "
-                        f"{', '.join(t.name + '.csv' for t in tables_spec.values() if t.required)}.",
+        raise DataError(tr("{case}: data folder {folder} does not exist; expected a folder with {files}.", case=case,
+                           folder=data_dir, files=", ".join(t.name + ".csv" for t in tables_spec.values() if t.required)),
                         kind="missing_file", file=str(data_dir), expected="an existing folder")
     star = column_map.get("*", {})
     frames: dict[str, pd.DataFrame] = {}
@@ -318,16 +326,18 @@ def load_case(
             if not path.is_absolute():
                 path = data_dir / path
             if not path.is_file():
-                raise DataError(f"{case}: the file given for table '{name}' ({path}) does not exist; expected "
-                                "an existing file.", kind="missing_file", file=str(path), path=path, expected="an existing file")
+                raise DataError(tr("{case}: the file given for table '{table}' ({path}) does not exist; expected an "
+                                   "existing file.", case=case, table=name, path=path), kind="missing_file", file=str(path), path=path, expected="an existing file")
         else:
             path = _find_file(data_dir, spec, case)
         if path is None:
             if spec.required:
                 names = ", ".join(spec.file_names[:-1]) + " or " + spec.file_names[-1]
                 raise DataError(
-                    f"{data_dir.name}/{spec.name}.csv: no file for the required table '{name}' in {data_dir}; "
-                    f"expected {names} with columns {', '.join(spec.required_columns)}.",
+                    tr("{file}: no file for the required table '{table}' in {folder}; expected {names} with columns "
+                       "{columns}.", file=f"{data_dir.name}/{spec.name}.csv", table=name, folder=data_dir,
+                       names=tr("{first} or {last}", first=", ".join(spec.file_names[:-1]), last=spec.file_names[-1]),
+                       columns=", ".join(spec.required_columns)),
                     kind="missing_file", file=f"{data_dir.name}/{spec.name}.csv", path=data_dir / f"{spec.name}.csv",
                     expected=names)
             missing_tables.append(name)

@@ -20,6 +20,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..i18n import tr
 from .dialect import SEPARATORS, Dialect
 from .errors import DataError
 from .parsers import parse_text, slash_date_order, text_dates
@@ -51,18 +52,31 @@ def _sniff_sep(header: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+def _sep_name(sep: str) -> str:
+    """A separator as named in messages: ``tab``, else quoted (``','``)."""
+    return tr("tab") if sep == "\t" else repr(sep)
+
+
+def _empty_file(file: str, path: Path, expected_header: str) -> DataError:
+    return DataError(
+        tr("{file}: the file is empty; expected a header row ({header}) and data rows below it.", file=file,
+           header=expected_header),
+        kind="empty_file", file=file, path=path, expected=f"a header row: {expected_header}")
+
+
 def _decode(data: bytes, encoding: str | None, file: str, path: Path) -> tuple[str, str, str | None]:
     """Return (text, encoding used, warning or None)."""
     if encoding:
         try:
             return data.decode(encoding).lstrip("\ufeff"), encoding, None
         except LookupError:
-            raise DataError(f"{file}: unknown encoding {encoding!r}; expected an encoding name such as "
-                            "utf-8 or cp1252.", kind="unreadable", file=file, path=path, expected="a known encoding") from None
+            raise DataError(tr("{file}: unknown encoding {encoding}; expected an encoding name such as utf-8 or "
+                               "cp1252.", file=file, encoding=repr(encoding)),
+                            kind="unreadable", file=file, path=path, expected="a known encoding") from None
         except UnicodeDecodeError as e:
             raise DataError(
-                f"{file}: the file is not valid {encoding} text (byte {e.start}); expected {encoding} text, "
-                "or leave the encoding out to detect UTF-8 or Windows-1252.",
+                tr("{file}: the file is not valid {encoding} text (byte {byte}); expected {encoding} text, or leave "
+                   "the encoding out to detect UTF-8 or Windows-1252.", file=file, encoding=encoding, byte=e.start),
                 kind="unreadable", file=file, path=path, expected=f"{encoding} text") from None
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
@@ -77,12 +91,12 @@ def _decode(data: bytes, encoding: str | None, file: str, path: Path) -> tuple[s
         text = data.decode("cp1252")
     except UnicodeDecodeError as e:
         raise DataError(
-            f"{file}: the file is neither UTF-8 nor Windows-1252 text (byte {e.start}); expected a text file "
-            "saved as UTF-8, or pass the encoding (--encoding).",
+            tr("{file}: the file is neither UTF-8 nor Windows-1252 text (byte {byte}); expected a text file saved as "
+               "UTF-8, or pass the encoding (--encoding).", file=file, byte=e.start),
             kind="unreadable", file=file, path=path, expected="UTF-8 or Windows-1252 text") from None
-    return text, "cp1252", (
-        f"{file} is not UTF-8; it was read as Windows-1252 (cp1252). If letters such as æ ø å look wrong, "
-        "pass the right encoding (--encoding).")
+    return text, "cp1252", tr(
+        "{file} is not UTF-8; it was read as Windows-1252 (cp1252). If letters such as æ ø å look wrong, pass the "
+        "right encoding (--encoding).", file=file)
 
 
 def read_text_file(path: Path, file: str, dialect: Dialect, spec: TableSpec
@@ -91,7 +105,8 @@ def read_text_file(path: Path, file: str, dialect: Dialect, spec: TableSpec
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise DataError(f"{file}: cannot be read ({e.strerror}).", kind="unreadable", file=file, path=path) from None
+        raise DataError(tr("{file}: cannot be read ({reason}).", file=file, reason=e.strerror), kind="unreadable",
+                        file=file, path=path) from None
     text, enc, warn = _decode(data, dialect.encoding, file, path)
     if warn:
         warnings.append(warn)
@@ -99,13 +114,11 @@ def read_text_file(path: Path, file: str, dialect: Dialect, spec: TableSpec
     if "\x00" in text:  # valid UTF-8, but no text file has NUL: UTF-16 without BOM, or binary
         row = text[: text.index("\x00")].count("\n") + 1
         raise DataError(
-            f"{file}: row {row} contains NUL bytes, which no text table has (UTF-16 without a byte-order mark? "
-            "then pass --encoding utf-16); expected a text file saved as UTF-8 or Windows-1252.",
+            tr("{file}: row {row} contains NUL bytes, which no text table has (UTF-16 without a byte-order mark? then "
+               "pass --encoding utf-16); expected a text file saved as UTF-8 or Windows-1252.", file=file, row=row),
             kind="unreadable", file=file, rows=[row], path=path, expected="a text file without NUL bytes")
     if not text.strip():
-        raise DataError(
-            f"{file}: the file is empty; expected a header row ({expected_header}) and data rows below it.",
-            kind="empty_file", file=file, path=path, expected=f"a header row: {expected_header}")
+        raise _empty_file(file, path, expected_header)
     # leading blank lines and Excel's "sep=;" hint line are skipped (and counted for row numbers)
     lead = re.match(r"(?:[ \t]*(?:\r\n|\n|\r))*", text)
     assert lead is not None  # the pattern matches the empty string
@@ -119,9 +132,7 @@ def read_text_file(path: Path, file: str, dialect: Dialect, spec: TableSpec
         pos += m.end()
     body = text[pos:]
     if not body.strip():
-        raise DataError(
-            f"{file}: the file is empty; expected a header row ({expected_header}) and data rows below it.",
-            kind="empty_file", file=file, path=path, expected=f"a header row: {expected_header}")
+        raise _empty_file(file, path, expected_header)
     first_line = re.match(r"[^\r\n]*", body)
     assert first_line is not None  # the pattern matches the empty string
     header_line = first_line.group(0)
@@ -136,31 +147,30 @@ def read_text_file(path: Path, file: str, dialect: Dialect, spec: TableSpec
             skip_blank_lines=False, engine="c",
         )
     except pd.errors.EmptyDataError:
-        raise DataError(
-            f"{file}: the file is empty; expected a header row ({expected_header}) and data rows below it.",
-            kind="empty_file", file=file, path=path, expected=f"a header row: {expected_header}") from None
+        raise _empty_file(file, path, expected_header) from None
     except pd.errors.ParserError as e:
         mm = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
         if mm:
             row = int(mm.group(2)) + skipped
-            hint = ("a decimal comma in a comma-separated file, or a ',' at the end of the row? Quote such "
-                    "values, or save the file with ';' as separator" if sep == "," else
-                    "a separator inside a value, or at the end of the row? Quote such values")
+            values = {"file": file, "row": row, "found": mm.group(3), "fields": mm.group(1), "sep": _sep_name(sep)}
             raise DataError(
-                f"{file}: row {row} has {mm.group(3)} fields but the header has {mm.group(1)} "
-                f"(separator {'tab' if sep == chr(9) else repr(sep)}); {hint}. Expected {mm.group(1)} fields "
-                "in every row.",
+                tr("{file}: row {row} has {found} fields but the header has {fields} (separator {sep}); a decimal "
+                   "comma in a comma-separated file, or a ',' at the end of the row? Quote such values, or save the "
+                   "file with ';' as separator. Expected {fields} fields in every row.", **values) if sep == "," else
+                tr("{file}: row {row} has {found} fields but the header has {fields} (separator {sep}); a separator "
+                   "inside a value, or at the end of the row? Quote such values. Expected {fields} fields in every "
+                   "row.", **values),
                 kind="unreadable", file=file, rows=[row], path=path, expected=f"{mm.group(1)} fields per row") from None
         mm = re.search(r"EOF inside string starting at row (\d+)", str(e))
         if mm:
             row = int(mm.group(1)) + 1 + skipped
             raise DataError(
-                f"{file}: row {row} opens a quote (\") that is never closed, so the rest of the file would be "
-                "one value; expected every quoted value to end with a quote.",
+                tr("{file}: row {row} opens a quote (\") that is never closed, so the rest of the file would be one "
+                   "value; expected every quoted value to end with a quote.", file=file, row=row),
                 kind="unreadable", file=file, rows=[row], path=path, expected="closed quotes") from None
-        raise DataError(f"{file}: cannot be read as a table ({e}); expected a {'tab' if sep == chr(9) else repr(sep)}"
-                        "-separated text file with a header row.", kind="unreadable", file=file, path=path,
-                        expected="a separated text file") from None
+        raise DataError(tr("{file}: cannot be read as a table ({error}); expected a {sep}-separated text file with "
+                           "a header row.", file=file, error=e, sep=_sep_name(sep)),
+                        kind="unreadable", file=file, path=path, expected="a separated text file") from None
     raw = raw.fillna("")
     header = [str(h) for h in raw.iloc[0]] if len(raw) else []
     names = [h if h.strip() else f"Unnamed: {i}" for i, h in enumerate(header)]
@@ -189,8 +199,9 @@ def read_excel_file(path: Path, file: str, table: str, sheet: str | None = None,
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as e:  # CalamineError: not a workbook, a damaged zip, ...
-        raise DataError(f"{file}: cannot be read as an Excel workbook ({type(e).__name__}: {e}); expected an "
-                        ".xlsx file saved by Excel.", kind="unreadable", file=file, path=path, expected="an .xlsx workbook") from None
+        raise DataError(tr("{file}: cannot be read as an Excel workbook ({error}); expected an .xlsx file saved by "
+                           "Excel.", file=file, error=f"{type(e).__name__}: {e}"),
+                        kind="unreadable", file=file, path=path, expected="an .xlsx workbook") from None
     warnings: list[str] = []
     try:
         sheets = [wb.get_sheet_by_name(name) for name in wb.sheet_names]
@@ -202,22 +213,24 @@ def read_excel_file(path: Path, file: str, table: str, sheet: str | None = None,
         elif sheet is not None:
             pick = [ws for ws in sheets if ws.name.strip().casefold() == sheet.strip().casefold()]
             if not pick:
-                raise DataError(f"{file}: no sheet named '{sheet}' (sheets: {', '.join(repr(t) for t in titles)}); "
-                                "expected --sheet to name one of them, or all.", kind="missing_file", file=file,
+                raise DataError(tr("{file}: no sheet named '{sheet}' (sheets: {sheets}); expected --sheet to name one "
+                                   "of them, or all.", file=file, sheet=sheet, sheets=", ".join(repr(t) for t in titles)),
+                                kind="missing_file", file=file,
                                 path=path, expected=", ".join(titles))
             chosen = pick[:1]
         elif len(having) > 1 and named in having:
             chosen = [named]
             others = ", ".join(f"'{ws.name}'" for ws in having if ws is not named)
-            warnings.append(f"{file}: sheets {others} also have the columns of {table}; only sheet '{named.name}' "
-                            "(named like the table) is read: --sheet all reads them all as one table, --sheet NAME "
-                            "another one.")
+            warnings.append(tr("{file}: sheets {others} also have the columns of {table}; only sheet '{sheet}' (named "
+                               "like the table) is read: --sheet all reads them all as one table, --sheet NAME another "
+                               "one.", file=file, others=others, table=table, sheet=named.name))
         elif len(having) > 1:
             shown = ", ".join(f"'{ws.name}'" for ws in having)
             raise DataError(
-                f"{file}: {len(having)} sheets have the columns of {table} ({shown}); reading one of them would leave "
-                f"the others out. Expected --sheet all (read them as one table) or --sheet NAME (e.g. --sheet "
-                f"'{having[0].name}').", kind="ambiguous", file=file, path=path,
+                tr("{file}: {n} sheets have the columns of {table} ({shown}); reading one of them would leave the "
+                   "others out. Expected --sheet all (read them as one table) or --sheet NAME (e.g. --sheet "
+                   "'{example}').", file=file, n=len(having), table=table, shown=shown, example=having[0].name),
+                kind="ambiguous", file=file, path=path,
                 expected="--sheet NAME or --sheet all")
         else:
             chosen = having or [named or sheets[0]]
@@ -226,8 +239,8 @@ def read_excel_file(path: Path, file: str, table: str, sheet: str | None = None,
         wb.close()
     for ws, (header, _, _) in zip(chosen, parts):
         if header is None and len(chosen) == 1:
-            raise DataError(f"{file}: sheet '{ws.name}' is empty; expected a header row in the first row and data "
-                            "below it.", kind="empty_file", file=file, path=path, expected="a header row")
+            raise DataError(tr("{file}: sheet '{sheet}' is empty; expected a header row in the first row and data "
+                               "below it.", file=file, sheet=ws.name), kind="empty_file", file=file, path=path, expected="a header row")
     frames: list[Any] = []
     all_rows: list[Any] = []
     source: list[str] = []
@@ -237,9 +250,10 @@ def read_excel_file(path: Path, file: str, table: str, sheet: str | None = None,
         names = [("" if h is None else str(h)) for h in header]
         src = [n if n.strip() else f"Unnamed: {i}" for i, n in enumerate(names)]
         if frames and [clean_name(n) for n in src] != [clean_name(n) for n in source]:
-            raise DataError(f"{file}: sheet '{ws.name}' has other columns than sheet '{chosen[0].name}' "
-                            f"({', '.join(src)} vs {', '.join(source)}); expected the same header on every sheet "
-                            "read with --sheet all.", kind="unreadable", file=file, path=path,
+            raise DataError(tr("{file}: sheet '{sheet}' has other columns than sheet '{first}' ({columns} vs "
+                               "{first_columns}); expected the same header on every sheet read with --sheet all.",
+                               file=file, sheet=ws.name, first=chosen[0].name, columns=", ".join(src),
+                               first_columns=", ".join(source)), kind="unreadable", file=file, path=path,
                             expected="the same header on every sheet")
         source = source or src
         names = _dedupe(src)
@@ -248,8 +262,8 @@ def read_excel_file(path: Path, file: str, table: str, sheet: str | None = None,
         all_rows.extend(rows)
     raw = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if len(chosen) > 1:
-        warnings.append(f"{file}: sheets {', '.join(repr(ws.name) for ws in chosen)} are read as one table "
-                        "(--sheet all); row numbers in messages are those of each sheet.")
+        warnings.append(tr("{file}: sheets {sheets} are read as one table (--sheet all); row numbers in messages are "
+                           "those of each sheet.", file=file, sheets=", ".join(repr(ws.name) for ws in chosen)))
     raw.attrs["source_columns"] = source
     return raw, np.asarray(all_rows, dtype=np.int64), warnings
 
@@ -311,7 +325,8 @@ def read_parquet_file(path: Path, file: str) -> tuple[pd.DataFrame, np.ndarray]:
     except ImportError:
         raise
     except Exception as e:
-        raise DataError(f"{file}: cannot be read as a Parquet file ({type(e).__name__}: {e}).",
+        raise DataError(tr("{file}: cannot be read as a Parquet file ({error}).", file=file,
+                           error=f"{type(e).__name__}: {e}"),
                         kind="unreadable", file=file, path=path, expected="a Parquet file") from None
     raw = raw.reset_index(drop=True)
     raw.columns = _dedupe([str(c) for c in raw.columns])

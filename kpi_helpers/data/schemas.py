@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal
+
+from ..i18n import tr, trn
 
 __all__ = [
     "Kind",
@@ -92,9 +94,9 @@ class ColumnSpec:
         return KIND_DTYPES[self.kind]
 
     def constraint(self) -> str:
-        """The value range in words ('' when unconstrained)."""
+        """The value range in words, in the language now ('' when unconstrained)."""
         if self.min is not None and self.max is not None:
-            return f"{_num(self.min)} to {_num(self.max)}"
+            return tr("{low} to {high}", low=_num(self.min), high=_num(self.max))
         if self.min is not None:
             return f"{'>' if self.min_exclusive else '>='} {_num(self.min)}"
         if self.max is not None:
@@ -102,21 +104,31 @@ class ColumnSpec:
         return ""
 
     def expectation(self) -> str:
-        """What a valid value looks like, in words, for error messages."""
-        noun = {
-            "id": "an identifier",
-            "text": "a text",
-            "date": "a date",
-            "time": "a time such as 18:30",
-            "number": "a number",
-            "integer": "a whole number",
-        }[self.kind]
+        """What a valid value looks like, in words (in the language now), for error messages."""
+        noun = _kind_noun(self.kind)
         rng = self.constraint()
         if not rng:
             return noun
         if self.min is not None and self.max is not None:
-            return f"{noun} from {rng}"
+            return tr("{noun} from {range}", noun=noun, range=rng)
         return f"{noun} {rng}"
+
+
+def _kind_noun(kind: str) -> str:
+    """A value of ``kind``, in words (in the language now)."""
+    if kind == "id":
+        return tr("an identifier")
+    if kind == "text":
+        return tr("a text")
+    if kind == "date":
+        return tr("a date")
+    if kind == "time":
+        return tr("a time such as 18:30")
+    if kind == "number":
+        return tr("a number")
+    if kind == "integer":
+        return tr("a whole number")
+    raise KeyError(kind)
 
 
 @dataclass(frozen=True)
@@ -150,18 +162,17 @@ class Limit:
     """``column`` should not exceed ``table.limit`` of the row with the same ``key``: a warning, not an error.
 
     Checked when ``table`` is loaded, for what is probably a mistake but may be real (a party larger
-    than its table: walk-ins squeeze in). The warning reads
-    ``<file>: <n> <one | many> <what> (<rows>); <note>``.
+    than its table: walk-ins squeeze in). ``warning(n, file=..., rows=...)`` is the warning for ``n``
+    rows over the limit, one whole sentence in the language now (made with
+    :func:`~kpi_helpers.i18n.trn`), e.g. ``<file>: 3 visits have more covers than the table's seats
+    (<rows>); ...``.
     """
 
     column: str
     table: str
     key: str
     limit: str
-    one: str
-    many: str
-    what: str
-    note: str = ""
+    warning: Callable[..., str]
 
 
 @dataclass(frozen=True)
@@ -202,6 +213,13 @@ class TableSpec:
             if c.name == name:
                 return c
         raise KeyError(f"table {self.name!r} has no column {name!r} (columns: {', '.join(self.column_names)})")
+
+
+def _covers_over_seats(n: int, **values: str) -> str:
+    return trn("{file}: {n} visit has more covers than the table's seats ({rows}); kept as they are (walk-ins "
+               "squeeze in), but seat occupancy can exceed 100%.",
+               "{file}: {n} visits have more covers than the table's seats ({rows}); kept as they are (walk-ins "
+               "squeeze in), but seat occupancy can exceed 100%.", n, **values)
 
 
 def _score(name: str, what: str) -> ColumnSpec:
@@ -325,9 +343,7 @@ TABLES: dict[str, dict[str, TableSpec]] = {
             ),
             description="one row per party seated",
             references=(Reference("table", "tables"),),
-            limits=(Limit("covers", "tables", key="table", limit="seats", one="visit has", many="visits have",
-                          what="more covers than the table's seats",
-                          note="kept as they are (walk-ins squeeze in), but seat occupancy can exceed 100%."),),
+            limits=(Limit("covers", "tables", key="table", limit="seats", warning=_covers_over_seats),),
         ),
         "tables": TableSpec(
             "tables",

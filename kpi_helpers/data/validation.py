@@ -21,13 +21,13 @@ from __future__ import annotations
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
-from ..i18n import tr
-from ._messages import MAX_LISTED, clean_name, plural, quote_list, rows_text, short_value
+from ..i18n import get_language, language, tr, trn, using
+from ._messages import MAX_LISTED, clean_name, quote_list, rows_text, short_value
 from .dialect import SEPARATORS, Dialect
 from .checks import mojibake_warnings, unwrap_excel_guards
 from .errors import DataError
@@ -90,19 +90,19 @@ def resolve_columns(raw_cols: list[str], spec: TableSpec, table_map: Mapping[str
             continue  # not a frame column: see currency_source()
         if target not in spec.column_names:
             raise DataError(
-                f"{file}: the column map sends '{clean_name(source)}' to '{target}', which is not a column of "
-                f"{spec.name}; expected one of {', '.join(spec.column_names)}.",
+                tr("{file}: the column map sends '{source}' to '{target}', which is not a column of {table}; expected "
+                   "one of {columns}.", file=file, source=clean_name(source), target=target, table=spec.name,
+                   columns=", ".join(spec.column_names)),
                 kind="bad_map", file=file, column=clean_name(source), path=path, expected=", ".join(spec.column_names))
         col = lookup(source)
         if col is None:
-            raise DataError(
-                f"{file}: column '{clean_name(source)}' from the column map is not in the file "
-                f"(columns found: {found_txt}); expected one of these names on the left of the map.",
-                kind="bad_map", file=file, column=clean_name(source), path=path, expected=f"one of {found_txt}")
+            raise DataError(_not_in_file(file, clean_name(source), found_txt), kind="bad_map", file=file,
+                            column=clean_name(source), path=path, expected=f"one of {found_txt}")
         if target in chosen:
             raise DataError(
-                f"{file}: the column map sends both '{cleaned[chosen[target]]}' and '{clean_name(source)}' to "
-                f"'{target}'; expected one source column per canonical column.",
+                tr("{file}: the column map sends both '{first}' and '{second}' to '{target}'; expected one source "
+                   "column per canonical column.", file=file, first=cleaned[chosen[target]], second=clean_name(source),
+                   target=target),
                 kind="bad_map", file=file, column=target, path=path, expected="one source column per canonical column")
         chosen[target] = col
         sources_used.add(col)
@@ -123,13 +123,18 @@ def resolve_columns(raw_cols: list[str], spec: TableSpec, table_map: Mapping[str
             candidates = [c for c, cl in cleaned.items() if c not in sources_used and cl.casefold() == name]
         if len(candidates) > 1:
             raise DataError(
-                f"{file}: several columns could be '{name}' ({quote_list(cleaned[c] for c in candidates)}); "
-                f"expected exactly one, or a column map saying which.",
+                tr("{file}: several columns could be '{name}' ({candidates}); expected exactly one, or a column map "
+                   "saying which.", file=file, name=name, candidates=quote_list(cleaned[c] for c in candidates)),
                 kind="ambiguous", file=file, column=name, path=path, expected="one column per name")
         if candidates:
             chosen[name] = candidates[0]
             sources_used.add(candidates[0])
     return chosen
+
+
+def _not_in_file(file: str, column: str, found: str) -> str:
+    return tr("{file}: column '{column}' from the column map is not in the file (columns found: {found}); expected "
+              "one of these names on the left of the map.", file=file, column=column, found=found)
 
 
 def check_duplicate_headers(source: list[str], raw_cols: list[str], chosen: Mapping[str, str],
@@ -141,10 +146,13 @@ def check_duplicate_headers(source: list[str], raw_cols: list[str], chosen: Mapp
         name = cleaned[pos]
         where = [i + 1 for i, n in enumerate(cleaned) if n == name]
         if len(where) > 1:
+            values = {"file": file, "column": name, "n": len(where), "positions": ", ".join(map(str, where))}
             raise DataError(
-                f"{file}: column '{name}' appears {len(where)} times in the header (columns "
-                f"{', '.join(map(str, where))}); expected each column once. Rename or remove the extra one"
-                + (f" (or map one onto '{canonical}' with --map)." if name != canonical else "."),
+                tr("{file}: column '{column}' appears {n} times in the header (columns {positions}); expected each "
+                   "column once. Rename or remove the extra one (or map one onto '{canonical}' with --map).",
+                   canonical=canonical, **values) if name != canonical else
+                tr("{file}: column '{column}' appears {n} times in the header (columns {positions}); expected each "
+                   "column once. Rename or remove the extra one.", **values),
                 kind="ambiguous", file=file, column=name, path=path, expected="each column name once in the header")
 
 
@@ -162,14 +170,13 @@ def currency_source(raw_cols: list[str], table_map: Mapping[str, str], star_map:
                 return hits[0]
             if must:
                 raise DataError(
-                    f"{file}: column '{clean_name(source)}' from the column map is not in the file (columns found: "
-                    f"{quote_list(cleaned.values())}); expected one of these names on the left of the map.",
+                    _not_in_file(file, clean_name(source), quote_list(cleaned.values())),
                     kind="bad_map", file=file, column=clean_name(source), path=path, expected="a column of the file")
     named = [c for c, cl in cleaned.items() if cl.casefold() in CURRENCY_NAMES]
     if len(named) > 1:
         raise DataError(
-            f"{file}: several columns could be the currency ({quote_list(cleaned[c] for c in named)}); expected one, "
-            f"or --map TABLE.NAME=currency saying which.", kind="ambiguous", file=file, column=CURRENCY_COLUMN,
+            tr("{file}: several columns could be the currency ({names}); expected one, or --map TABLE.NAME=currency "
+               "saying which.", file=file, names=quote_list(cleaned[c] for c in named)), kind="ambiguous", file=file, column=CURRENCY_COLUMN,
             path=path, expected="one currency column")
     return named[0] if named else None
 
@@ -177,25 +184,27 @@ def currency_source(raw_cols: list[str], table_map: Mapping[str, str], star_map:
 # --------------------------------------------------------------------------- problems
 @dataclass
 class Problem:
-    """One problem in one column: the offending rows and values, in words; many make one DataError."""
+    """One problem in one column: the offending rows and values, in words; many make one DataError.
+
+    ``what`` is what is wrong, as a clause with the number of rows (``3 values are not numbers``), and
+    ``expected_text`` what was expected, both in the language now; ``expected`` is what was expected in
+    English, kept in :attr:`DataError.expected` (``expected_text`` None: the same words).
+    """
 
     column: str
     rows: list[int]
     values: list[str] | None
-    what_one: str
-    what_many: str
+    what: str
     expected: str
     kind: str = "bad_value"
+    expected_text: str | None = None
 
     def message(self, file: str) -> str:
-        n = len(self.rows)
-        what = self.what_one if n == 1 else self.what_many
-        return (f"{file}, column '{self.column}': {n} {what} ({rows_text(self.rows, self.values)}); "
-                f"expected {self.expected}.")
+        return tr("{file}, column '{column}': {what} ({rows}); expected {expected}.", file=file, column=self.column,
+                  what=self.what, rows=rows_text(self.rows, self.values), expected=self.expected_text or self.expected)
 
     def short(self) -> str:
-        n = len(self.rows)
-        return f"column '{self.column}' ({n} {self.what_one if n == 1 else self.what_many})"
+        return tr("column '{column}' ({what})", column=self.column, what=self.what)
 
 
 def raise_problems(problems: list[Problem], file: str, path: Path) -> None:
@@ -208,33 +217,59 @@ def raise_problems(problems: list[Problem], file: str, path: Path) -> None:
     first = errors[0]
     msg = first.message
     if len(problems) > 1:
-        msg += " Further problems in this file: " + "; ".join(p.short() for p in problems[1:]) + "."
+        msg = tr("{message} Further problems in this file: {problems}.", message=msg,
+                 problems="; ".join(p.short() for p in problems[1:]))
     raise DataError(msg, kind=first.kind, file=file, column=first.column, rows=first.rows, expected=first.expected,
                     path=path, problems=errors)
 
 
 def problem(column: str, rows: np.ndarray, raw_display: pd.Series | None, mask: np.ndarray,
-            one: str, many: str, expected: str, kind: str = "bad_value") -> Problem:
-    """The :class:`Problem` of the rows where ``mask`` holds (their values shown from ``raw_display``)."""
+            what: Callable[[int], str], expected: Callable[[], str], kind: str = "bad_value") -> Problem:
+    """The :class:`Problem` of the rows where ``mask`` holds (their values shown from ``raw_display``).
+
+    ``what(n)`` says what is wrong with ``n`` rows and ``expected()`` what was expected, each with
+    :func:`~kpi_helpers.i18n.tr` (``expected`` is called in English too, for :attr:`DataError.expected`).
+    """
     idx = np.flatnonzero(mask)
     values = None
     if raw_display is not None:
         values = ["'" + short_value(raw_display.iloc[i]) + "'" for i in idx[:MAX_LISTED]]
-    return Problem(column, rows[idx].tolist(), values, one, many, expected, kind)
+    english, shown = _english_and_now(expected)
+    return Problem(column, rows[idx].tolist(), values, what(len(idx)), english, kind, shown)
+
+
+def _english_and_now(text: Callable[[], str]) -> tuple[str, str]:
+    """A text made with tr(): in English (what :attr:`DataError.expected` keeps) and in the language now."""
+    now = text()
+    if get_language() == "en":
+        return now, now
+    with using("en"):
+        return text(), now
 
 
 def _date_expectation(dayfirst: bool) -> str:
-    base = "a date such as 2024-01-31, 20240131 or 31.01.2024"
-    return base + (" (31/01/2024 is read day first)" if dayfirst else " (31/01/2024 with --dayfirst)")
+    return (tr("a date such as 2024-01-31, 20240131 or 31.01.2024 (31/01/2024 is read day first)") if dayfirst else
+            tr("a date such as 2024-01-31, 20240131 or 31.01.2024 (31/01/2024 with --dayfirst)"))
 
 
 def _number_expectation(col: ColumnSpec, decimal: str) -> str:
     if col.kind == "integer":
         return col.expectation()
-    example = "a number such as 1234.50 or 1234,50 with --decimal ," if decimal == "." else \
-        "a number with a decimal comma such as 1234,50 or 1 234,50 (or --decimal . for 1234.50)"
+    example = tr("a number such as 1234.50 or 1234,50 with --decimal ,") if decimal == "." else \
+        tr("a number with a decimal comma such as 1234,50 or 1 234,50 (or --decimal . for 1234.50)")
     rng = col.constraint()
     return example + (f", {rng}" if rng else "")
+
+
+def _order_what(n: int, word: str, other: str) -> str:
+    """``n`` values that break a row rule against column ``other``: after, before, above or below it."""
+    if word == "after":
+        return trn("{n} value is after {other}", "{n} values are after {other}", n, other=other)
+    if word == "before":
+        return trn("{n} value is before {other}", "{n} values are before {other}", n, other=other)
+    if word == "above":
+        return trn("{n} value is above {other}", "{n} values are above {other}", n, other=other)
+    return trn("{n} value is below {other}", "{n} values are below {other}", n, other=other)
 
 
 # --------------------------------------------------------------------------- one table
@@ -270,25 +305,32 @@ def check_table(path: Path, spec: TableSpec, column_map: Mapping[str, str] | Non
             factorized = {k: (codes[~blank], u) for k, (codes, u) in factorized.items()}
     if len(raw) == 0:
         raise DataError(
-            f"{file}: no data rows (only a header); expected at least one row below the header.",
+            tr("{file}: no data rows (only a header); expected at least one row below the header.", file=file),
             kind="no_rows", file=file, path=path, expected="at least one data row")
 
     cols = resolve_columns(list(raw.columns), spec, column_map or {}, star_map or {}, file, path)
     check_duplicate_headers(source_columns or list(raw.columns), list(raw.columns), cols, file, path)
     missing_req = [c for c in spec.required_columns if c not in cols]
     if missing_req:
-        found = quote_list(clean_name(c) for c in raw.columns)
-        which = (f"required column '{missing_req[0]}' is missing" if len(missing_req) == 1 else
-                 f"required columns {quote_list(missing_req)} are missing")
-        example = f"{spec.name}.YOUR_NAME={missing_req[0]}"
-        them = "the column, or map your own name onto it" if len(missing_req) == 1 else \
-            "the columns, or map your own names onto them"
-        hint = f"Rename {them} (--map {example})."
+        values = {"file": file, "column": missing_req[0], "columns": quote_list(missing_req), "table": spec.name,
+                  "found": quote_list(clean_name(c) for c in raw.columns),
+                  "expected": ", ".join(spec.required_columns)}
         if len(raw.columns) == 1 and any(ch in clean_name(raw.columns[0]) for ch in SEPARATORS):
-            hint = "The header was read as one column: is the separator right (--sep)?"
+            message = trn(
+                "{file}: required column '{column}' is missing (columns found: {found}); expected columns "
+                "{expected}. The header was read as one column: is the separator right (--sep)?",
+                "{file}: required columns {columns} are missing (columns found: {found}); expected columns "
+                "{expected}. The header was read as one column: is the separator right (--sep)?",
+                len(missing_req), **values)
+        else:
+            message = trn(
+                "{file}: required column '{column}' is missing (columns found: {found}); expected columns "
+                "{expected}. Rename the column, or map your own name onto it (--map {table}.YOUR_NAME={column}).",
+                "{file}: required columns {columns} are missing (columns found: {found}); expected columns "
+                "{expected}. Rename the columns, or map your own names onto them (--map {table}.YOUR_NAME={column}).",
+                len(missing_req), **values)
         raise DataError(
-            f"{file}: {which} (columns found: {found}); expected columns {', '.join(spec.required_columns)}. "
-            + hint,
+            message,
             kind="missing_column", file=file, column=missing_req[0], path=path, expected=", ".join(spec.required_columns))
     missing_opt = tuple(c for c in spec.optional_columns if c not in cols)
     cur_col = currency_source(list(raw.columns), column_map or {}, star_map or {}, file, path)
@@ -318,34 +360,40 @@ def check_table(path: Path, spec: TableSpec, column_map: Mapping[str, str] | Non
         elif col.kind == "date":
             values, bad = parse_date(s, dayfirst)
             if bad.any():
-                problems.append(problem(col.name, rows, s, bad, "value is not a date", "values are not dates",
-                                         _date_expectation(dayfirst)))
+                problems.append(problem(col.name, rows, s, bad,
+                                        lambda n: trn("{n} value is not a date", "{n} values are not dates", n),
+                                        lambda: _date_expectation(dayfirst)))
         else:
             values, bad = parse_number(s, decimal)
             if bad.any():
-                problems.append(problem(col.name, rows, s, bad, "value is not a number", "values are not numbers",
-                                         _number_expectation(col, decimal)))
+                problems.append(problem(col.name, rows, s, bad,
+                                        lambda n: trn("{n} value is not a number", "{n} values are not numbers", n),
+                                        lambda: _number_expectation(col, decimal)))
         if col.kind == "date":  # also for dates the fast reader parsed
             lo, hi = (np.datetime64(d, "us") for d in DATE_RANGE)
             arr = values.to_numpy(dtype="datetime64[us]")
             implausible = ~np.isnat(arr) & ((arr < lo) | (arr > hi))
             if implausible.any():
-                problems.append(problem(col.name, rows, s, implausible, "date is out of range",
-                                         "dates are out of range", f"a date from {DATE_RANGE[0]} to {DATE_RANGE[1]}"))
+                problems.append(problem(
+                    col.name, rows, s, implausible,
+                    lambda n: trn("{n} date is out of range", "{n} dates are out of range", n),
+                    lambda: tr("a date from {first} to {last}", first=DATE_RANGE[0], last=DATE_RANGE[1])))
                 values = values.where(~implausible)
                 bad = bad | implausible
         if col.kind == "integer":
             arr = values.to_numpy()
             frac = ~bad & ~np.isnan(arr) & (arr != np.round(arr))
             if frac.any():
-                problems.append(problem(col.name, rows, s, frac, "value is not a whole number",
-                                         "values are not whole numbers", col.expectation()))
+                problems.append(problem(
+                    col.name, rows, s, frac,
+                    lambda n: trn("{n} value is not a whole number", "{n} values are not whole numbers", n),
+                    col.expectation))
                 bad = bad | frac
         empty = values.isna().to_numpy() & ~bad
         empties[col.name] = empty
         if not col.nullable and empty.any():
-            problems.append(problem(col.name, rows, None, empty, "value is empty", "values are empty",
-                                     f"{col.expectation()} in every row"))
+            problems.append(problem(col.name, rows, None, empty, _empty_what,
+                                    lambda: tr("{expected} in every row", expected=col.expectation())))
         if col.kind in ("number", "integer") and (col.min is not None or col.max is not None):
             arr = values.to_numpy()
             out_of = np.zeros(len(arr), dtype=bool)
@@ -356,13 +404,17 @@ def check_table(path: Path, spec: TableSpec, column_map: Mapping[str, str] | Non
                     out_of |= arr > col.max
             out_of &= ~np.isnan(arr)
             if out_of.any():
-                problems.append(problem(col.name, rows, s, out_of, "value is out of range",
-                                         "values are out of range", col.expectation()))
+                problems.append(problem(
+                    col.name, rows, s, out_of,
+                    lambda n: trn("{n} value is out of range", "{n} values are out of range", n),
+                    col.expectation))
         if col.unique:
             dup = (values.duplicated(keep=False) & values.notna()).to_numpy()
             if dup.any():
-                problems.append(problem(col.name, rows, s, dup, "value appears more than once",
-                                         "values appear more than once", f"each {col.name} only once"))
+                problems.append(problem(
+                    col.name, rows, s, dup,
+                    lambda n: trn("{n} value appears more than once", "{n} values appear more than once", n),
+                    lambda: tr("each {column} only once", column=col.name)))
         out[col.name] = values
 
     # times: the row's date plus HH:MM; left_at past midnight moves to the next day
@@ -372,12 +424,13 @@ def check_table(path: Path, spec: TableSpec, column_map: Mapping[str, str] | Non
         s = raw[cols[col.name]]
         sec, bad = parse_time(s)
         if bad.any():
-            problems.append(problem(col.name, rows, s, bad, "value is not a time", "values are not times",
-                                     "a time of day such as 18:30 (HH:MM)"))
+            problems.append(problem(col.name, rows, s, bad,
+                                    lambda n: trn("{n} value is not a time", "{n} values are not times", n),
+                                    lambda: tr("a time of day such as 18:30 (HH:MM)")))
         empty = np.isnan(sec) & ~bad
         if not col.nullable and empty.any():
-            problems.append(problem(col.name, rows, None, empty, "value is empty", "values are empty",
-                                     f"{col.expectation()} in every row"))
+            problems.append(problem(col.name, rows, None, empty, _empty_what,
+                                    lambda: tr("{expected} in every row", expected=col.expectation())))
         secs[col.name] = sec
     if time_cols:
         base = out["date"].to_numpy(dtype="datetime64[us]") if "date" in out else \
@@ -407,8 +460,8 @@ def check_table(path: Path, spec: TableSpec, column_map: Mapping[str, str] | Non
             sign = ">" if rule.op == "<=" else "<"
             idx = np.flatnonzero(broken)
             vals = [f"{short_value(a.iloc[i])} {sign} {short_value(b.iloc[i])}" for i in idx[:MAX_LISTED]]
-            problems.append(Problem(rule.column, rows[idx].tolist(), vals, f"value is {word} {rule.other}",
-                                     f"values are {word} {rule.other}", f"{rule.column} {rule.op} {rule.other}"))
+            problems.append(Problem(rule.column, rows[idx].tolist(), vals, _order_what(len(idx), word, rule.other),
+                                    f"{rule.column} {rule.op} {rule.other}"))
 
     raise_problems(problems, file, path)
 
@@ -426,6 +479,10 @@ def check_table(path: Path, spec: TableSpec, column_map: Mapping[str, str] | Non
                        warnings=tuple(warnings), dialect=used_dialect,
                        columns_used=types.MappingProxyType({k: clean_name(v) for k, v in cols.items()}),
                        factorized=types.MappingProxyType(factorized), currency=currency)
+
+
+def _empty_what(n: int) -> str:
+    return trn("{n} value is empty", "{n} values are empty", n)
 
 
 def _check_thousands(raw: pd.DataFrame, spec: TableSpec, cols: Mapping[str, str], preparsed: set[str],
@@ -451,10 +508,12 @@ def _check_thousands(raw: pd.DataFrame, spec: TableSpec, cols: Mapping[str, str]
         dec = float(example.replace(mark, ".").replace("\u2212", "-"))
         values = ["'" + short_value(text.iloc[i]) + "'" for i in pos[:MAX_LISTED]]
         raise DataError(
-            f"{file}, column '{col.name}': every number with a separator has one '{mark}' and exactly three digits "
-            f"after it ({rows_text(rows[pos].tolist(), values)}), so '{example}' can be {whole:.0f} ('{mark}' groups "
-            f"thousands) or {dec:g} ('{mark}' is the decimal mark), a factor of 1000; expected the decimal mark to be "
-            f"given: --decimal {other} reads '{example}' as {whole:.0f}, --decimal {mark} as {dec:g}.",
+            tr("{file}, column '{column}': every number with a separator has one '{mark}' and exactly three digits "
+               "after it ({rows}), so '{example}' can be {whole} ('{mark}' groups thousands) or {decimal} ('{mark}' is "
+               "the decimal mark), a factor of 1000; expected the decimal mark to be given: --decimal {other} reads "
+               "'{example}' as {whole}, --decimal {mark} as {decimal}.", file=file, column=col.name, mark=mark,
+               rows=rows_text(rows[pos].tolist(), values), example=example, whole=f"{whole:.0f}", decimal=f"{dec:g}",
+               other=other),
             kind="ambiguous", file=file, column=col.name, rows=rows[pos].tolist(), path=path,
             expected=f"--decimal {other} or --decimal {mark}")
 
@@ -483,17 +542,20 @@ def _date_order(raw: pd.DataFrame, spec: TableSpec, cols: Mapping[str, str], pre
     a, b, y = _slash_parts(example)
     if order == "ambiguous":
         raise DataError(
-            f"{file}, column '{column}': no slash date has a number above 12 ({where}), so they can be read day "
-            f"first ('{example}' = {_day_text(a, b, y)}) or month first ({_day_text(b, a, y)}); expected "
-            "--dayfirst or --monthfirst to say which.",
+            tr("{file}, column '{column}': no slash date has a number above 12 ({where}), so they can be read day "
+               "first ('{example}' = {day_first}) or month first ({month_first}); expected --dayfirst or --monthfirst "
+               "to say which.", file=file, column=column, where=where, example=example, day_first=_day_text(a, b, y),
+               month_first=_day_text(b, a, y)),
             kind="ambiguous", file=file, column=column, rows=rows[(dict(texts)[column] == example).to_numpy()][:1].tolist(),
             path=path, expected="--dayfirst or --monthfirst")
     if order == "day":
-        warnings.append(f"{file}, column '{column}': slash dates are read day first, as {where} can only be "
-                        f"({_day_text(a, b, y)}); --dayfirst says so and silences this, --monthfirst reads them month first.")
+        warnings.append(tr("{file}, column '{column}': slash dates are read day first, as {where} can only be "
+                           "({date}); --dayfirst says so and silences this, --monthfirst reads them month first.",
+                           file=file, column=column, where=where, date=_day_text(a, b, y)))
         return "day"
-    warnings.append(f"{file}, column '{column}': slash dates are read month first, as {where} can only be "
-                    f"({_day_text(b, a, y)}); --monthfirst says so and silences this, --dayfirst reads them day first.")
+    warnings.append(tr("{file}, column '{column}': slash dates are read month first, as {where} can only be "
+                       "({date}); --monthfirst says so and silences this, --dayfirst reads them day first.",
+                       file=file, column=column, where=where, date=_day_text(b, a, y)))
     return "month"
 
 
@@ -510,7 +572,11 @@ def _slash_parts(text: str) -> tuple[int, int, int]:
 def _day_text(day: int, month: int, year: int) -> str:
     import calendar
 
-    return f"{day} {calendar.month_name[month]} {year}" if 1 <= month <= 12 else f"day {day}, month {month}"
+    if not 1 <= month <= 12:
+        return tr("day {day}, month {month}", day=day, month=month)
+    names = language().month_names  # the language's own (Bokmål from CLDR); English has none: the calendar's
+    return tr("{day} {month_name} {year}", day=day, month_name=names[month - 1] if names else calendar.month_name[month],
+              year=year)
 
 
 # --------------------------------------------------------------------------- between tables
@@ -552,9 +618,11 @@ def check_between_tables(specs: Mapping[str, TableSpec], results: Mapping[str, T
                     tr("{file}: {n} of {total} {column}s have no row in {other} ({names}); their qualitative "
                        "scores are missing.", column=ref.column, **values_))
                 continue
-            problems.append(problem(ref.column, res.rows, values, unknown, f"value is not in {tfile}",
-                                    f"values are not in {tfile}", f"a {ref.target_column} listed in {tfile}",
-                                    kind="bad_reference"))
+            problems.append(problem(
+                ref.column, res.rows, values, unknown,
+                lambda n: trn("{n} value is not in {other}", "{n} values are not in {other}", n, other=tfile),
+                lambda: tr("a {column} listed in {other}", column=ref.target_column, other=tfile),
+                kind="bad_reference"))
         raise_problems(problems, res.file, res.path)
 
     for name, res in results.items():
@@ -567,8 +635,5 @@ def check_between_tables(specs: Mapping[str, TableSpec], results: Mapping[str, T
             cap = res.frame[lim.key].map(other.set_index(lim.key)[lim.limit])
             over = (res.frame[lim.column] > cap).to_numpy(dtype=bool)
             if over.any():
-                n = int(over.sum())
-                warnings.append(
-                    f"{res.file}: {plural(n, lim.one, lim.many)} {lim.what} ({rows_text(res.rows[over].tolist())})"
-                    + (f"; {lim.note}" if lim.note else "."))
+                warnings.append(lim.warning(int(over.sum()), file=res.file, rows=rows_text(res.rows[over].tolist())))
     return warnings
