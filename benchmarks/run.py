@@ -250,43 +250,55 @@ _PM_RUNNER = r"""
 import sys, time, logging
 import papermill as pm
 logging.getLogger("papermill").setLevel(logging.ERROR)
-src, dst, cwd, params = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+src, dst, cwd, params, save = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5] == "1"
 import json
 t0 = time.perf_counter()
 pm.execute_notebook(src, dst, parameters=json.loads(params), kernel_name="python3", language="python",
-                    cwd=cwd, progress_bar=False, log_output=False, execution_timeout=1200)
+                    cwd=cwd, progress_bar=False, log_output=False, execution_timeout=1200,
+                    request_save_on_cell_execute=save)
 print(time.perf_counter() - t0)
 """
 
+#: How papermill writes the executed notebook: its default (the whole notebook before and after every
+#: cell) and one write at the end (``papermill --no-request-save-on-cell-execute``, what ``kpi-cases
+#: run`` does).
+PM_MODES = {"per cell": "1", "once": "0"}
+
 
 def bench_notebooks(rounds: int, work: Path, log) -> dict[str, Any]:
+    """Per notebook and per papermill write mode (:data:`PM_MODES`): medians of the notebook and of its
+    floor, alternating (floor first in even rounds), each run a fresh process."""
     nb_dir = ROOT / "notebooks"
     env = dict(os.environ)
     env.pop("MPLBACKEND", None)
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
-    results = {}
+    results: dict[str, Any] = {}
     for path in sorted(nb_dir.glob("[0-9][0-9]_*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
         floor = work / f"floor_{path.name}"
         floor.write_text(json.dumps(floor_notebook(nb)), encoding="utf-8")
         params = {"interactive": False} if "interactive" in _parameter_names(nb) else {}
-        times: dict[str, list[float]] = {"notebook": [], "floor": []}
+        times: dict[tuple[str, str], list[float]] = {(m, w): [] for m in PM_MODES for w in ("notebook", "floor")}
         for r in range(rounds):
-            order = ["floor", "notebook"] if r % 2 == 0 else ["notebook", "floor"]
-            for which in order:
-                src = floor if which == "floor" else path
-                res = run_measured([sys.executable, "-c", _PM_RUNNER, str(src), str(work / f"out_{which}_{path.name}"),
-                                    str(nb_dir), json.dumps(params if which == "notebook" else {})], env=env)
-                if res["returncode"] != 0:
-                    raise SystemExit(f"{path.name} ({which}) failed:\n{res['stderr'][-3000:]}")
-                secs = float(res["stdout"].strip().splitlines()[-1])
-                times[which].append(secs)
-                log(f"  round {r + 1} {path.stem:<20} {which:<8} {secs:6.2f} s")
-        med_nb, med_floor = median(times["notebook"]), median(times["floor"])
-        results[path.stem] = {"notebook_s": round(med_nb, 2), "floor_s": round(med_floor, 2),
-                              "ratio": round(med_nb / med_floor, 2),
-                              "notebook_runs": [round(x, 2) for x in times["notebook"]],
-                              "floor_runs": [round(x, 2) for x in times["floor"]]}
+            for mode, save in PM_MODES.items():
+                order = ["floor", "notebook"] if r % 2 == 0 else ["notebook", "floor"]
+                for which in order:
+                    src = floor if which == "floor" else path
+                    res = run_measured([sys.executable, "-c", _PM_RUNNER, str(src),
+                                        str(work / f"out_{which}_{path.name}"), str(nb_dir),
+                                        json.dumps(params if which == "notebook" else {}), save], env=env)
+                    if res["returncode"] != 0:
+                        raise SystemExit(f"{path.name} ({which}) failed:\n{res['stderr'][-3000:]}")
+                    secs = float(res["stdout"].strip().splitlines()[-1])
+                    times[(mode, which)].append(secs)
+                    log(f"  round {r + 1} {path.stem:<20} {mode:<8} {which:<8} {secs:6.2f} s")
+        results[path.stem] = {}
+        for mode in PM_MODES:
+            med_nb, med_floor = median(times[(mode, "notebook")]), median(times[(mode, "floor")])
+            results[path.stem][mode] = {"notebook_s": round(med_nb, 2), "floor_s": round(med_floor, 2),
+                                        "ratio": round(med_nb / med_floor, 2),
+                                        "notebook_runs": [round(x, 2) for x in times[(mode, "notebook")]],
+                                        "floor_runs": [round(x, 2) for x in times[(mode, "floor")]]}
     return results
 
 
@@ -338,9 +350,11 @@ def report(m: dict[str, Any], before: str, after: str, kp: dict[str, Any] | None
                            for label, r in kp["sizes"].items())
         lines += ["", f"Same numbers: {checks}.", ""]
     if nbs:
-        lines += ["| notebook | papermill s | floor s (imports only) | ratio |", "|---|---|---|---|"]
-        for name, x in nbs.items():
-            lines.append(f"| {name} | {x['notebook_s']:.2f} | {x['floor_s']:.2f} | {x['ratio']:.2f}x |")
+        lines += ["| notebook | papermill writes | notebook s | floor s (imports only) | ratio |",
+                  "|---|---|---|---|---|"]
+        for name, by_mode in nbs.items():
+            for mode, x in by_mode.items():
+                lines.append(f"| {name} | {mode} | {x['notebook_s']:.2f} | {x['floor_s']:.2f} | {x['ratio']:.2f}x |")
         lines.append("")
     if st:
         lines += ["| start-up | median s | max s |", "|---|---|---|"]

@@ -564,6 +564,9 @@ def _run_one(case: str, notebook: Path, data_dir: Path, out_dir: Path, column_ma
                     str(notebook), str(tmp), parameters=parameters, kernel_name="python3", language="python",
                     cwd=str(notebook.parent), progress_bar=sys.stderr.isatty(), log_output=False,
                     execution_timeout=args.timeout or None, report_mode=False,
+                    # one write at the end: papermill's default writes the whole notebook before and after
+                    # every cell (Markdown too), a third of a run's time, for watching long runs live
+                    request_save_on_cell_execute=False,
                     extra_arguments=["--IPKernelApp.log_level=ERROR"])
         except pm.PapermillExecutionError as e:
             if e.ename == "DataError":

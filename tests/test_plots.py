@@ -847,3 +847,53 @@ def test_figures_fit_inside_their_own_size(revenue):
     ]
     for fig in figs:
         assert _outside_inches(fig) < 0.02
+
+
+# ------------------------------------------------------------------------------------------------
+# the notebooks' PNGs (plots.figure_png)
+# ------------------------------------------------------------------------------------------------
+def _png_image(data: bytes):
+    import io
+
+    from PIL import Image
+
+    return Image.open(io.BytesIO(data))
+
+
+def test_figure_png_is_one_indexed_colour_picture_of_the_figure():
+    import matplotlib.pyplot as plt
+
+    def chart():
+        fig, ax = plt.subplots(figsize=(4, 2), layout="constrained")
+        ax.bar(["a", "b"], [1, 2], color=[plots.HIGHLIGHT, plots.GREY])
+        ax.set_title("Andel av inntekten")
+        return fig
+
+    first, second = chart(), chart()
+    try:
+        png = plots.figure_png(first)
+        assert png == plots.figure_png(second), "the same figure gives the same bytes"
+        image = _png_image(png)
+        assert image.mode == "P" and image.size == (400, 200), "indexed colour, at the figure's own size"
+        colours = {rgb for _, rgb in image.convert("RGB").getcolors(maxcolors=1 << 16)}
+        highlight = tuple(int(plots.HIGHLIGHT.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+        assert highlight in colours, "flat colours are kept exactly"
+    finally:
+        plt.close(first)
+        plt.close(second)
+
+
+def test_figure_png_keeps_full_colour_for_a_colour_scale_and_nothing_for_an_empty_figure():
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=(3, 2))
+    mesh = ax.pcolormesh(np.arange(12.0).reshape(3, 4), cmap="Blues")
+    fig.colorbar(mesh)
+    empty = plt.figure()
+    try:
+        assert _png_image(plots.figure_png(fig)).mode == "RGB", "a gradient is not cut to 256 colours"
+        assert plots.figure_png(empty) is None
+    finally:
+        plt.close(fig)
+        plt.close(empty)

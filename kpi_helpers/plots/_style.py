@@ -121,7 +121,9 @@ def figure_png(fig: Any) -> bytes | None:
     to place the axes; every figure here has a constrained layout) and writes 32-bit RGBA. This
     draws it once (the layout with it) and stores the pixels as an indexed-colour PNG (Pillow's fast
     octree, no dithering): the same picture for flat-coloured charts, about a quarter of the bytes,
-    so notebooks stay small and write fast. Deterministic: the same figure gives the same bytes.
+    so notebooks stay small and write fast. A figure with a colour scale (heatmap, colour bar) keeps
+    24-bit colour, where 256 colours would band the gradient. Deterministic: the same figure gives
+    the same bytes.
     ``None`` for an empty figure (nothing to show), as matplotlib-inline does.
     """
     from PIL import Image
@@ -131,11 +133,20 @@ def figure_png(fig: Any) -> bytes | None:
     canvas = fig.canvas
     canvas.draw()
     width, height = canvas.get_width_height(physical=True)
-    rgba = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    indexed = rgba.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+    if not _has_colour_scale(fig):  # flat colours: 256 are plenty; a colour scale keeps every shade
+        image = image.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     out = io.BytesIO()
-    indexed.save(out, format="PNG", compress_level=6)
+    image.save(out, format="PNG", compress_level=6)
     return out.getvalue()
+
+
+def _has_colour_scale(fig: Any) -> bool:
+    """Whether a figure maps values to colours (a heatmap, a colour bar): its gradients need full colour."""
+    from matplotlib.cm import ScalarMappable
+
+    return any(isinstance(a, ScalarMappable) and a.get_array() is not None
+               for ax in fig.axes for a in ax.get_children())
 
 
 def _inline_png() -> None:
@@ -149,10 +160,17 @@ def _inline_png() -> None:
 
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
-    if shell is None or "inline" not in str(mpl.get_backend()).lower():
+    backend = str(mpl.get_backend())
+    if shell is None or "inline" not in backend.lower():
         return
+    import importlib
+
     from matplotlib.figure import Figure
 
+    # pyplot loads its backend at the first figure, and matplotlib-inline registers its PNG formatter
+    # when it is loaded: load it now, so that the registration below comes after and stays
+    importlib.import_module(backend.removeprefix("module://") if backend.startswith("module://")
+                            else "matplotlib_inline.backend_inline")
     shell.display_formatter.formatters["image/png"].for_type(Figure, figure_png)
 
 
