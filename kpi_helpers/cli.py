@@ -487,7 +487,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         # a data option the notebook does not declare matters only when it is used
         used = {k for k, v in cli_options.notebook_parameters(dialect, checks).items() if v}
         undeclared = [k for k in RESERVED_PARAMETERS if k not in defaults
-                      and (k not in cli_options.NOTEBOOK_PARAMETERS or k in _FIRST_OPTIONS or k in used)]
+                      and (k not in cli_options.NOTEBOOK_PARAMETERS or k in _FIRST_OPTIONS or k in used)
+                      and (k != "lang" or lang != "en")]
         if undeclared:
             _print_notes(c, [f"{notebooks[c].name} does not declare {', '.join(undeclared)} in its parameters "
                              "cell: the command line's value(s) for them go unused"])

@@ -17,6 +17,11 @@ from kpi_helpers import report, site
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+#: The Bokmål edition (notebooks/nb/), built beside the English one under nb/.
+BOKMAL = sorted((ROOT / "notebooks" / "nb").glob("[0-9][0-9]_*.ipynb"))
+#: (notebook, its page, its download) of both editions.
+EDITIONS = ([(nb, f"{nb.stem}.html", f"notebooks/{nb.name}") for nb in NOTEBOOKS]
+            + [(nb, f"nb/{nb.stem}.html", f"notebooks/nb/{nb.name}") for nb in BOKMAL])
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +45,10 @@ def test_reading_minutes_count_prose_and_code():
 def test_site_has_a_page_per_notebook_built_in_under_a_minute(built):
     out, info = built
     assert info["seconds"] < 60
-    for nb in NOTEBOOKS:
-        assert (out / f"{nb.stem}.html").is_file()
-        assert (out / "notebooks" / nb.name).read_bytes() == nb.read_bytes(), "downloads are the committed files"
+    assert len(BOKMAL) == len(NOTEBOOKS), "both editions"
+    for nb, page, download in EDITIONS:
+        assert (out / page).is_file()
+        assert (out / download).read_bytes() == nb.read_bytes(), "downloads are the committed files"
     assert (out / "index.html").is_file() and (out / "search.html").is_file()
 
 
@@ -53,12 +59,14 @@ def test_index_gives_roadmap_reading_times_article_and_downloads(built):
     text = soup.get_text(" ")
     assert site.ARTICLE in text
     items = soup.select("ol.roadmap > li")
-    assert len(items) == len(NOTEBOOKS)
-    for li, nb in zip(items, NOTEBOOKS):
+    assert len(items) == len(EDITIONS)
+    for li, (nb, page, download) in zip(items, EDITIONS):
         links = [a["href"] for a in li.find_all("a")]
-        assert f"{nb.stem}.html" in links and f"notebooks/{nb.name}" in links
-        minutes = int(re.search(r"about (\d+) min", li.get_text()).group(1))
+        assert page in links and download in links
+        minutes = int(re.search(r"(?:about|omtrent) (\d+) min", li.get_text()).group(1))
         assert minutes == site.reading_minutes(nbformat.read(nb, as_version=4))
+    bokmal = soup.find("section", lang="nb")
+    assert bokmal is not None and "Veikart (bokmål)" in bokmal.get_text() and "last ned" in bokmal.get_text()
     assert soup.find("form", attrs={"action": "search.html"})
 
 
@@ -66,14 +74,15 @@ def test_index_gives_roadmap_reading_times_article_and_downloads(built):
 def test_every_page_is_offline_with_mathml_and_embedded_figures(built):
     out, _ = built
     pages = sorted(out.rglob("*.html"))
-    assert len(pages) == len(NOTEBOOKS) + 2
+    assert len(pages) == len(EDITIONS) + 2
     for page in pages:
         doc = page.read_text(encoding="utf-8")
         assert report.external_resources(doc) == [], page.name
         assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)=["']?(https?:)?//""", doc), page.name
         assert report.raw_latex(doc) == [], page.name
-    for nb in NOTEBOOKS:
-        doc = (out / f"{nb.stem}.html").read_text(encoding="utf-8")
+    for nb, page, _ in EDITIONS:
+        doc = (out / page).read_text(encoding="utf-8")
+        assert f'<html lang="{"nb" if page.startswith("nb/") else "en"}">' in doc, page
         source = nbformat.read(nb, as_version=4)
         if any("$" in c.source for c in source.cells if c.cell_type == "markdown"):
             assert "<math " in doc, nb.name
@@ -86,7 +95,7 @@ def test_search_index_covers_every_lesson_and_its_links_resolve(built):
     out, _ = built
     soup = BeautifulSoup((out / "search.html").read_text(encoding="utf-8"), "html.parser")
     entries = json.loads(soup.find("script", id="search-index").string)
-    assert {e["url"].split("#")[0] for e in entries} == {f"{nb.stem}.html" for nb in NOTEBOOKS}
+    assert {e["url"].split("#")[0] for e in entries} == {page for _, page, _ in EDITIONS}
     ids: dict[str, set[str]] = {}
     for e in entries:
         page, anchor = e["url"].split("#", 1)

@@ -303,7 +303,9 @@ def test_a_bokmal_report_is_norwegian_and_its_kpi_table_is_the_english_one(bokma
     assert "Sammendrag" in summary and "Nøkkelkunder" in summary and "KPI-er mot mål" in summary
     assert not re.search(r"\b(Summary|Key accounts|against targets|Period|on track|months)\b", summary), summary
     nb = json.loads((out / f"{case}.ipynb").read_text(encoding="utf-8"))
-    assert "lang = \"nb\"" in json.dumps(nb), "the run passes lang to the notebook"
+    injected = [cells.cell_source(c) for c in nb["cells"]
+                if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+    assert injected and 'lang = "nb"' in injected[0], "the run passes lang to the notebook"
 
 
 def test_list_shows_the_languages(capsys):
