@@ -230,3 +230,13 @@ def test_every_subpackage_is_shipped():
     shipped = {name for name in find_packages(str(ROOT), include=include)}
     assert on_disk <= shipped, f"not shipped: {sorted(on_disk - shipped)}"
     assert all(any(fnmatch(name, pattern) for pattern in include) for name in on_disk)
+
+
+def test_the_translation_catalogues_are_shipped():
+    """The .po files are package data: an installed kpi-cases shows Bokmål too."""
+    from fnmatch import fnmatch
+
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["kpi_helpers"]
+    catalogues = [p.relative_to(ROOT / "kpi_helpers").as_posix() for p in (ROOT / "kpi_helpers").rglob("*.po")]
+    assert len(catalogues) >= 2
+    assert all(any(fnmatch(c, pat) for pat in patterns) for c in catalogues), (catalogues, patterns)
