@@ -66,38 +66,15 @@ def add_data_options(g: Any) -> None:
 
 
 def parse_map_items(items: Sequence[str]) -> dict[str, dict[str, str]]:
-    """``--map`` items as a column map; a source mapped twice, or two sources for one target, is an error.
+    """``--map`` items as a column map: :func:`kpi_helpers.data.parse_column_map` (THE rule: a source
+    mapped twice, or two sources for one target, is an error naming both), its ``ValueError`` a
+    :class:`UsageError`. Imports the data package (pandas) only when there are items."""
+    from .data import parse_column_map
 
-    Identical repeats are fine. A ``*`` entry and a table's entry for the same target with other
-    sources are a conflict too (which one would win is a guess). Raises :class:`UsageError`.
-    """
-    out: dict[str, dict[str, str]] = {}
-    given: dict[tuple[str, str], str] = {}  # (table, source) -> the item
-    targets: dict[tuple[str, str], str] = {}  # (table, target) -> the item
-    for item in items:
-        left, eq, target = str(item).rpartition("=")
-        table, dot, source = left.partition(".")
-        table, source, target = table.strip(), source.strip(), target.strip()
-        if not (eq and dot and table and source and target):
-            raise UsageError(f"--map expects TABLE.SOURCE=TARGET (e.g. invoices.Dato=date), not {item!r}")
-        mapping = out.setdefault(table, {})
-        if source in mapping:
-            if mapping[source] != target:
-                raise UsageError(f"--map {given[table, source]} and --map {item} map column {source!r} of {table} "
-                                 "twice; give one")
-            continue
-        if (table, target) in targets:
-            raise UsageError(f"--map {targets[table, target]} and --map {item} both name the column {target!r} of "
-                             f"{'every table' if table == '*' else table}; give one source per column")
-        mapping[source] = target
-        given[table, source] = item
-        targets[table, target] = item
-    for (table, target), item in targets.items():
-        star = targets.get(("*", target))
-        if table != "*" and star is not None:
-            raise UsageError(f"--map {star} and --map {item} both name the column {target!r} of {table}; "
-                             "give one (a * entry applies to every table)")
-    return out
+    try:
+        return parse_column_map(items)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
 
 
 def column_maps(items: Sequence[str] | None, names: list[str], data_mod: Any) -> dict[str, dict]:

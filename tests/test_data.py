@@ -931,3 +931,15 @@ def test_an_empty_optional_workbook_is_missing_like_an_empty_csv(tmp_path):
     cd = load_case("startup", d)
     assert "customers" in cd.missing_tables
     assert "startup/customers.xlsx is empty; it is treated as missing." in cd.warnings
+
+
+@pytest.mark.parametrize("items, words", [
+    (["invoices.Dato=date", "invoices.Dato=amount"], "map column 'Dato' of invoices twice"),
+    (["invoices.Dato=date", "invoices.Dag=date"], "both name the column 'date' of invoices"),
+    (["*.Dato=date", "invoices.Dag=date"], "a * entry applies to every table"),
+])
+def test_parse_column_map_refuses_a_guess(items, words):
+    """The library's rule is the command line's: a conflicting map is refused, never the last entry kept."""
+    with pytest.raises(ValueError, match=re.escape(words)):
+        parse_column_map(items)
+    assert parse_column_map(["invoices.Dato=date", "invoices.Dato=date"]) == {"invoices": {"Dato": "date"}}

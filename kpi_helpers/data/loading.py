@@ -410,18 +410,42 @@ def load_case(
 
 # --------------------------------------------------------------------------- for the CLI
 def parse_column_map(items: Iterable[str]) -> dict[str, dict[str, str]]:
-    """Turn ``["invoices.Dato=date", "*.Kunde=customer"]`` into a column map.
+    """Turn ``["invoices.Dato=date", "*.Kunde=customer"]`` into a column map (THE rule; ``--map`` uses it).
 
-    The table is the part before the first dot; the target the part after the last ``=``.
-    Raises ValueError on a malformed item.
+    The table is the part before the first dot; the target the part after the last ``=``. Identical
+    repeats are fine; a source mapped twice to different columns, two sources for one target, or a
+    ``*`` entry and a table's entry for the same target with other sources are a ``ValueError`` naming
+    both items (which one would win is a guess), as is a malformed item.
+
+    >>> parse_column_map(["invoices.Dato=date", "invoices.Dato=date", "*.Kunde=customer"])
+    {'invoices': {'Dato': 'date'}, '*': {'Kunde': 'customer'}}
     """
     out: dict[str, dict[str, str]] = {}
+    given: dict[tuple[str, str], str] = {}  # (table, source) -> the item
+    targets: dict[tuple[str, str], str] = {}  # (table, target) -> the item
     for item in items:
         left, eq, target = str(item).rpartition("=")
         table, dot, source = left.partition(".")
-        if not (eq and dot and table.strip() and source.strip() and target.strip()):
+        table, source, target = table.strip(), source.strip(), target.strip()
+        if not (eq and dot and table and source and target):
             raise ValueError(f"--map expects TABLE.SOURCE=TARGET (e.g. invoices.Dato=date), not {item!r}")
-        out.setdefault(table.strip(), {})[source.strip()] = target.strip()
+        mapping = out.setdefault(table, {})
+        if source in mapping:
+            if mapping[source] != target:
+                raise ValueError(f"--map {given[table, source]} and --map {item} map column {source!r} of {table} "
+                                 "twice; give one")
+            continue
+        if (table, target) in targets:
+            raise ValueError(f"--map {targets[table, target]} and --map {item} both name the column {target!r} of "
+                             f"{'every table' if table == '*' else table}; give one source per column")
+        mapping[source] = target
+        given[table, source] = item
+        targets[table, target] = item
+    for (table, target), item in targets.items():
+        star = targets.get(("*", target))
+        if table != "*" and star is not None:
+            raise ValueError(f"--map {star} and --map {item} both name the column {target!r} of {table}; "
+                             "give one (a * entry applies to every table)")
     return out
 
 
