@@ -1,6 +1,7 @@
 """Tests of kpi_helpers.data: dialects, formats, column maps, validation messages, month_table."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
