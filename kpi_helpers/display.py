@@ -81,7 +81,7 @@ from __future__ import annotations
 import math
 import re
 from contextlib import nullcontext
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ContextManager
 
 import numpy as np
@@ -102,6 +102,9 @@ __all__ = [
     "distinct_decimals",
     "count_text",
     "abc_title",
+    "hhi_band_text",
+    "quadrant_text",
+    "shown_names",
     "key_accounts_text",
     "markdown_text",
     "note_text",
@@ -287,6 +290,57 @@ def count_text(n: Any, plural: str, singular: str | None = None, lang: str | Non
     if forms:  # the plural message "{n} <singular>" / "{n} <plural>" of the .po files
         return str(forms[0] if one else forms[1]).format(n=number)
     return f"{number} {singular if one else plural}"
+
+
+def hhi_band_text(band: Any, lang: str | None = None) -> str:
+    """An HHI band of :func:`kpi_helpers.accounts.hhi_band` as shown: in the language now ("highly
+    concentrated" -> "sterkt konsentrert"); "n/a" is the language's undefined value; other text as it is.
+
+    >>> hhi_band_text("moderately concentrated"), hhi_band_text("highly concentrated", lang="nb")
+    ('moderately concentrated', 'sterkt konsentrert')
+    """
+    with _in(lang):
+        words = {"unconcentrated": i18n.tr("unconcentrated"),
+                 "moderately concentrated": i18n.tr("moderately concentrated"),
+                 "highly concentrated": i18n.tr("highly concentrated")}
+        return words.get(band, language().not_available if band == "n/a" else str(band))
+
+
+def quadrant_text(quadrant: Any, lang: str | None = None) -> str:
+    """A quadrant of the portfolio matrix (:func:`kpi_helpers.accounts.portfolio_matrix`: "key account",
+    "develop", "maintain", "efficiency") in the language now; other text as it is.
+
+    >>> quadrant_text("maintain"), quadrant_text("key account", lang="nb")
+    ('maintain', 'nøkkelkunde')
+    """
+    with _in(lang):
+        words = {"key account": i18n.tr("key account"), "develop": i18n.tr("develop"),
+                 "maintain": i18n.tr("maintain"), "efficiency": i18n.tr("efficiency")}
+        return words.get(quadrant, str(quadrant))
+
+
+def shown_names(frame: Any, names: Mapping[Any, Any] | Callable[[Any], Any], *,
+                index_labels: bool = False) -> Any:
+    """A display copy of a frame (or Series) whose column names and axis names, and with
+    ``index_labels`` its row labels, are shown through ``names``: a mapping of ids to the words of the
+    language now (names it lacks stay as they are) or a function of a name. The one renaming rule of
+    the cases' display tables; the frame the code reads keeps its ids. The input is not changed.
+
+    >>> f = pd.DataFrame({"visits": [1]}, index=pd.Index(["known"], name="type"))
+    >>> shown_names(f, {"visits": "besøk", "type": "type gjest", "known": "kjent"}, index_labels=True).to_dict()
+    {'besøk': {'kjent': 1}}
+    """
+    def name(x: Any) -> Any:
+        if not isinstance(x, str):
+            return x
+        return names(x) if callable(names) else names.get(x, x)
+
+    out = frame.rename(index=name) if index_labels else frame.copy()
+    if isinstance(out, pd.DataFrame):
+        out = out.rename(columns=name)
+        out.columns.name = name(frame.columns.name)
+    out.index.names = [name(n) for n in frame.index.names]
+    return out
 
 
 def abc_title(n_a: int, n: int, share: float, lang: str | None = None) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi_helpers import display, cases, data, i18n, plots, widgets
+from kpi_helpers import cases, data, display, i18n, plots, widgets
 
 STARTUP = Path(__file__).resolve().parents[1] / "data" / "startup"
 
@@ -92,14 +92,14 @@ def test_concentration_title_nb(run):
 
 def test_words_of_bands_quadrants_criteria_and_notes_nb():
     with i18n.using("nb"):
-        assert cases.startup.hhi_band_text("highly concentrated") == "sterkt konsentrert"
-        assert cases.startup.hhi_band_text("n/a") == "i.a."
-        assert cases.startup.quadrant_text("key account") == "nøkkelkunde"
+        assert display.hhi_band_text("highly concentrated") == "sterkt konsentrert"
+        assert display.hhi_band_text("n/a") == "i.a."
+        assert display.quadrant_text("key account") == "nøkkelkunde"
         assert display.label("revenue_growth") == "inntektsvekst"
         assert display.label("strategic_value") == "strategisk verdi"
         assert display.note_text("partial month; no customer with revenue > 0 in this month") == \
             "delvis måned; ingen kunde med inntekt > 0 denne måneden"
-    assert cases.startup.hhi_band_text("highly concentrated") == "highly concentrated"
+    assert display.hhi_band_text("highly concentrated") == "highly concentrated"
     assert display.note_text("partial month") == "partial month"
 
 

@@ -16,7 +16,7 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from kpi_helpers import display, cases, data, i18n, plots
+from kpi_helpers import cases, data, display, i18n, plots
 
 matplotlib.use("Agg")
 
@@ -146,7 +146,7 @@ def test_table_words_nb():
         assert display.note_text("1 ongoing project not counted") == "1 pågående prosjekt er ikke medregnet"
         assert display.scope_text("account:A") == "kunde: A"
         assert cases.consultancy.column_labels()["revenue_share"] == "inntektsandel"
-        assert cases.consultancy.hhi_band_text("highly concentrated") == "sterkt konsentrert"
+        assert display.hhi_band_text("highly concentrated") == "sterkt konsentrert"
         overview = cases.consultancy.kpi_overview(["csat", "revenue_per_consultant"], {"csat": 0.85})
     assert list(overview.columns) == ["KPI", "enhet", "bedre når", "mål"]
     assert overview.iloc[0].tolist() == ["Kundetilfredshet (CSAT)", "andel", "høyere", f"85,0{NB}%"]

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import accounts, display, kpis, periods
-from ..i18n import get_language, tr
+from ..i18n import tr
 from . import CaseResult
 from ._common import account_scope, case_months, join_notes, kpi_row, kpi_table
 
@@ -257,7 +257,8 @@ def growth_summary(result: CaseResult, *, include_partial_months: bool = False) 
     if "cmgr" in whole.index and len(complete) > 1:
         r = whole.loc["cmgr"]
         n = len(complete) - 1
-        span = {"n": n, "first": _month(complete['period'].iloc[0]), "last": _month(complete['period'].iloc[-1])}
+        span = {"n": n, "first": display.format_value(complete['period'].iloc[0], "month"),  # "januar 2025" in Bokmål
+                "last": display.format_value(complete['period'].iloc[-1], "month")}
         if pd.notna(r["target"]):
             lines.append(tr("- **CMGR** over {n} month steps ({first} to {last}), against its target: **{versus}**, "
                             "**{status}** (a value exactly at its target counts as on track; more decimals are shown "
@@ -285,7 +286,3 @@ def growth_summary(result: CaseResult, *, include_partial_months: bool = False) 
                         target=display.format_value(target, 'ratio')))
     return "\n".join(lines)
 
-
-def _month(period: str) -> str:
-    """A ``YYYY-MM`` period in running text: as it is in English, "januar 2025" in Bokmål."""
-    return period if get_language() == "en" else display.format_value(period, "month")

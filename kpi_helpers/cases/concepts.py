@@ -128,14 +128,7 @@ def translated(frame: pd.DataFrame | pd.Series, *, headers: bool = True) -> pd.D
         for column in ("step", "unit", "note"):  # display words kept in English in the data (ids, notes)
             if column in out.columns:
                 out[column] = [tr(str(v)) if isinstance(v, str) and v else v for v in out[column]]
-        if headers:
-            out = out.rename(columns=lambda c: tr(str(c)))
-    if not headers:
-        return out
-    out = out.rename(index=lambda i: tr(i) if isinstance(i, str) else i)
-    if out.index.name is not None:
-        out.index.name = tr(str(out.index.name))
-    return out
+    return display.shown_names(out, tr, index_labels=True) if headers else out
 
 
 def smart_reasons(kpi: Any, variant: str = "common") -> pd.DataFrame:

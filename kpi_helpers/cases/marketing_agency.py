@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import accounts, kpis, scorecard
-from ..display import format_frame, format_value
+from ..display import format_frame, format_value, shown_names
 from ..i18n import tr, trn
 from ..periods import period_labels
 from . import CaseResult
@@ -184,15 +184,7 @@ def display_headers(frame: pd.DataFrame) -> pd.DataFrame:
     >>> display_headers(pd.DataFrame({"spend_share": [0.5]}, index=pd.Index(["A"], name="client"))).columns.tolist()
     ['spend_share']
     """
-    headers = _headers()
-
-    def head(name: Any) -> Any:
-        return headers.get(name, name) if isinstance(name, str) else name
-
-    out = frame.rename(columns=head)
-    out.columns.name = head(out.columns.name)
-    out.index.names = [head(n) for n in out.index.names]
-    return out
+    return shown_names(frame, _headers())
 
 
 def format_ad_frame(frame: pd.DataFrame, currency: str = "NOK") -> pd.DataFrame:

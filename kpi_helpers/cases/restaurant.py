@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import accounts, kpis, scorecard
+from ..display import shown_names
 from ..i18n import tr, trn
 from ..periods import period_labels
 from ..stats import mean_interval
@@ -41,10 +42,13 @@ def weekday_name(day: Any) -> Any:
     >>> weekday_name("Monday"), weekday_name(3)
     ('Monday', 3)
     """
-    names = {"Monday": tr("Monday"), "Tuesday": tr("Tuesday"), "Wednesday": tr("Wednesday"),
-             "Thursday": tr("Thursday"), "Friday": tr("Friday"), "Saturday": tr("Saturday"),
-             "Sunday": tr("Sunday")}
-    return names.get(day, day) if isinstance(day, str) else day
+    return _weekday_names().get(day, day) if isinstance(day, str) else day
+
+
+def _weekday_names() -> dict[str, str]:
+    """:data:`WEEKDAYS` -> their names in the language now."""
+    return {"Monday": tr("Monday"), "Tuesday": tr("Tuesday"), "Wednesday": tr("Wednesday"),
+            "Thursday": tr("Thursday"), "Friday": tr("Friday"), "Saturday": tr("Saturday"), "Sunday": tr("Sunday")}
 
 
 def display_names() -> dict[str, str]:
@@ -80,15 +84,7 @@ def for_display(frame: pd.DataFrame) -> pd.DataFrame:
     >>> for_display(pd.DataFrame({"visits": [1]}, index=pd.Index(["known guests"], name="guest type"))).to_dict()
     {'visits': {'known guests': 1}}
     """
-    names = display_names()
-
-    def name(x: Any) -> Any:
-        return names.get(x, weekday_name(x)) if isinstance(x, str) else x
-
-    out = frame.rename(columns=name, index=name)
-    out.index.name = name(frame.index.name)
-    out.columns.name = name(frame.columns.name)
-    return out
+    return shown_names(frame, {**_weekday_names(), **display_names()}, index_labels=True)
 
 
 def guest_rfm(visits: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:

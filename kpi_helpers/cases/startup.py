@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ..data import CaseData
 
 __all__ = ["run", "Scenario", "scenario_without", "weight_sweep", "share_by_year", "largest_share_text",
-           "key_pair", "key_pair_text", "concentration_title", "growth_summary", "hhi_band_text", "quadrant_text",
+           "key_pair", "key_pair_text", "concentration_title", "growth_summary",
            "scenario_text", "summary_text"]
 
 
@@ -409,30 +409,6 @@ def _account_cmgr(result: CaseResult, account: Any) -> float:
     return float(rows["value"].iloc[0]) if len(rows) else math.nan
 
 
-def hhi_band_text(band: str) -> str:
-    """An HHI band of :func:`kpi_helpers.accounts.hhi_band` in the language now ("highly concentrated" ->
-    "sterkt konsentrert"); any other text is returned as it is.
-
-    >>> hhi_band_text("moderately concentrated")
-    'moderately concentrated'
-    """
-    words = {"unconcentrated": tr("unconcentrated"), "moderately concentrated": tr("moderately concentrated"),
-             "highly concentrated": tr("highly concentrated"), "n/a": display.format_value(None, "ratio")}
-    return words.get(band, band)
-
-
-def quadrant_text(quadrant: str) -> str:
-    """A quadrant of the portfolio matrix (:func:`kpi_helpers.accounts.portfolio_matrix`) in the language now
-    ("key account", "develop", "maintain", "efficiency"); any other text is returned as it is.
-
-    >>> quadrant_text("maintain")
-    'maintain'
-    """
-    words = {"key account": tr("key account"), "develop": tr("develop"), "maintain": tr("maintain"),
-             "efficiency": tr("efficiency")}
-    return words.get(quadrant, quadrant)
-
-
 def scenario_text(scenario: Scenario, *, currency: str = "NOK") -> str:
     """Markdown bullets: what the business would look like without the account (:func:`scenario_without`).
 
@@ -468,9 +444,9 @@ def scenario_text(scenario: Scenario, *, currency: str = "NOK") -> str:
         lines.append(tr("- **Growth** stays at a CMGR of {with_a}: A grows as fast as the rest.", **growth))
     top_without = scenario.top_customer[1]
     hhi = {"hhi_with": display.format_value(sm.at['hhi', 'with'], 'index'),
-           "band_with": hhi_band_text(scenario.hhi_band[0]),
+           "band_with": display.hhi_band_text(scenario.hhi_band[0]),
            "hhi_without": display.format_value(sm.at['hhi', 'without'], 'index'),
-           "band_without": hhi_band_text(scenario.hhi_band[1])}
+           "band_without": display.hhi_band_text(scenario.hhi_band[1])}
     if top_without is not None:
         lines.append(tr("- **Concentration**: HHI {hhi_with} ({band_with}) becomes {hhi_without} ({band_without}); "
                         "the largest customer would be **{name}** with {share}.", **hhi,
@@ -514,8 +490,9 @@ def summary_text(result: CaseResult, scenario: Scenario) -> str:
                     "revenue over the period, and therefore also the biggest risk: without A revenue would be {lost} "
                     "lower and concentration would go from {band_with} to {band_without}.",
                     name=display.markdown_text(a), share=display.format_value(share_a, 'ratio'),
-                    lost=display.format_value(-lost_share, 'ratio'), band_with=hhi_band_text(scenario.hhi_band[0]),
-                    band_without=hhi_band_text(scenario.hhi_band[1])))
+                    lost=display.format_value(-lost_share, 'ratio'),
+                    band_with=display.hhi_band_text(scenario.hhi_band[0]),
+                    band_without=display.hhi_band_text(scenario.hhi_band[1])))
     if b is not None:
         share_b = whole["value"].get((f"account:{b}", "revenue_share"), math.nan)
         cmgr_b = whole["value"].get((f"account:{b}", "cmgr"), math.nan)

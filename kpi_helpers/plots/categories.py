@@ -361,16 +361,17 @@ def heatmap(
     days_word = display.language().days.format(number="")  # " days": the colour bar carries the unit
     labels = np.array([["" if not np.isfinite(v) else _short_value(v, unit, currency).replace(days_word, "")
                         for v in row] for row in vals], dtype=object) if vals.size else None
+    title = title if title is not None else _sentence(_label_with_unit("value", unit, currency))
+    if xlabel is None:
+        xlabel = display.label(frame.columns.name) if frame.columns.name else tr("column")
+    if ylabel is None:
+        ylabel = display.label(frame.index.name) if frame.index.name else tr("row")
     with style_context():
         ax = _new_ax(ax)
         if not np.isfinite(vals).any():
             ax.grid(False)
             _no_data(ax)
-            _titles(ax, title if title is not None else _sentence(_label_with_unit("value", unit, currency)),
-                    xlabel if xlabel is not None else (display.label(frame.columns.name) if frame.columns.name
-                                                       else tr("column")),
-                    ylabel if ylabel is not None else (display.label(frame.index.name) if frame.index.name
-                                                       else tr("row")))
+            _titles(ax, title, xlabel, ylabel)
             return ax
         small = data.shape[0] * data.shape[1] > 120
         sns.heatmap(data.astype(float), ax=ax, cmap=cmap, annot=labels if annot and vals.size else False,
@@ -389,9 +390,5 @@ def heatmap(
         cbar_ax = ax.collections[0].colorbar.ax if ax.collections and ax.collections[0].colorbar else None
         if cbar_ax is not None:
             _plain([cbar_ax.yaxis.label])
-        _titles(ax, title if title is not None else _sentence(_label_with_unit("value", unit, currency)),
-                xlabel if xlabel is not None else (display.label(frame.columns.name) if frame.columns.name
-                                                   else tr("column")),
-                ylabel if ylabel is not None else (display.label(frame.index.name) if frame.index.name
-                                                   else tr("row")))
+        _titles(ax, title, xlabel, ylabel)
     return ax

@@ -13,7 +13,8 @@ from typing import Any
 import pandas as pd
 
 from ... import accounts, kpis, scorecard, stats
-from ...display import format_value, key_accounts_text, kpi_name, language, markdown_text, note_text, status_text
+from ...display import (format_value, hhi_band_text, key_accounts_text, kpi_name, language, markdown_text,
+                         note_text, status_text)
 from ...i18n import tr, trn
 from .. import CaseResult
 from .analysis import average_headcount, client_profile, client_revenue_frame, client_revenue_trend, data_range
@@ -23,7 +24,7 @@ __all__ = ["followed_account_text", "relationship_text", "headcount", "revenue_p
            "monthly_statuses", "monthly_statuses_text", "answers_needed", "revenue_per_consultant_in_year",
            "data_text", "revenue_text", "risk_text", "csat_text", "completion_text", "ongoing_text",
            "utilization_text", "revenue_trend_text", "summary_text", "column_labels",
-           "kpi_overview", "hhi_band_text"]
+           "kpi_overview"]
 
 
 # --- narrative helpers of notebook 02 (issue 11): every sentence computed from the data -------------
@@ -522,18 +523,6 @@ def summary_text(result: CaseResult, *, threshold: float, timing: dict[str, floa
 
 
 # --- display words of the notebook's tables (the data keep their English ids) ---------------------
-
-def hhi_band_text(band: str) -> str:
-    """The words of an HHI band of :func:`kpi_helpers.accounts.hhi_band` in the language now.
-
-    >>> hhi_band_text("moderately concentrated")
-    'moderately concentrated'
-    """
-    words = {"unconcentrated": tr("unconcentrated"), "moderately concentrated": tr("moderately concentrated"),
-             "highly concentrated": tr("highly concentrated")}
-    return words.get(band, language().not_available if band == "n/a" else band)
-
-
 
 def column_labels() -> dict[str, str]:
     """Column and index names of the notebook's display tables in the language now.
